@@ -1,0 +1,14 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Model;
+
+/// <summary>An immutable snapshot of everything the gateway serves. Routes keep declaration order.</summary>
+internal sealed record GatewayModel
+{
+    public static GatewayModel Empty { get; } = new();
+
+    public ImmutableArray<RouteModel> Routes { get; init; } = [];
+
+    public ImmutableDictionary<string, BackendModel> Backends { get; init; } =
+        ImmutableDictionary<string, BackendModel>.Empty.WithComparers(StringComparer.Ordinal);
+}

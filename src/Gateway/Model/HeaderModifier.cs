@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Model;
+
+/// <summary>Header edits in Gateway API order: set replaces, add appends, remove deletes.</summary>
+internal sealed record HeaderModifier
+{
+    public ImmutableArray<KeyValuePair<string, string>> Set { get; init; } = [];
+
+    public ImmutableArray<KeyValuePair<string, string>> Add { get; init; } = [];
+
+    public ImmutableArray<string> Remove { get; init; } = [];
+
+    public bool IsEmpty => Set.IsEmpty && Add.IsEmpty && Remove.IsEmpty;
+}

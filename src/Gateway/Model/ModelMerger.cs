@@ -1,0 +1,39 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Model;
+
+/// <summary>
+/// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route or
+/// backend replaces an earlier one of the same name (a route keeps its original place in declaration order).
+/// </summary>
+internal static class ModelMerger
+{
+    public static GatewayModel Merge(IEnumerable<GatewayModel> models)
+    {
+        var routes = new List<RouteModel>();
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var backends = ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal);
+        foreach (var model in models)
+        {
+            foreach (var route in model.Routes)
+            {
+                if (positions.TryGetValue(route.Name, out var position) && routes[position].Source != route.Source)
+                {
+                    routes[position] = route;
+                }
+                else
+                {
+                    positions.TryAdd(route.Name, routes.Count);
+                    routes.Add(route);
+                }
+            }
+
+            foreach (var (name, backend) in model.Backends)
+            {
+                backends[name] = backend;
+            }
+        }
+
+        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable() };
+    }
+}

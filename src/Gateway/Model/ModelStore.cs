@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Model;
+
+/// <summary>
+/// Holds the last good model of every source and serves their merge. A source's new snapshot is applied only when it,
+/// the merged model and the proxy configuration all validate; otherwise it is rejected whole, logged once, and the
+/// previous configuration keeps serving.
+/// </summary>
+internal sealed partial class ModelStore : IDisposable
+{
+    public const string MeterName = "Gateway";
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SortedDictionary<int, SourceSnapshot> _accepted = [];
+    private readonly IModelApplier _applier;
+    private readonly ILogger<ModelStore> _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly Counter<long> _reloads;
+    private volatile ModelStatus _status = ModelStatus.Initial;
+
+    public ModelStore(IModelApplier applier, ILogger<ModelStore> logger, TimeProvider timeProvider, IMeterFactory meterFactory)
+    {
+        _applier = applier;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _reloads = meterFactory.Create(MeterName).CreateCounter<long>("gateway.config.reloads", description: "Configuration changes, by result (applied or rejected).");
+    }
+
+    public ModelStatus Status => _status;
+
+    /// <summary>True once a valid configuration is serving.</summary>
+    public bool IsReady => _status.Generation > 0;
+
+    /// <summary>Offers a source's new snapshot; <paramref name="precedence"/> orders sources, higher overriding lower.</summary>
+    /// <returns>The problems that made the gateway refuse it; empty when it was applied.</returns>
+    public async Task<IReadOnlyList<ModelProblem>> PublishAsync(SourceSnapshot snapshot, int precedence, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            IReadOnlyList<ModelProblem> problems = snapshot.Problems;
+            GatewayModel? merged = null;
+            if (problems.Count == 0)
+            {
+                var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
+                merged = ModelMerger.Merge(candidate.Values.Select(s => s.Model));
+                problems = ModelValidator.Validate(merged);
+                if (problems.Count == 0)
+                {
+                    problems = await _applier.ApplyAsync(merged, cancellationToken);
+                }
+            }
+
+            if (problems.Count > 0)
+            {
+                Reject(snapshot.Source, problems);
+                return problems;
+            }
+
+            _accepted[precedence] = snapshot;
+            var previous = _status;
+            _status = new ModelStatus(
+                previous.Generation + 1,
+                _timeProvider.GetUtcNow(),
+                merged!,
+                [.. _accepted.Values.Select(s => s.Source)],
+                previous.LastRejected is { } rejected && rejected.Source == snapshot.Source ? null : previous.LastRejected);
+            _reloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
+            LogApplied(_logger, snapshot.Source, merged!.Routes.Length, merged.Backends.Count, _status.Generation);
+            return [];
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Reject(string source, IReadOnlyList<ModelProblem> problems)
+    {
+        _reloads.Add(1, new KeyValuePair<string, object?>("result", "rejected"));
+        var previous = _status.LastRejected;
+        var repeated = previous is not null && previous.Source == source && previous.Problems.SequenceEqual(problems);
+        _status = _status with { LastRejected = new RejectedChange(source, _timeProvider.GetUtcNow(), [.. problems]) };
+        if (repeated)
+        {
+            return;
+        }
+
+        LogRejected(_logger, source, problems.Count, string.Join(Environment.NewLine, problems));
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied configuration from {Source}: {Routes} routes, {Backends} backends (generation {Generation})")]
+    private static partial void LogApplied(ILogger logger, string source, int routes, int backends, long generation);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rejected configuration change from {Source}; the previous configuration keeps serving. {Count} problem(s):\n{Problems}")]
+    private static partial void LogRejected(ILogger logger, string source, int count, string problems);
+}

@@ -1,0 +1,296 @@
+namespace Gateway.Model;
+
+/// <summary>
+/// Checks a whole model and returns every problem, each naming its object and field, so a user fixes them all in one go.
+/// A model with problems is never served.
+/// </summary>
+internal static class ModelValidator
+{
+    private static readonly HashSet<int> RedirectStatusCodes = [301, 302, 303, 307, 308];
+
+    public static List<ModelProblem> Validate(GatewayModel model)
+    {
+        var problems = new List<ModelProblem>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var route in model.Routes)
+        {
+            if (!names.Add(route.Name))
+            {
+                problems.Add(new ModelProblem(route.Source, $"route '{route.Name}'", "Name", "is used by another route; route names must be unique"));
+            }
+
+            ValidateRoute(route, model, problems);
+        }
+
+        foreach (var backend in model.Backends.Values)
+        {
+            ValidateBackend(backend, problems);
+        }
+
+        return problems;
+    }
+
+    private static void ValidateRoute(RouteModel route, GatewayModel model, List<ModelProblem> problems)
+    {
+        var obj = $"route '{route.Name}'";
+        void Problem(string field, string message) => problems.Add(new ModelProblem(route.Source, obj, field, message));
+
+        for (var i = 0; i < route.Hostnames.Length; i++)
+        {
+            if (!IsValidHostname(route.Hostnames[i]))
+            {
+                Problem($"Hostnames[{i}]", $"'{route.Hostnames[i]}' is not a hostname; use a DNS name such as api.example.com or a wildcard such as *.example.com, without scheme or port");
+            }
+        }
+
+        for (var i = 0; i < route.Matches.Length; i++)
+        {
+            ValidateMatch(route.Matches[i], $"Matches[{i}]", Problem);
+        }
+
+        var filters = route.Filters;
+        if (filters.UrlRewrite?.Path is { } rewrite)
+        {
+            ValidatePathRewrite(rewrite, route, "Filters.UrlRewrite.Path", Problem);
+        }
+
+        if (filters.UrlRewrite?.Hostname is { } rewriteHost && (rewriteHost.StartsWith('*') || !IsValidHostname(rewriteHost)))
+        {
+            Problem("Filters.UrlRewrite.Hostname", $"'{rewriteHost}' is not a hostname");
+        }
+
+        ValidateHeaders(filters.RequestHeaders, "Filters.RequestHeaders", Problem);
+        ValidateHeaders(filters.ResponseHeaders, "Filters.ResponseHeaders", Problem);
+
+        if (filters.Redirect is { } redirect)
+        {
+            ValidateRedirect(redirect, route, Problem);
+            if (filters.UrlRewrite is not null)
+            {
+                Problem("Filters", "Redirect and UrlRewrite cannot be combined: a redirected request is never forwarded");
+            }
+
+            if (!route.Backends.IsEmpty)
+            {
+                Problem("Backends", "must be empty on a route with a Redirect filter: a redirected request is never forwarded");
+            }
+        }
+        else if (route.Backends.IsEmpty)
+        {
+            Problem("Backends", "is required: name at least one backend from 'Backends' (or add a Redirect filter)");
+        }
+
+        for (var i = 0; i < route.Backends.Length; i++)
+        {
+            var backendRef = route.Backends[i];
+            if (backendRef.Weight < 0)
+            {
+                Problem($"Backends[{i}].Weight", $"is {backendRef.Weight}; weights must be 0 or more");
+            }
+
+            if (string.IsNullOrEmpty(backendRef.Name))
+            {
+                Problem($"Backends[{i}].Name", "is required");
+            }
+            else if (!model.Backends.ContainsKey(backendRef.Name))
+            {
+                Problem($"Backends[{i}].Name", $"backend '{backendRef.Name}' is not defined; defined backends: {DefinedBackends(model)}");
+            }
+        }
+
+        if (route.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            Problem("Timeout", "must be greater than zero");
+        }
+    }
+
+    private static string DefinedBackends(GatewayModel model) =>
+        model.Backends.IsEmpty ? "(none)" : string.Join(", ", model.Backends.Keys.Order(StringComparer.Ordinal));
+
+    private static void ValidateMatch(RouteMatch match, string field, Action<string, string> problem)
+    {
+        var path = match.Path;
+        if (path.Type == PathMatchType.RegularExpression)
+        {
+            ValidateRegex(path.Value, $"{field}.Path.Value", problem);
+        }
+        else if (ValidatePath(path.Value) is { } pathError)
+        {
+            problem($"{field}.Path.Value", pathError);
+        }
+
+        if (match.Method is { } method && !IsToken(method))
+        {
+            problem($"{field}.Method", $"'{method}' is not an HTTP method");
+        }
+
+        ValidateValueMatches(match.Headers, $"{field}.Headers", isHeader: true, problem);
+        ValidateValueMatches(match.QueryParameters, $"{field}.QueryParameters", isHeader: false, problem);
+    }
+
+    private static void ValidateValueMatches(IReadOnlyList<ValueMatch> matches, string field, bool isHeader, Action<string, string> problem)
+    {
+        for (var i = 0; i < matches.Count; i++)
+        {
+            var match = matches[i];
+            if (string.IsNullOrEmpty(match.Name) || (isHeader && !IsToken(match.Name)))
+            {
+                problem($"{field}[{i}].Name", $"'{match.Name}' is not a valid {(isHeader ? "header" : "query parameter")} name");
+            }
+
+            if (match.Type == ValueMatchType.RegularExpression)
+            {
+                ValidateRegex(match.Value, $"{field}[{i}].Value", problem);
+            }
+        }
+    }
+
+    private static void ValidatePathRewrite(PathRewrite rewrite, RouteModel route, string field, Action<string, string> problem)
+    {
+        if (ValidatePath(rewrite.Value) is { } error)
+        {
+            problem($"{field}.Value", error);
+        }
+
+        if (rewrite.Type == PathRewriteType.ReplacePrefixMatch)
+        {
+            for (var i = 0; i < route.Matches.Length; i++)
+            {
+                if (route.Matches[i].Path.Type != PathMatchType.PathPrefix)
+                {
+                    problem($"{field}.Type", $"ReplacePrefixMatch needs a PathPrefix match, but Matches[{i}] is {route.Matches[i].Path.Type}");
+                }
+            }
+        }
+    }
+
+    private static void ValidateRedirect(RequestRedirect redirect, RouteModel route, Action<string, string> problem)
+    {
+        if (redirect.Scheme is { } scheme && scheme is not ("http" or "https"))
+        {
+            problem("Filters.Redirect.Scheme", $"'{scheme}' is not http or https");
+        }
+
+        if (redirect.Hostname is { } host && (host.StartsWith('*') || !IsValidHostname(host)))
+        {
+            problem("Filters.Redirect.Hostname", $"'{host}' is not a hostname");
+        }
+
+        if (redirect.Port is { } port && port is < 1 or > 65535)
+        {
+            problem("Filters.Redirect.Port", $"{port} is not a port (1-65535)");
+        }
+
+        if (!RedirectStatusCodes.Contains(redirect.StatusCode))
+        {
+            problem("Filters.Redirect.StatusCode", $"{redirect.StatusCode} is not a redirect status; use 301, 302, 303, 307 or 308");
+        }
+
+        if (redirect.Path is { } path)
+        {
+            ValidatePathRewrite(path, route, "Filters.Redirect.Path", problem);
+        }
+    }
+
+    private static void ValidateHeaders(HeaderModifier? modifier, string field, Action<string, string> problem)
+    {
+        if (modifier is null)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in modifier.Set.Concat(modifier.Add))
+        {
+            if (!IsToken(name))
+            {
+                problem($"{field}.{name}", "is not a valid header name");
+            }
+
+            if (value.Any(c => c is '\r' or '\n' or '\0'))
+            {
+                problem($"{field}.{name}", "a header value cannot contain CR, LF or NUL");
+            }
+        }
+
+        foreach (var name in modifier.Remove)
+        {
+            if (!IsToken(name))
+            {
+                problem($"{field}.Remove", $"'{name}' is not a valid header name");
+            }
+        }
+    }
+
+    private static void ValidateBackend(BackendModel backend, List<ModelProblem> problems)
+    {
+        var obj = $"backend '{backend.Name}'";
+        for (var i = 0; i < backend.Endpoints.Length; i++)
+        {
+            var endpoint = backend.Endpoints[i];
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+            {
+                problems.Add(new ModelProblem(backend.Source, obj, $"Endpoints[{i}]", $"'{endpoint}' is not an absolute http:// or https:// address such as http://10.0.0.7:8080"));
+            }
+        }
+    }
+
+    /// <summary>Null when <paramref name="path"/> can be matched and forwarded; otherwise why not.</summary>
+    private static string? ValidatePath(string path)
+    {
+        if (path.Length == 0)
+        {
+            return "is empty; a path must start with '/' (use '/' to match everything)";
+        }
+
+        if (path[0] != '/')
+        {
+            return $"'{path}' must start with '/'";
+        }
+
+        if (path.Contains("//", StringComparison.Ordinal))
+        {
+            return $"'{path}' contains an empty segment '//'";
+        }
+
+        if (path.IndexOfAny(['?', '#', ' ', '\t', '\r', '\n']) >= 0)
+        {
+            return $"'{path}' contains a character not allowed in a path ('?', '#' or white space)";
+        }
+
+        return null;
+    }
+
+    private static void ValidateRegex(string pattern, string field, Action<string, string> problem)
+    {
+        if (pattern.Length == 0)
+        {
+            problem(field, "is an empty regular expression");
+            return;
+        }
+
+        try
+        {
+            _ = Proxy.RouteBehavior.FullMatch(pattern);
+        }
+        catch (ArgumentException ex)
+        {
+            problem(field, $"'{pattern}' is not a valid regular expression: {ex.Message}");
+        }
+        catch (NotSupportedException ex)
+        {
+            problem(field, $"'{pattern}' uses a construct the gateway does not support (backreferences and lookarounds are refused so matching stays linear): {ex.Message}");
+        }
+    }
+
+    private static bool IsValidHostname(string host)
+    {
+        var name = host.StartsWith("*.", StringComparison.Ordinal) ? host[2..] : host;
+        return name.Length is > 0 and <= 253
+            && Uri.CheckHostName(name) == UriHostNameType.Dns
+            && !name.Contains('*');
+    }
+
+    // RFC 9110 token characters.
+    private static bool IsToken(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
+}

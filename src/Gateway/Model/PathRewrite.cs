@@ -1,0 +1,3 @@
+namespace Gateway.Model;
+
+internal sealed record PathRewrite(PathRewriteType Type, string Value);

@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Model;
+
+/// <summary>A route: which requests it takes (any of <see cref="Matches"/>), what it does to them, where they go.</summary>
+internal sealed record RouteModel
+{
+    public required string Name { get; init; }
+
+    /// <summary>Where the route was declared, for error messages and status (e.g. <c>appsettings.json</c>).</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Exact hosts or <c>*.suffix</c> wildcards; empty means any host.</summary>
+    public ImmutableArray<string> Hostnames { get; init; } = [];
+
+    public ImmutableArray<RouteMatch> Matches { get; init; } = [];
+
+    public RouteFilters Filters { get; init; } = RouteFilters.None;
+
+    public ImmutableArray<BackendRef> Backends { get; init; } = [];
+
+    /// <summary>How long the backend may take to answer before the client gets 504; null uses the default.</summary>
+    public TimeSpan? Timeout { get; init; }
+}

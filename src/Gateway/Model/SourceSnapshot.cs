@@ -1,0 +1,9 @@
+using System.Collections.Immutable;
+
+namespace Gateway.Model;
+
+/// <summary>What one source currently declares, with the problems found while reading it. A snapshot with problems is never applied.</summary>
+internal sealed record SourceSnapshot(string Source, GatewayModel Model, ImmutableArray<ModelProblem> Problems)
+{
+    public bool IsValid => Problems.IsEmpty;
+}

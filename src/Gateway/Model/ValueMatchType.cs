@@ -1,0 +1,7 @@
+namespace Gateway.Model;
+
+internal enum ValueMatchType
+{
+    Exact,
+    RegularExpression,
+}

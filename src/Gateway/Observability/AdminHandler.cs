@@ -1,0 +1,45 @@
+using Gateway.Model;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Observability;
+
+/// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
+internal sealed class AdminHandler(ModelStore store)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        switch (context.Request.Path.Value)
+        {
+            case "/healthz":
+                return Text(context, StatusCodes.Status200OK, "ok");
+            case "/readyz":
+                return store.IsReady
+                    ? Text(context, StatusCodes.Status200OK, "ready")
+                    : Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet");
+            case "/config":
+                var status = store.Status;
+                return context.Response.WriteAsJsonAsync(
+                    new
+                    {
+                        status.Generation,
+                        status.AppliedAt,
+                        status.Sources,
+                        LastRejected = status.LastRejected is { } rejected
+                            ? new { rejected.Source, rejected.At, Problems = rejected.Problems.Select(p => p.ToString()), Details = rejected.Problems }
+                            : null,
+                        status.Model,
+                    },
+                    ModelJson.Indented);
+            default:
+                return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config");
+        }
+    }
+
+    private static Task Text(HttpContext context, int statusCode, string body)
+    {
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(body + "\n");
+    }
+}

@@ -1,0 +1,37 @@
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Gateway.Proxy;
+
+/// <summary>Builds the transforms named in <see cref="TransformNames"/> from route configuration.</summary>
+internal sealed class GatewayTransformFactory : ITransformFactory
+{
+    public bool Validate(TransformRouteValidationContext context, IReadOnlyDictionary<string, string> transformValues)
+    {
+        if (!transformValues.TryGetValue(TransformNames.ReplacePrefixMatch, out var prefix))
+        {
+            return false;
+        }
+
+        if (transformValues.Count != 2 || !transformValues.TryGetValue(TransformNames.With, out var replacement))
+        {
+            context.Errors.Add(new ArgumentException($"{TransformNames.ReplacePrefixMatch} needs exactly one companion key '{TransformNames.With}'."));
+        }
+        else if (!prefix.StartsWith('/') || !replacement.StartsWith('/'))
+        {
+            context.Errors.Add(new ArgumentException($"{TransformNames.ReplacePrefixMatch} prefix and replacement must start with '/'."));
+        }
+
+        return true;
+    }
+
+    public bool Build(TransformBuilderContext context, IReadOnlyDictionary<string, string> transformValues)
+    {
+        if (!transformValues.TryGetValue(TransformNames.ReplacePrefixMatch, out var prefix))
+        {
+            return false;
+        }
+
+        context.RequestTransforms.Add(new ReplacePrefixMatchTransform(prefix, transformValues[TransformNames.With]));
+        return true;
+    }
+}

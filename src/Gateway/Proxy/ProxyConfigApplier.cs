@@ -1,0 +1,40 @@
+using Gateway.Model;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Translates a model into YARP configuration, checks it with YARP's own validator, and swaps it in atomically.
+/// In-flight requests keep the endpoints they were routed with, so a reload drops nothing.
+/// </summary>
+internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator) : IModelApplier
+{
+    public async ValueTask<IReadOnlyList<ModelProblem>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+    {
+        var config = YarpTranslator.Translate(model);
+        var problems = new List<ModelProblem>();
+        foreach (var route in config.Routes)
+        {
+            foreach (var error in await validator.ValidateRouteAsync(route))
+            {
+                var name = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId;
+                problems.Add(new ModelProblem("proxy", $"route '{name}'", "", error.Message));
+            }
+        }
+
+        foreach (var cluster in config.Clusters)
+        {
+            foreach (var error in await validator.ValidateClusterAsync(cluster))
+            {
+                problems.Add(new ModelProblem("proxy", $"backend '{cluster.ClusterId}'", "", error.Message));
+            }
+        }
+
+        if (problems.Count == 0)
+        {
+            provider.Update(config.Routes, config.Clusters);
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using Gateway.Model;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Runs between routing and YARP: answers redirects and routes that cannot forward, and bounds how long a route's
+/// backend may take (504). Routes with nothing to do pass straight through.
+/// </summary>
+internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILogger<RouteBehaviorMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>();
+        if (behavior is null || !behavior.HasAction)
+        {
+            return next(context);
+        }
+
+        if (behavior.Redirect is { } redirect)
+        {
+            context.Response.StatusCode = redirect.StatusCode;
+            context.Response.Headers.Location = RedirectLocation(context.Request, redirect, behavior.PathPrefix);
+            return Task.CompletedTask;
+        }
+
+        if (behavior.FixedStatus is { } status)
+        {
+            LogFixedStatus(logger, behavior.RouteName, status, behavior.FixedStatusReason);
+            return ProblemResponse.WriteAsync(context, status, behavior.FixedStatusReason);
+        }
+
+        return InvokeWithTimeoutAsync(context, behavior.Timeout!.Value);
+    }
+
+    private async Task InvokeWithTimeoutAsync(HttpContext context, TimeSpan timeout)
+    {
+        var clientAborted = context.RequestAborted;
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        timeoutSource.CancelAfter(timeout);
+        context.RequestAborted = timeoutSource.Token;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.RequestAborted = clientAborted;
+        }
+
+        // YARP reports a cancelled forward as the client's doing; when our clock cancelled it, the backend was too slow.
+        if (timeoutSource.IsCancellationRequested && !clientAborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The backend did not answer in time.");
+        }
+    }
+
+    private static string RedirectLocation(HttpRequest request, RequestRedirect redirect, string matchedPrefix)
+    {
+        var scheme = redirect.Scheme ?? request.Scheme;
+        var host = redirect.Hostname ?? request.Host.Host;
+        int? port = redirect.Port;
+        if (port is null && redirect.Scheme is null)
+        {
+            port = request.Host.Port;
+        }
+
+        var path = request.Path.Value ?? "/";
+        path = redirect.Path switch
+        {
+            { Type: PathRewriteType.ReplaceFullPath } full => full.Value,
+            { Type: PathRewriteType.ReplacePrefixMatch } prefix => PrefixRewriter.Replace(path, matchedPrefix, prefix.Value),
+            _ => path,
+        };
+
+        var location = new StringBuilder().Append(scheme).Append("://").Append(host);
+        var isDefaultPort = port is null
+            || (port == 80 && scheme == "http")
+            || (port == 443 && scheme == "https");
+        if (!isDefaultPort)
+        {
+            location.Append(':').Append(port);
+        }
+
+        return location.Append(path).Append(request.QueryString.Value).ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Route '{Route}' answered {Status}: {Reason}")]
+    private static partial void LogFixedStatus(ILogger logger, string route, int status, string reason);
+}

@@ -1,0 +1,32 @@
+namespace Gateway.Proxy;
+
+/// <summary>Keys of <c>RouteConfig.Metadata</c> through which the translator hands our semantics to the hot path.</summary>
+internal static class RouteMetadataKeys
+{
+    /// <summary>Name of the model route a YARP route was made from.</summary>
+    public const string Route = "Gateway.Route";
+
+    /// <summary><c>Type:Value</c> of the path match, checked case-sensitively on top of YARP's template match.</summary>
+    public const string Path = "Gateway.Path";
+
+    /// <summary>The HTTP method the route takes. Checked by us, not YARP, so a wrong method gives 404 (no route), not 405.</summary>
+    public const string Method = "Gateway.Method";
+
+    /// <summary>JSON array of <c>[name, pattern]</c> pairs that request headers must match.</summary>
+    public const string HeaderRegex = "Gateway.HeaderRegex";
+
+    /// <summary>JSON array of <c>[name, pattern]</c> pairs that query parameters must match.</summary>
+    public const string QueryRegex = "Gateway.QueryRegex";
+
+    /// <summary>JSON of the redirect the route answers with instead of forwarding.</summary>
+    public const string Redirect = "Gateway.Redirect";
+
+    /// <summary>Status code the route answers with because it cannot forward (e.g. 500 for a backend that does not exist).</summary>
+    public const string FixedStatus = "Gateway.FixedStatus";
+
+    /// <summary>Why <see cref="FixedStatus"/> is set, for logs.</summary>
+    public const string FixedStatusReason = "Gateway.FixedStatusReason";
+
+    /// <summary>How long the backend may take, as a TimeSpan string.</summary>
+    public const string Timeout = "Gateway.Timeout";
+}

@@ -1,0 +1,11 @@
+namespace Gateway.Proxy;
+
+/// <summary>Names of the transforms this gateway adds to YARP's set.</summary>
+internal static class TransformNames
+{
+    /// <summary>Replaces the matched path prefix (case-sensitively, segment-aware) and reports it in X-Forwarded-Prefix.</summary>
+    public const string ReplacePrefixMatch = "Gateway.ReplacePrefixMatch";
+
+    /// <summary>The replacement for <see cref="ReplacePrefixMatch"/>.</summary>
+    public const string With = "With";
+}

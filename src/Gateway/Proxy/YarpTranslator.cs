@@ -1,0 +1,256 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Gateway.Model;
+using Yarp.ReverseProxy.Configuration;
+using RouteMatch = Gateway.Model.RouteMatch;
+using YarpRouteMatch = Yarp.ReverseProxy.Configuration.RouteMatch;
+
+namespace Gateway.Proxy;
+
+/// <summary>
+/// Translates a validated <see cref="GatewayModel"/> into YARP routes and clusters. A pure function: the same model
+/// always gives the same configuration, which the golden-file tests pin down.
+/// </summary>
+internal static class YarpTranslator
+{
+    private const string CatchAll = "{**gateway-rest}";
+
+    public static ProxyConfigSnapshot Translate(GatewayModel model)
+    {
+        var candidates = new List<(RoutePrecedence Precedence, RouteConfig Route)>();
+        for (var routeIndex = 0; routeIndex < model.Routes.Length; routeIndex++)
+        {
+            var route = model.Routes[routeIndex];
+            var hostGroups = HostGroup.Of(route);
+            var count = route.Matches.Length * hostGroups.Count;
+            var serial = 0;
+            for (var matchIndex = 0; matchIndex < route.Matches.Length; matchIndex++)
+            {
+                var match = route.Matches[matchIndex];
+                for (var groupIndex = 0; groupIndex < hostGroups.Count; groupIndex++)
+                {
+                    var group = hostGroups[groupIndex];
+                    var id = count == 1 ? route.Name : $"{route.Name}#{serial}";
+                    serial++;
+                    var precedence = new RoutePrecedence(
+                        group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
+                        match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex);
+                    candidates.Add((precedence, BuildRoute(id, route, match, group, model)));
+                }
+            }
+        }
+
+        candidates.Sort((a, b) => a.Precedence.CompareTo(b.Precedence));
+        var routes = new RouteConfig[candidates.Count];
+        for (var i = 0; i < routes.Length; i++)
+        {
+            routes[i] = candidates[i].Route with { Order = i };
+        }
+
+        var clusters = model.Backends.Values
+            .Where(b => b.UnresolvedReason is null)
+            .OrderBy(b => b.Name, StringComparer.Ordinal)
+            .Select(BuildCluster)
+            .ToArray();
+        return new ProxyConfigSnapshot(routes, clusters);
+    }
+
+    private static RouteConfig BuildRoute(string id, RouteModel route, RouteMatch match, HostGroup hosts, GatewayModel model)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [RouteMetadataKeys.Route] = route.Name,
+            [RouteMetadataKeys.Path] = $"{match.Path.Type}:{match.Path.Value}",
+        };
+        if (match.Method is { } method)
+        {
+            metadata[RouteMetadataKeys.Method] = method;
+        }
+
+        AddRegexMetadata(metadata, RouteMetadataKeys.HeaderRegex, match.Headers);
+        AddRegexMetadata(metadata, RouteMetadataKeys.QueryRegex, match.QueryParameters);
+        if (route.Timeout is { } timeout)
+        {
+            metadata[RouteMetadataKeys.Timeout] = timeout.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        string? clusterId = null;
+        if (route.Filters.Redirect is { } redirect)
+        {
+            metadata[RouteMetadataKeys.Redirect] = JsonSerializer.Serialize(redirect, ModelJson.Options);
+        }
+        else
+        {
+            clusterId = ResolveCluster(route, model, metadata);
+        }
+
+        return new RouteConfig
+        {
+            RouteId = id,
+            ClusterId = clusterId,
+            Match = new YarpRouteMatch
+            {
+                Path = PathTemplate(match.Path),
+                Hosts = hosts.Hosts.Count == 0 ? null : hosts.Hosts,
+                Headers = ExactMatches(match.Headers, static m => new RouteHeader
+                {
+                    Name = m.Name,
+                    Values = [m.Value],
+                    Mode = HeaderMatchMode.ExactHeader,
+                    IsCaseSensitive = true,
+                }),
+                QueryParameters = ExactMatches(match.QueryParameters, static m => new RouteQueryParameter
+                {
+                    Name = m.Name,
+                    Values = [m.Value],
+                    Mode = QueryParameterMatchMode.Exact,
+                    IsCaseSensitive = true,
+                }),
+            },
+            Metadata = metadata,
+            Transforms = BuildTransforms(route, match),
+        };
+    }
+
+    private static string? ResolveCluster(RouteModel route, GatewayModel model, Dictionary<string, string> metadata)
+    {
+        var chosen = route.Backends.FirstOrDefault(b => b.Weight > 0);
+        if (chosen is null)
+        {
+            metadata[RouteMetadataKeys.FixedStatus] = "500";
+            metadata[RouteMetadataKeys.FixedStatusReason] = "no backend with a weight above 0";
+            return null;
+        }
+
+        if (!model.Backends.TryGetValue(chosen.Name, out var backend) || backend.UnresolvedReason is not null)
+        {
+            metadata[RouteMetadataKeys.FixedStatus] = "500";
+            metadata[RouteMetadataKeys.FixedStatusReason] = backend?.UnresolvedReason ?? $"backend '{chosen.Name}' does not exist";
+            return null;
+        }
+
+        return backend.Name;
+    }
+
+    private static IReadOnlyList<T>? ExactMatches<T>(IEnumerable<ValueMatch> matches, Func<ValueMatch, T> create)
+    {
+        var result = matches.Where(m => m.Type == ValueMatchType.Exact).Select(create).ToArray();
+        return result.Length == 0 ? null : result;
+    }
+
+    private static void AddRegexMetadata(Dictionary<string, string> metadata, string key, IEnumerable<ValueMatch> matches)
+    {
+        var pairs = matches.Where(m => m.Type == ValueMatchType.RegularExpression).Select(m => new[] { m.Name, m.Value }).ToArray();
+        if (pairs.Length > 0)
+        {
+            metadata[key] = JsonSerializer.Serialize(pairs, ModelJson.Options);
+        }
+    }
+
+    /// <summary>A route template that pre-selects candidates; the exact, case-sensitive check runs in <see cref="GatewayMatcherPolicy"/>.</summary>
+    private static string PathTemplate(PathMatch path)
+    {
+        if (path.Type == PathMatchType.RegularExpression)
+        {
+            return "/" + CatchAll;
+        }
+
+        var literal = EscapeTemplate(path.Value);
+        if (path.Type == PathMatchType.Exact)
+        {
+            return literal;
+        }
+
+        return literal.EndsWith('/') ? literal + CatchAll : literal + "/" + CatchAll;
+    }
+
+    private static string EscapeTemplate(string value) => value.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
+
+    private static List<IReadOnlyDictionary<string, string>> BuildTransforms(RouteModel route, RouteMatch match)
+    {
+        var transforms = new List<IReadOnlyDictionary<string, string>>();
+        var rewrite = route.Filters.UrlRewrite;
+        if (rewrite?.Hostname is { } hostname)
+        {
+            transforms.Add(Transform("RequestHeader", "Host", "Set", hostname));
+        }
+        else
+        {
+            // Backends see the host the client asked for, as behind nginx and Envoy.
+            transforms.Add(Transform("RequestHeaderOriginalHost", "true"));
+        }
+
+        switch (rewrite?.Path)
+        {
+            case { Type: PathRewriteType.ReplacePrefixMatch } prefix:
+                // X-Forwarded-Prefix is set by our transform to the prefix it removed, not from PathBase.
+                transforms.Add(Transform("X-Forwarded", "Set", "Prefix", "Off"));
+                transforms.Add(Transform(TransformNames.ReplacePrefixMatch, match.Path.Value, TransformNames.With, prefix.Value));
+                break;
+            case { Type: PathRewriteType.ReplaceFullPath } full:
+                transforms.Add(Transform("PathSet", full.Value));
+                break;
+        }
+
+        if (route.Filters.RequestHeaders is { } request)
+        {
+            foreach (var (name, value) in request.Set)
+            {
+                transforms.Add(Transform("RequestHeader", name, "Set", value));
+            }
+
+            foreach (var (name, value) in request.Add)
+            {
+                transforms.Add(Transform("RequestHeader", name, "Append", value));
+            }
+
+            foreach (var name in request.Remove)
+            {
+                transforms.Add(Transform("RequestHeaderRemove", name));
+            }
+        }
+
+        if (route.Filters.ResponseHeaders is { } response)
+        {
+            foreach (var (name, value) in response.Set)
+            {
+                transforms.Add(Transform("ResponseHeader", name, "Set", value, "When", "Always"));
+            }
+
+            foreach (var (name, value) in response.Add)
+            {
+                transforms.Add(Transform("ResponseHeader", name, "Append", value, "When", "Always"));
+            }
+
+            foreach (var name in response.Remove)
+            {
+                transforms.Add(Transform("ResponseHeaderRemove", name, "When", "Always"));
+            }
+        }
+
+        return transforms;
+    }
+
+    private static Dictionary<string, string> Transform(params string[] keysAndValues)
+    {
+        var transform = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < keysAndValues.Length; i += 2)
+        {
+            transform[keysAndValues[i]] = keysAndValues[i + 1];
+        }
+
+        return transform;
+    }
+
+    private static ClusterConfig BuildCluster(BackendModel backend)
+    {
+        var destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal);
+        for (var i = 0; i < backend.Endpoints.Length; i++)
+        {
+            destinations[$"{backend.Name}/{i}"] = new DestinationConfig { Address = backend.Endpoints[i] };
+        }
+
+        return new ClusterConfig { ClusterId = backend.Name, Destinations = destinations };
+    }
+}
