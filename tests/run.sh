@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test. Installs the system packages the tests need when they are missing (Debian/Ubuntu, as root or with sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=()
+command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
+if [ ${#packages[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "tests/run.sh: installing ${packages[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+dotnet test Gateway.sln -c Release "$@"
