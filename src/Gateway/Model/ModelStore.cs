@@ -41,17 +41,13 @@ internal sealed partial class ModelStore : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            IReadOnlyList<ModelProblem> problems = snapshot.Problems;
-            GatewayModel? merged = null;
+            // Validate the merge even when the source already has problems, so one report lists every mistake.
+            var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
+            var merged = ModelMerger.Merge(candidate.Values.Select(s => s.Model));
+            IReadOnlyList<ModelProblem> problems = [.. snapshot.Problems, .. ModelValidator.Validate(merged)];
             if (problems.Count == 0)
             {
-                var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
-                merged = ModelMerger.Merge(candidate.Values.Select(s => s.Model));
-                problems = ModelValidator.Validate(merged);
-                if (problems.Count == 0)
-                {
-                    problems = await _applier.ApplyAsync(merged, cancellationToken);
-                }
+                problems = await _applier.ApplyAsync(merged, cancellationToken);
             }
 
             if (problems.Count > 0)
@@ -65,11 +61,11 @@ internal sealed partial class ModelStore : IDisposable
             _status = new ModelStatus(
                 previous.Generation + 1,
                 _timeProvider.GetUtcNow(),
-                merged!,
+                merged,
                 [.. _accepted.Values.Select(s => s.Source)],
                 previous.LastRejected is { } rejected && rejected.Source == snapshot.Source ? null : previous.LastRejected);
             _reloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
-            LogApplied(_logger, snapshot.Source, merged!.Routes.Length, merged.Backends.Count, _status.Generation);
+            LogApplied(_logger, snapshot.Source, merged.Routes.Length, merged.Backends.Count, _status.Generation);
             return [];
         }
         finally

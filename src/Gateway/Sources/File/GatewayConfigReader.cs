@@ -23,7 +23,15 @@ internal static class GatewayConfigReader
     {
         var problems = new List<ModelProblem>();
         var reader = new ConfigFieldReader(source, problems);
-        reader.RejectUnknownKeys(section, "section 'Gateway'", "", allowedKeys);
+        foreach (var child in section.GetChildren())
+        {
+            if (!allowedKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase) && GatewayOptions.ProcessKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                reader.Problem("section 'Gateway'", child.Key, "is a process setting, read only from appsettings.json, environment variables or the command line, not from this file");
+            }
+        }
+
+        reader.RejectUnknownKeys(section, "section 'Gateway'", "", [.. allowedKeys, .. GatewayOptions.ProcessKeys]);
 
         var routes = ImmutableArray.CreateBuilder<RouteModel>();
         foreach (var item in ConfigFieldReader.Items(section, "Routes"))
