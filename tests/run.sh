@@ -13,4 +13,11 @@ if [ ${#packages[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
-dotnet test Gateway.sln -c Release "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test Gateway.sln -c Release "$@" 2>&1 | tee "$log" || status=$?
+# One closing line for the whole run, summed over the test projects.
+awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i < NF; i++) { if ($i ~ /Failed$/) f += $(i + 1); if ($i ~ /Passed$/) p += $(i + 1) } }
+  END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
