@@ -5,31 +5,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.IntegrationTests;
 
-public sealed class ReloadTests : IAsyncLifetime
+public sealed class ReloadTests : TwoBackendTest
 {
-    private TestBackend _a = null!;
-    private TestBackend _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _a = await TestBackend.StartAsync("a");
-        _b = await TestBackend.StartAsync("b");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
-
     private object Section(string backend, string prefix = "/m") => new
     {
         Routes = new object[] { new { Name = "model", Matches = new[] { new { Path = prefix } }, Backends = new[] { backend } } },
-        Backends = new Dictionary<string, object>
-        {
-            ["a"] = new { Endpoints = new[] { _a.Url } },
-            ["b"] = new { Endpoints = new[] { _b.Url } },
-        },
+        Backends,
     };
 
     private static async Task<string> BackendAt(TestGateway gateway, string path)
@@ -73,7 +54,7 @@ public sealed class ReloadTests : IAsyncLifetime
     public async Task A_bad_change_is_rejected_with_the_route_and_field_and_the_previous_config_keeps_serving(string routesJson, string obj, string field)
     {
         await using var gateway = await TestGateway.StartAsync(Section("a"));
-        var backends = $$"""{ "a": { "Endpoints": [ "{{_a.Url}}" ] }, "b": { "Endpoints": [ "{{_b.Url}}" ] } }""";
+        var backends = $$"""{ "a": { "Endpoints": [ "{{A.Url}}" ] }, "b": { "Endpoints": [ "{{B.Url}}" ] } }""";
 
         var config = await gateway.WriteAndWaitAsync(gateway.AppSettingsPath, $$"""{ "Gateway": { "Routes": [ {{routesJson}} ], "Backends": {{backends}} } }""");
 
@@ -106,7 +87,7 @@ public sealed class ReloadTests : IAsyncLifetime
     public async Task A_streaming_response_that_spans_a_reload_completes()
     {
         var releaseSecondHalf = new TaskCompletionSource();
-        _a.Handler = async context =>
+        A.Handler = async context =>
         {
             await context.Response.WriteAsync(new string('x', 1000));
             await context.Response.Body.FlushAsync();
@@ -135,7 +116,7 @@ public sealed class ReloadTests : IAsyncLifetime
     public async Task The_config_file_overrides_appsettings_and_reloads()
     {
         var configFile = Path.Combine(Path.GetTempPath(), $"gateway-configmap-{Guid.NewGuid():N}.json");
-        var backends = $$"""{ "a": { "Endpoints": [ "{{_a.Url}}" ] }, "b": { "Endpoints": [ "{{_b.Url}}" ] } }""";
+        var backends = $$"""{ "a": { "Endpoints": [ "{{A.Url}}" ] }, "b": { "Endpoints": [ "{{B.Url}}" ] } }""";
         await File.WriteAllTextAsync(configFile, $$"""{ "Routes": [ { "Name": "model", "Matches": [ { "Path": "/m" } ], "Backends": [ "b" ] } ], "Backends": {{backends}} }""");
         try
         {

@@ -3,29 +3,8 @@ using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests;
 
-public sealed class RoutingTests : IAsyncLifetime
+public sealed class RoutingTests : TwoBackendTest
 {
-    private TestBackend _a = null!;
-    private TestBackend _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _a = await TestBackend.StartAsync("a");
-        _b = await TestBackend.StartAsync("b");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
-
-    private object Backends => new Dictionary<string, object>
-    {
-        ["a"] = new { Endpoints = new[] { _a.Url } },
-        ["b"] = new { Endpoints = new[] { _b.Url } },
-    };
-
     private async Task<string?> BackendFor(TestGateway gateway, HttpRequestMessage request)
     {
         using var response = await gateway.Client.SendAsync(request);

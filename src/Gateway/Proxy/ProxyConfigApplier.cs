@@ -18,7 +18,8 @@ internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfi
             foreach (var error in await validator.ValidateRouteAsync(route))
             {
                 var name = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId;
-                problems.Add(new ModelProblem("proxy", $"route '{name}'", "", error.Message));
+                var source = model.Routes.FirstOrDefault(r => r.Name == name)?.Source ?? "proxy";
+                problems.Add(new ModelProblem(source, $"route '{name}'", "", error.Message));
             }
         }
 
@@ -26,7 +27,7 @@ internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfi
         {
             foreach (var error in await validator.ValidateClusterAsync(cluster))
             {
-                problems.Add(new ModelProblem("proxy", $"backend '{cluster.ClusterId}'", "", error.Message));
+                problems.Add(new ModelProblem(model.Backends[cluster.ClusterId].Source, $"backend '{cluster.ClusterId}'", "", error.Message));
             }
         }
 

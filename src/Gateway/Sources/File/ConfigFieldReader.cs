@@ -53,59 +53,23 @@ internal sealed class ConfigFieldReader(string source, List<ModelProblem> proble
         return null;
     }
 
-    public int? Int(IConfigurationSection parent, string key, string objectName, string field)
-    {
-        var text = String(parent, key, objectName, field);
-        if (text is null)
-        {
-            return null;
-        }
+    public int? Int(IConfigurationSection parent, string key, string objectName, string field) =>
+        Parse(parent, key, objectName, field, "is not a whole number", static (string text, out int value) =>
+            int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value));
 
-        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        Problem(objectName, Join(field, key), $"'{text}' is not a whole number");
-        return null;
-    }
-
-    public bool? Bool(IConfigurationSection parent, string key, string objectName, string field)
-    {
-        var text = String(parent, key, objectName, field);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (bool.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        Problem(objectName, Join(field, key), $"'{text}' is not true or false");
-        return null;
-    }
-
-    public TimeSpan? Duration(IConfigurationSection parent, string key, string objectName, string field)
-    {
-        var text = String(parent, key, objectName, field);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (DurationParser.TryParse(text, out var value))
-        {
-            return value;
-        }
-
-        Problem(objectName, Join(field, key), $"'{text}' is not a duration such as 500ms, 30s, 2m or 00:00:30");
-        return null;
-    }
+    public TimeSpan? Duration(IConfigurationSection parent, string key, string objectName, string field) =>
+        Parse<TimeSpan>(parent, key, objectName, field, "is not a duration such as 500ms, 30s, 2m or 00:00:30", DurationParser.TryParse);
 
     public TEnum? Enum<TEnum>(IConfigurationSection parent, string key, string objectName, string field)
-        where TEnum : struct, Enum
+        where TEnum : struct, Enum =>
+        Parse(parent, key, objectName, field, $"is not one of: {string.Join(", ", System.Enum.GetNames<TEnum>())}", static (string text, out TEnum value) =>
+        {
+            value = default;
+            return !int.TryParse(text, out _) && System.Enum.TryParse(text, ignoreCase: true, out value);
+        });
+
+    private T? Parse<T>(IConfigurationSection parent, string key, string objectName, string field, string expectation, TryParse<T> tryParse)
+        where T : struct
     {
         var text = String(parent, key, objectName, field);
         if (text is null)
@@ -113,12 +77,12 @@ internal sealed class ConfigFieldReader(string source, List<ModelProblem> proble
             return null;
         }
 
-        if (!int.TryParse(text, out _) && System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var value))
+        if (tryParse(text, out var value))
         {
             return value;
         }
 
-        Problem(objectName, Join(field, key), $"'{text}' is not one of: {string.Join(", ", System.Enum.GetNames<TEnum>())}");
+        Problem(objectName, Join(field, key), $"'{text}' {expectation}");
         return null;
     }
 
@@ -154,4 +118,6 @@ internal sealed class ConfigFieldReader(string source, List<ModelProblem> proble
     public static string Join(string field, string key) => field.Length == 0 ? key : $"{field}.{key}";
 
     public static string Join(string field, string key, string index) => $"{Join(field, key)}[{index}]";
+
+    private delegate bool TryParse<T>(string text, out T value);
 }
