@@ -26,7 +26,16 @@ internal static class GatewayApp
         AppSettingsSource.IgnoreReloadFailures(builder.Configuration);
         configure?.Invoke(builder);
 
-        var options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        GatewayOptions options;
+        try
+        {
+            options = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new StartupException([ex.Message]);
+        }
+
         var errors = options.Validate().ToList();
         if (errors.Count > 0)
         {
@@ -48,6 +57,8 @@ internal static class GatewayApp
         services.TryAddSingleton(TimeProvider.System);
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
+        services.AddSingleton(Options.Create(options.AccessLog));
+        services.AddGatewayTelemetry(options.Telemetry, listeners);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<IModelApplier, ProxyConfigApplier>();
         services.AddSingleton(new InMemoryConfigProvider([], []));
@@ -64,11 +75,28 @@ internal static class GatewayApp
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();
-        app.MapWhen(context => context.Connection.LocalPort == listeners.AdminPort, branch => branch.Run(admin.InvokeAsync));
+        app.MapWhen(context => context.Connection.LocalPort == listeners.AdminPort, branch =>
+        {
+            branch.UseOpenTelemetryPrometheusScrapingEndpoint();
+            branch.Run(admin.InvokeAsync);
+        });
         app.UseRouting();
+        app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
-        app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
-            endpoint.Add(builder => builder.Metadata.Add(RouteBehavior.From(route))));
+        var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
+        app.MapReverseProxy(pipeline =>
+            {
+                pipeline.UseSessionAffinity();
+                pipeline.UseLoadBalancing();
+                pipeline.UsePassiveHealthChecks();
+                pipeline.UseMiddleware<UpstreamTimingMiddleware>();
+            })
+            .ConfigureEndpoints((endpoint, route) => endpoint.Add(builder =>
+            {
+                var behavior = RouteBehavior.From(route);
+                builder.Metadata.Add(behavior);
+                builder.Metadata.Add(routeStats.For(behavior.RouteName));
+            }));
         app.UseEndpoints(_ => { });
         app.Run(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches the request."));
         return app;

@@ -1,3 +1,5 @@
+using Gateway.Observability;
+
 namespace Gateway.Hosting;
 
 /// <summary>Process settings from the <c>Gateway</c> configuration section; routing is read by the sources instead.</summary>
@@ -6,11 +8,15 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Telemetry", "AccessLog"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
     public AdminOptions Admin { get; set; } = new();
+
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    public AccessLogOptions AccessLog { get; set; } = new();
 
     /// <summary>Optional JSON file (a mounted ConfigMap) whose routes and backends override appsettings.json.</summary>
     public string? ConfigFile { get; set; }
@@ -34,6 +40,11 @@ internal sealed class GatewayOptions
         if (ConfigFilePollInterval <= TimeSpan.Zero)
         {
             yield return $"Gateway:ConfigFilePollInterval '{ConfigFilePollInterval}' must be greater than zero";
+        }
+
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()))
+        {
+            yield return error;
         }
     }
 }

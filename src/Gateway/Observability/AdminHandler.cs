@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Observability;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -31,8 +31,13 @@ internal sealed class AdminHandler(ModelStore store)
                         status.Model,
                     },
                     ModelJson.Indented);
+            case "/routes":
+                var current = store.Status;
+                routeStats.Retain(current.Model.Routes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal));
+                context.Response.ContentType = "text/html; charset=utf-8";
+                return context.Response.WriteAsync(RoutesPage.Render(current, routeStats, Environment.TickCount64 / 1000));
             default:
-                return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config");
+                return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config /routes /metrics");
         }
     }
 

@@ -38,7 +38,11 @@ public sealed class TestGateway : IAsyncDisposable
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a gateway whose <c>Gateway</c> section is <paramref name="gatewaySection"/> (routes, backends, ...).</summary>
-    public static async Task<TestGateway> StartAsync(object gatewaySection, params string[] extraArgs)
+    public static Task<TestGateway> StartAsync(object gatewaySection, params string[] extraArgs) =>
+        StartAsync(gatewaySection, configure: null, extraArgs);
+
+    /// <summary>As above, with a hook that adjusts the host before it is built (e.g. to add an in-memory exporter).</summary>
+    public static async Task<TestGateway> StartAsync(object gatewaySection, Action<WebApplicationBuilder>? configure, params string[] extraArgs)
     {
         var directory = Path.Combine(Path.GetTempPath(), "gateway-test-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -51,7 +55,11 @@ public sealed class TestGateway : IAsyncDisposable
         ];
         var app = GatewayApp.Build(
             new WebApplicationOptions { Args = args, ContentRootPath = directory },
-            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                configure?.Invoke(builder);
+            });
         try
         {
             await GatewayApp.StartAsync(app);

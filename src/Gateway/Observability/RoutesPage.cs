@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Gateway.Model;
+
+namespace Gateway.Observability;
+
+/// <summary>Renders <c>/routes</c>: every route with its matches, backends, weights and recent traffic, for a human.</summary>
+internal static class RoutesPage
+{
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public static string Render(ModelStatus status, RouteStatsRegistry stats, long nowSeconds)
+    {
+        var html = new StringBuilder();
+        html.Append("""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Gateway routes</title>
+            <style>
+            body { font-family: system-ui, sans-serif; margin: 2rem; color: #1d2330; }
+            table { border-collapse: collapse; width: 100%; }
+            th, td { border-bottom: 1px solid #d8dce5; padding: .45rem .6rem; text-align: left; vertical-align: top; font-size: .9rem; }
+            th { background: #f3f5f9; }
+            td.num { text-align: right; font-variant-numeric: tabular-nums; }
+            .error { color: #b3261e; font-weight: 600; }
+            code { background: #f3f5f9; padding: 0 .25rem; border-radius: 3px; }
+            </style></head><body>
+            """);
+        html.Append(CultureInfo.InvariantCulture, $"<h1>Routes</h1><p>Configuration generation {status.Generation}")
+            .Append(status.AppliedAt is { } applied ? $", applied {Encode(applied.ToString("u", CultureInfo.InvariantCulture))}" : "")
+            .Append(CultureInfo.InvariantCulture, $"; sources: {Encode(string.Join(", ", status.Sources))}.</p>");
+        if (status.LastRejected is { } rejected)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"error\">Last change from {Encode(rejected.Source)} was rejected:</p><ul class=\"error\">");
+            foreach (var problem in rejected.Problems)
+            {
+                html.Append("<li>").Append(Encode(problem.ToString())).Append("</li>");
+            }
+
+            html.Append("</ul>");
+        }
+
+        html.Append("<table id=\"routes\"><thead><tr><th>Route</th><th>Hosts</th><th>Matches</th><th>Backends (weight, endpoints)</th>")
+            .Append("<th>Filters</th><th>Requests/s (1 min)</th><th>5xx/s (1 min)</th></tr></thead><tbody>");
+        foreach (var route in status.Model.Routes)
+        {
+            var (requests, errors) = stats.Find(route.Name)?.Rates(nowSeconds) ?? (0, 0);
+            html.Append("<tr data-route=\"").Append(Encode(route.Name)).Append("\"><td><strong>").Append(Encode(route.Name))
+                .Append("</strong><br><small>").Append(Encode(route.Source)).Append("</small></td><td>")
+                .Append(route.Hostnames.IsEmpty ? "any" : Encode(string.Join(", ", route.Hostnames))).Append("</td><td>");
+            foreach (var match in route.Matches)
+            {
+                html.Append("<div>").Append(Encode(Describe(match))).Append("</div>");
+            }
+
+            html.Append("</td><td>");
+            var totalWeight = route.Backends.Sum(b => b.Weight);
+            foreach (var backend in route.Backends)
+            {
+                var endpoints = status.Model.Backends.TryGetValue(backend.Name, out var model) ? model.Endpoints.Length : 0;
+                var share = totalWeight == 0 ? 0 : 100.0 * backend.Weight / totalWeight;
+                html.Append(CultureInfo.InvariantCulture, $"<div><code>{Encode(backend.Name)}</code> {backend.Weight} ({share:0.#}%), {endpoints} endpoint{(endpoints == 1 ? "" : "s")}</div>");
+            }
+
+            html.Append("</td><td>").Append(Encode(DescribeFilters(route)))
+                .Append(CultureInfo.InvariantCulture, $"</td><td class=\"num\">{requests:0.00}</td><td class=\"num{(errors > 0 ? " error" : "")}\">{errors:0.00}</td></tr>");
+        }
+
+        return html.Append("</tbody></table></body></html>").ToString();
+    }
+
+    private static string Describe(RouteMatch match)
+    {
+        var parts = new List<string> { $"{match.Path.Type} {match.Path.Value}" };
+        if (match.Method is { } method)
+        {
+            parts.Add(method);
+        }
+
+        parts.AddRange(match.Headers.Select(h => $"header {h.Name} {(h.Type == ValueMatchType.Exact ? "=" : "~")} {h.Value}"));
+        parts.AddRange(match.QueryParameters.Select(q => $"query {q.Name} {(q.Type == ValueMatchType.Exact ? "=" : "~")} {q.Value}"));
+        return string.Join(" · ", parts);
+    }
+
+    private static string DescribeFilters(RouteModel route)
+    {
+        var filters = route.Filters;
+        var parts = new List<string>();
+        if (filters.UrlRewrite?.Path is { } path)
+        {
+            parts.Add($"{path.Type} {path.Value}");
+        }
+
+        if (filters.UrlRewrite?.Hostname is { } host)
+        {
+            parts.Add($"Host {host}");
+        }
+
+        if (filters.Redirect is { } redirect)
+        {
+            parts.Add($"redirect {redirect.StatusCode}");
+        }
+
+        if (filters.RequestHeaders is { IsEmpty: false })
+        {
+            parts.Add("request headers");
+        }
+
+        if (filters.ResponseHeaders is { IsEmpty: false })
+        {
+            parts.Add("response headers");
+        }
+
+        if (route.Timeout is { } timeout)
+        {
+            parts.Add($"timeout {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
+        }
+
+        return parts.Count == 0 ? "-" : string.Join(", ", parts);
+    }
+
+    private static string Encode(string text) => Encoder.Encode(text);
+}

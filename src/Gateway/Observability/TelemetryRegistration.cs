@@ -1,0 +1,52 @@
+using Gateway.Hosting;
+using Gateway.Model;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Gateway.Observability;
+
+/// <summary>OpenTelemetry wiring: metrics always (Prometheus on the admin port, OTLP when configured), traces when enabled.</summary>
+internal static class TelemetryRegistration
+{
+    /// <summary>YARP's own activity source, which carries the forwarder span.</summary>
+    private const string YarpActivitySource = "Yarp.ReverseProxy";
+
+    public static void AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options, Listeners listeners)
+    {
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<RouteStatsRegistry>();
+        services.AddSingleton<AccessLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
+
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("gateway"))
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(ModelStore.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Hosting")
+                    .AddPrometheusExporter();
+                if (TelemetryOptions.OtlpMetricsExport)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+
+        if (!options.TracingEnabled)
+        {
+            return;
+        }
+
+        telemetry.WithTracing(tracing =>
+        {
+            tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => context.Connection.LocalPort != listeners.AdminPort)
+                .AddHttpClientInstrumentation()
+                .AddSource(YarpActivitySource);
+            if (TelemetryOptions.OtlpTracesExport)
+            {
+                tracing.AddOtlpExporter();
+            }
+        });
+    }
+}
