@@ -1,3 +1,4 @@
+using Gateway.Canary;
 using Gateway.Demo;
 using Gateway.Model;
 using Gateway.Observability;
@@ -60,6 +61,7 @@ internal static class GatewayApp
         services.AddHostedService<DemoBackendsService>();
         services.AddSingleton<MatcherPolicy, GatewayMatcherPolicy>();
         services.AddSingleton<ITransformFactory, GatewayTransformFactory>();
+        services.AddSingleton<CanaryMetrics>();
         services.AddReverseProxy();
 
         var app = builder.Build();
@@ -67,8 +69,20 @@ internal static class GatewayApp
         app.MapWhen(context => context.Connection.LocalPort == listeners.AdminPort, branch => branch.Run(admin.InvokeAsync));
         app.UseRouting();
         app.UseMiddleware<RouteBehaviorMiddleware>();
-        app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
-            endpoint.Add(builder => builder.Metadata.Add(RouteBehavior.From(route))));
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseMiddleware<CanaryMiddleware>();
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        }).ConfigureEndpoints((endpoint, route) =>
+        {
+            endpoint.Add(builder => builder.Metadata.Add(RouteBehavior.From(route)));
+            if (CanaryTable.From(route) is { } canary)
+            {
+                endpoint.Add(builder => builder.Metadata.Add(canary));
+            }
+        });
         app.UseEndpoints(_ => { });
         app.Run(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches the request."));
         return app;
