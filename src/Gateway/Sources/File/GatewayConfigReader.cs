@@ -100,7 +100,7 @@ internal static class GatewayConfigReader
             return null;
         }
 
-        if (!section.Exists())
+        if (!section.GetChildren().Any())
         {
             return null;
         }
