@@ -29,7 +29,4 @@ internal sealed record CanaryPolicy
 
     /// <summary>Whether a request whose variant has no ready endpoints goes to another weighted variant that has some.</summary>
     public bool Fallback { get; init; } = true;
-
-    /// <summary>Overrides need to know which variant is the canary.</summary>
-    public bool HasOverrides => Header is not null || Cookie is not null;
 }

@@ -134,7 +134,7 @@ internal static class ModelValidator
                 problem("Canary.Backend", $"'{backend}' is the route's only backend; add the stable backend to Backends");
             }
         }
-        else if (canary.HasOverrides)
+        else if (canary.Header is not null || canary.Cookie is not null)
         {
             problem("Canary.Backend", "is required with Canary.Header or Canary.Cookie: it names the backend that 'always' selects");
         }

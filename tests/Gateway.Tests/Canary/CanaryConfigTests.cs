@@ -1,4 +1,5 @@
 using System.Text;
+using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Sources.File;
 using Microsoft.Extensions.Configuration;
@@ -82,6 +83,26 @@ public sealed class CanaryConfigTests
         var problem = Assert.Single(Problems("""{ "Backend": "v2" }""", """[ { "Name": "v2", "Weight": 10 } ]"""));
 
         Assert.Contains("field 'Canary.Backend': 'v2' is the route's only backend", problem);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("x-gateway-variant", true)]
+    [InlineData("x gateway variant", false)]
+    [InlineData("x-variant:", false)]
+    public void The_variant_header_setting_must_be_a_header_name(string? header, bool valid)
+    {
+        var errors = new GatewayOptions { Canary = { VariantHeader = header } }.Validate().ToList();
+
+        if (valid)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            Assert.Equal($"Gateway:Canary:VariantHeader '{header}' is not a valid header name such as x-gateway-variant", Assert.Single(errors));
+        }
     }
 
     [Fact]
