@@ -205,6 +205,7 @@ internal sealed class CanaryTable
             }
         }
 
+        // Endpoints disappeared between the two passes; keep the first choice.
         return -1;
     }
 
