@@ -1,3 +1,4 @@
+using Gateway.Canary;
 using Gateway.Demo;
 using Gateway.Model;
 using Gateway.Observability;
@@ -71,6 +72,7 @@ internal static class GatewayApp
         services.AddHostedService<DemoBackendsService>();
         services.AddSingleton<MatcherPolicy, GatewayMatcherPolicy>();
         services.AddSingleton<ITransformFactory, GatewayTransformFactory>();
+        services.AddSingleton<CanaryMetrics>();
         services.AddReverseProxy();
 
         var app = builder.Build();
@@ -86,6 +88,7 @@ internal static class GatewayApp
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
         app.MapReverseProxy(pipeline =>
             {
+                pipeline.UseMiddleware<CanaryMiddleware>();
                 pipeline.UseSessionAffinity();
                 pipeline.UseLoadBalancing();
                 pipeline.UsePassiveHealthChecks();
@@ -96,6 +99,10 @@ internal static class GatewayApp
                 var behavior = RouteBehavior.From(route);
                 builder.Metadata.Add(behavior);
                 builder.Metadata.Add(routeStats.For(behavior.RouteName));
+                if (CanaryTable.From(route) is { } canary)
+                {
+                    builder.Metadata.Add(canary);
+                }
             }));
         app.UseEndpoints(_ => { });
         app.Run(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches the request."));

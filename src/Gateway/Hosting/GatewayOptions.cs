@@ -1,3 +1,4 @@
+using Gateway.Canary;
 using Gateway.Observability;
 
 namespace Gateway.Hosting;
@@ -8,7 +9,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Telemetry", "AccessLog"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -23,6 +24,8 @@ internal sealed class GatewayOptions
 
     /// <summary>How often <see cref="ConfigFile"/> is checked for changes. Polling also sees a ConfigMap's symlink swap, which file events miss.</summary>
     public TimeSpan ConfigFilePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    public CanaryOptions Canary { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
@@ -40,6 +43,11 @@ internal sealed class GatewayOptions
         if (ConfigFilePollInterval <= TimeSpan.Zero)
         {
             yield return $"Gateway:ConfigFilePollInterval '{ConfigFilePollInterval}' must be greater than zero";
+        }
+
+        if (!string.IsNullOrEmpty(Canary.VariantHeader) && !Canary.VariantHeader.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))
+        {
+            yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
         foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()))

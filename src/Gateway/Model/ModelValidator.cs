@@ -8,6 +8,9 @@ internal static class ModelValidator
 {
     private static readonly HashSet<int> RedirectStatusCodes = [301, 302, 303, 307, 308];
 
+    // Gateway API's limit; it also keeps the sum of a route's weights far from overflowing.
+    private const int MaxWeight = 1_000_000;
+
     public static List<ModelProblem> Validate(GatewayModel model)
     {
         var problems = new List<ModelProblem>();
@@ -87,6 +90,10 @@ internal static class ModelValidator
             {
                 Problem($"Backends[{i}].Weight", $"is {backendRef.Weight}; weights must be 0 or more");
             }
+            else if (backendRef.Weight > MaxWeight)
+            {
+                Problem($"Backends[{i}].Weight", $"is {backendRef.Weight}; weights must be at most {MaxWeight}");
+            }
 
             if (string.IsNullOrEmpty(backendRef.Name))
             {
@@ -101,6 +108,73 @@ internal static class ModelValidator
         if (route.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             Problem("Timeout", "must be greater than zero");
+        }
+
+        if (route.Canary is { } canary)
+        {
+            ValidateCanary(canary, route, Problem);
+        }
+    }
+
+    private static void ValidateCanary(CanaryPolicy canary, RouteModel route, Action<string, string> problem)
+    {
+        if (route.Filters.Redirect is not null)
+        {
+            problem("Canary", "cannot be used on a route with a Redirect filter: a redirected request is never forwarded");
+        }
+
+        if (canary.Backend is { } backend)
+        {
+            if (!route.Backends.Any(b => b.Name == backend))
+            {
+                problem("Canary.Backend", $"'{backend}' is not one of this route's Backends ({string.Join(", ", route.Backends.Select(b => b.Name))})");
+            }
+            else if (route.Backends.All(b => b.Name == backend))
+            {
+                problem("Canary.Backend", $"'{backend}' is the route's only backend; add the stable backend to Backends");
+            }
+        }
+        else if (canary.Header is not null || canary.Cookie is not null)
+        {
+            problem("Canary.Backend", "is required with Canary.Header or Canary.Cookie: it names the backend that 'always' selects");
+        }
+
+        ValidateHeaderName(canary.Header, "Canary.Header", problem);
+        ValidateHeaderName(canary.StickyHeader, "Canary.StickyHeader", problem);
+        ValidateHeaderName(canary.Cookie, "Canary.Cookie", problem);
+        ValidateHeaderName(canary.StickyCookie, "Canary.StickyCookie", problem);
+        if ((canary.HeaderValue is not null || canary.HeaderPattern is not null) && canary.Header is null)
+        {
+            problem(canary.HeaderValue is not null ? "Canary.HeaderValue" : "Canary.HeaderPattern", "needs Canary.Header, the header whose value is compared");
+        }
+
+        if (canary.HeaderValue is not null && canary.HeaderPattern is not null)
+        {
+            problem("Canary.HeaderPattern", "cannot be combined with Canary.HeaderValue; use one of them");
+        }
+
+        if (canary.HeaderValue is { Length: 0 })
+        {
+            problem("Canary.HeaderValue", "is empty; give the value that selects the canary, or remove it to use 'always'/'never'");
+        }
+
+        if (canary.HeaderPattern is { } pattern)
+        {
+            ValidateRegex(pattern, "Canary.HeaderPattern", problem);
+        }
+
+        if (canary.StickyHeader is not null && canary.StickyCookie is not null)
+        {
+            problem("Canary.StickyCookie", "cannot be combined with Canary.StickyHeader; name one sticky key");
+        }
+    }
+
+    // Cookie names are tokens too (RFC 6265).
+    private static void ValidateHeaderName(string? name, string field, Action<string, string> problem)
+    {
+        if (name is not null && !IsToken(name))
+        {
+            problem(field, $"'{name}' is not a valid {(field.Contains("Cookie", StringComparison.Ordinal) ? "cookie" : "header")} name");
         }
     }
 

@@ -21,4 +21,7 @@ internal sealed record RouteModel
 
     /// <summary>How long the backend may take to answer before the client gets 504; null uses the default.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Overrides, sticky users and fallback for the weighted split between <see cref="Backends"/>; null uses plain weights.</summary>
+    public CanaryPolicy? Canary { get; init; }
 }

@@ -29,4 +29,7 @@ internal static class RouteMetadataKeys
 
     /// <summary>How long the backend may take, as a TimeSpan string.</summary>
     public const string Timeout = "Gateway.Timeout";
+
+    /// <summary>JSON of the route's <see cref="Canary.CanaryPlan"/> when it splits traffic between several backends.</summary>
+    public const string Canary = "Gateway.Canary";
 }

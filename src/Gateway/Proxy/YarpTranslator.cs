@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Gateway.Canary;
 using Gateway.Model;
 using Yarp.ReverseProxy.Configuration;
 using RouteMatch = Gateway.Model.RouteMatch;
@@ -113,24 +114,36 @@ internal static class YarpTranslator
         };
     }
 
+    /// <summary>
+    /// The route's YARP cluster: its heaviest resolved backend, so that the canary step reassigns as few requests as
+    /// possible. A route with several backends also gets its <see cref="CanaryPlan"/>.
+    /// </summary>
     private static string? ResolveCluster(RouteModel route, GatewayModel model, Dictionary<string, string> metadata)
     {
-        var chosen = route.Backends.FirstOrDefault(b => b.Weight > 0);
-        if (chosen is null)
+        var chosen = route.Backends
+            .Where(b => b.Weight > 0 && model.Backends.TryGetValue(b.Name, out var backend) && backend.UnresolvedReason is null)
+            .MaxBy(b => b.Weight);
+        var first = route.Backends.FirstOrDefault(b => b.Weight > 0);
+        if (first is null)
         {
             metadata[RouteMetadataKeys.FixedStatus] = "500";
             metadata[RouteMetadataKeys.FixedStatusReason] = "no backend with a weight above 0";
             return null;
         }
 
-        if (!model.Backends.TryGetValue(chosen.Name, out var backend) || backend.UnresolvedReason is not null)
+        if (chosen is null)
         {
             metadata[RouteMetadataKeys.FixedStatus] = "500";
-            metadata[RouteMetadataKeys.FixedStatusReason] = backend?.UnresolvedReason ?? $"backend '{chosen.Name}' does not exist";
+            metadata[RouteMetadataKeys.FixedStatusReason] = model.Backends.GetValueOrDefault(first.Name)?.UnresolvedReason ?? $"backend '{first.Name}' does not exist";
             return null;
         }
 
-        return backend.Name;
+        if (CanaryPlan.For(route, model) is { } plan)
+        {
+            metadata[RouteMetadataKeys.Canary] = JsonSerializer.Serialize(plan, ModelJson.Options);
+        }
+
+        return chosen.Name;
     }
 
     private static IReadOnlyList<T>? ExactMatches<T>(IEnumerable<ValueMatch> matches, Func<ValueMatch, T> create)

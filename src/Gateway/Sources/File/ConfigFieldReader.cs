@@ -57,6 +57,9 @@ internal sealed class ConfigFieldReader(string source, List<ModelProblem> proble
         Parse(parent, key, objectName, field, "is not a whole number", static (string text, out int value) =>
             int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value));
 
+    public bool? Bool(IConfigurationSection parent, string key, string objectName, string field) =>
+        Parse<bool>(parent, key, objectName, field, "is not true or false", bool.TryParse);
+
     public TimeSpan? Duration(IConfigurationSection parent, string key, string objectName, string field) =>
         Parse<TimeSpan>(parent, key, objectName, field, "is not a duration such as 500ms, 30s, 2m or 00:00:30", DurationParser.TryParse);
 

@@ -62,7 +62,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -95,6 +95,35 @@ internal static class GatewayConfigReader
             Filters = ReadFilters(reader, section.GetSection("Filters"), obj),
             Backends = backends.ToImmutable(),
             Timeout = reader.Duration(section, "Timeout", obj, ""),
+            Canary = ReadCanary(reader, section.GetSection("Canary"), obj),
+        };
+    }
+
+    private static CanaryPolicy? ReadCanary(ConfigFieldReader reader, IConfigurationSection section, string obj)
+    {
+        const string field = "Canary";
+        if (section.Value is { Length: > 0 })
+        {
+            reader.Problem(obj, field, "must be an object such as { \"Backend\": \"model-v2\", \"Header\": \"X-Canary\" }");
+            return null;
+        }
+
+        if (!section.GetChildren().Any())
+        {
+            return null;
+        }
+
+        reader.RejectUnknownKeys(section, obj, field, "Backend", "Header", "HeaderValue", "HeaderPattern", "Cookie", "StickyHeader", "StickyCookie", "Fallback");
+        return new CanaryPolicy
+        {
+            Backend = reader.String(section, "Backend", obj, field),
+            Header = reader.String(section, "Header", obj, field),
+            HeaderValue = reader.String(section, "HeaderValue", obj, field),
+            HeaderPattern = reader.String(section, "HeaderPattern", obj, field),
+            Cookie = reader.String(section, "Cookie", obj, field),
+            StickyHeader = reader.String(section, "StickyHeader", obj, field),
+            StickyCookie = reader.String(section, "StickyCookie", obj, field),
+            Fallback = reader.Bool(section, "Fallback", obj, field) ?? true,
         };
     }
 
