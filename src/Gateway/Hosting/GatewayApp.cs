@@ -2,6 +2,7 @@ using Gateway.Demo;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Proxy;
+using Gateway.RateLimiting;
 using Gateway.Sources.File;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -49,7 +50,9 @@ internal static class GatewayApp
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
         services.AddSingleton<ModelStore>();
-        services.AddSingleton<IModelApplier, ProxyConfigApplier>();
+        services.AddSingleton<ProxyConfigApplier>();
+        services.AddSingleton<IModelApplier>(sp => ActivatorUtilities.CreateInstance<RateLimitingModelApplier>(sp, sp.GetRequiredService<ProxyConfigApplier>()));
+        services.AddGatewayRateLimiting();
         services.AddSingleton(new InMemoryConfigProvider([], []));
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
         services.AddSingleton<AdminHandler>();
@@ -65,10 +68,16 @@ internal static class GatewayApp
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();
         app.MapWhen(context => context.Connection.LocalPort == listeners.AdminPort, branch => branch.Run(admin.InvokeAsync));
+        var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();
         app.UseRouting();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
         app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
-            endpoint.Add(builder => builder.Metadata.Add(RouteBehavior.From(route))));
+            endpoint.Add(builder =>
+            {
+                builder.Metadata.Add(RouteBehavior.From(route));
+                builder.Metadata.Add(rateLimits.SlotFor(route));
+            }));
         app.UseEndpoints(_ => { });
         app.Run(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches the request."));
         return app;

@@ -6,7 +6,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "RateLimiting"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -17,6 +17,9 @@ internal sealed class GatewayOptions
 
     /// <summary>How often <see cref="ConfigFile"/> is checked for changes. Polling also sees a ConfigMap's symlink swap, which file events miss.</summary>
     public TimeSpan ConfigFilePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Redis and trusted proxies for rate limits; the policies themselves are routing configuration.</summary>
+    public RateLimiting.RateLimitingOptions RateLimiting { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
@@ -34,6 +37,11 @@ internal sealed class GatewayOptions
         if (ConfigFilePollInterval <= TimeSpan.Zero)
         {
             yield return $"Gateway:ConfigFilePollInterval '{ConfigFilePollInterval}' must be greater than zero";
+        }
+
+        foreach (var error in RateLimiting.Validate("Gateway:RateLimiting"))
+        {
+            yield return error;
         }
     }
 }

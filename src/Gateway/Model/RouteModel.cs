@@ -21,4 +21,7 @@ internal sealed record RouteModel
 
     /// <summary>How long the backend may take to answer before the client gets 504; null uses the default.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Name of the rate-limit policy (in <see cref="GatewayModel.RateLimitPolicies"/>) applied to the route; null for none.</summary>
+    public string? RateLimitPolicy { get; init; }
 }

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.RateLimiting;
+
+internal static class RateLimitingServiceCollectionExtensions
+{
+    /// <summary>Registers the limiter registry, stores and client IP rule; the host adds <see cref="RateLimitMiddleware"/> after routing.</summary>
+    public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
+    {
+        services.AddSingleton<ClientIpResolver>();
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<RedisRateLimitStore>();
+        services.AddSingleton<RateLimitMetrics>();
+        services.AddSingleton<RateLimiterRegistry>();
+        return services;
+    }
+}
