@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;
 
@@ -15,11 +14,6 @@ internal sealed class ClientIpResolver
     private const string ForwardedFor = "X-Forwarded-For";
 
     private readonly IPNetwork[] _trusted;
-
-    public ClientIpResolver(IOptions<Hosting.GatewayOptions> options)
-        : this(options.Value.RateLimiting.TrustedProxies)
-    {
-    }
 
     public ClientIpResolver(IEnumerable<string> trustedProxies)
     {

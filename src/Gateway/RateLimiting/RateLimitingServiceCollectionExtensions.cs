@@ -1,4 +1,6 @@
+using Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;
 
@@ -7,7 +9,7 @@ internal static class RateLimitingServiceCollectionExtensions
     /// <summary>Registers the limiter registry, stores and client IP rule; the host adds <see cref="RateLimitMiddleware"/> after routing.</summary>
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
     {
-        services.AddSingleton<ClientIpResolver>();
+        services.AddSingleton(sp => new ClientIpResolver(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimiting.TrustedProxies));
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<RedisRateLimitStore>();
         services.AddSingleton<RateLimitMetrics>();
