@@ -59,7 +59,4 @@ internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Rout
     // RFC 9110 token characters.
     private static bool IsToken(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c));
-
-    public override string ToString() =>
-        string.Join('+', new[] { ClientIp ? "ip" : null, Header is null ? null : $"header:{Header}", Route ? "route" : null }.OfType<string>());
 }

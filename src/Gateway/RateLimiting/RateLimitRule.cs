@@ -14,7 +14,6 @@ internal sealed class RateLimitRule
         Rate = rate;
         Key = key;
         Burst = policy.EffectiveBurst(rate);
-        Interval = rate.Period / rate.Tokens;
         IntervalTimestamp = Math.Max(1, (long)Math.Round(rate.Period.TotalSeconds * timestampFrequency / rate.Tokens));
         Timeout = policy.Timeout ?? RateLimitPolicy.DefaultTimeout;
         ScriptArguments = [rate.Period.TotalMicroseconds / rate.Tokens, Burst, policy.Queue];
@@ -33,10 +32,7 @@ internal sealed class RateLimitRule
 
     public int Queue => Policy.Queue;
 
-    /// <summary>Time for one token to refill.</summary>
-    public TimeSpan Interval { get; }
-
-    /// <summary><see cref="Interval"/> in the units of the store's <see cref="TimeProvider.GetTimestamp"/>.</summary>
+    /// <summary>Time for one token to refill, in the units of the store's <see cref="TimeProvider.GetTimestamp"/>.</summary>
     public long IntervalTimestamp { get; }
 
     /// <summary>How long a request waits for Redis before the fail mode decides.</summary>

@@ -30,9 +30,6 @@ internal sealed class RateLimiterRegistry(
     public RouteRateLimitSlot SlotFor(RouteConfig route) =>
         SlotFor(route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId);
 
-    /// <summary>The local store of <paramref name="policy"/>, if it has one; for tests and benchmarks.</summary>
-    public LocalRateLimitStore? LocalStore(string policy) => _localStores.GetValueOrDefault(policy);
-
     /// <summary>What would stop <paramref name="model"/>'s limits from working with this process's settings.</summary>
     public List<ModelProblem> Check(GatewayModel model)
     {

@@ -27,7 +27,7 @@ internal sealed class RateLimitingOptions
         {
             if (!TryParseNetwork(TrustedProxies[i], out _))
             {
-                yield return $"{prefix}:TrustedProxies:{i} '{TrustedProxies[i]}' is not an IP address or CIDR range such as 10.0.0.0/8 (host bits must be zero)";
+                yield return $"{prefix}:TrustedProxies:{i} '{TrustedProxies[i]}' is not an IP address or CIDR range such as 10.0.0.0/8";
             }
         }
 
