@@ -226,6 +226,19 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Script_flushed_from_redis_is_loaded_again_without_a_failed_request()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(FailModeSection(redis));
+        Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/closed"));
+
+        Assert.Equal("+OK", await redis.CommandAsync("SCRIPT FLUSH"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Status(gateway, "/closed"));
+        Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/open"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Status(gateway, "/open"));
+    }
+
+    [Fact]
     public async Task Unresponsive_redis_costs_no_more_than_the_timeout()
     {
         await using var redis = await RedisServer.StartAsync();

@@ -4,7 +4,8 @@ namespace Gateway.Model;
 
 /// <summary>
 /// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route,
-/// backend or rate-limit policy replaces an earlier one of the same name (a route keeps its original place in declaration order).
+/// backend or rate-limit policy replaces an earlier one of the same name (a route keeps its original place in
+/// declaration order).
 /// </summary>
 internal static class ModelMerger
 {

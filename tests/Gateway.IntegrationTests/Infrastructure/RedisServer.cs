@@ -80,22 +80,25 @@ public sealed class RedisServer : IAsyncDisposable
         kill.WaitForExit();
     }
 
-    public async Task<bool> PingAsync()
+    public async Task<bool> PingAsync() => await CommandAsync("PING") == "+PONG";
+
+    /// <summary>Sends one inline command (e.g. <c>SCRIPT FLUSH</c>) and returns the first reply line; null when Redis does not answer.</summary>
+    public async Task<string?> CommandAsync(string command)
     {
         try
         {
             using var client = new TcpClient();
             await client.ConnectAsync(IPAddress.Loopback, Port);
             var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
-            var buffer = new byte[16];
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+            var buffer = new byte[256];
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             var read = await stream.ReadAsync(buffer, timeout.Token);
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            return Encoding.ASCII.GetString(buffer, 0, read).Split("\r\n")[0];
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException)
         {
-            return false;
+            return null;
         }
     }
 
