@@ -106,9 +106,12 @@ public sealed class ObservabilityTests : TwoBackendTest
         var match = Regex.Match(traceparent ?? "", "^00-(?<trace>[0-9a-f]{32})-(?<parent>[0-9a-f]{16})-01$");
         Assert.True(match.Success, $"unexpected traceparent '{traceparent}'");
         var traceId = match.Groups["trace"].Value;
+
+        // Activity listeners are process-wide, so spans of other tests' servers may be here too: keep this trace's.
+        spans = spans.Where(s => s.TraceId.ToHexString() == traceId).ToList();
+
         // The test backend runs in this process too; the gateway's server span is the one carrying its route.
         var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore" && s.GetTagItem("gateway.route") is not null);
-        Assert.Equal(traceId, server.TraceId.ToHexString());
         Assert.Equal("route-a", server.GetTagItem("gateway.route"));
         Assert.Equal("a", server.GetTagItem("gateway.backend"));
         // The span the backend names as its parent is the gateway's forwarding client span, a descendant of its server span.
@@ -121,8 +124,7 @@ public sealed class ObservabilityTests : TwoBackendTest
         }
 
         Assert.Same(server, ancestor);
-        var backendSpan = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == client.SpanId);
-        Assert.Equal(traceId, backendSpan.TraceId.ToHexString());
+        Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == client.SpanId);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Gateway.Demo;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Proxy;
+using Gateway.RateLimiting;
 using Gateway.Sources.File;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -61,7 +62,9 @@ internal static class GatewayApp
         services.AddSingleton(Options.Create(options.AccessLog));
         services.AddGatewayTelemetry(options.Telemetry, listeners);
         services.AddSingleton<ModelStore>();
-        services.AddSingleton<IModelApplier, ProxyConfigApplier>();
+        services.AddSingleton<ProxyConfigApplier>();
+        services.AddSingleton<IModelApplier>(sp => ActivatorUtilities.CreateInstance<RateLimitingModelApplier>(sp, sp.GetRequiredService<ProxyConfigApplier>()));
+        services.AddGatewayRateLimiting();
         services.AddSingleton(new InMemoryConfigProvider([], []));
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
         services.AddSingleton<AdminHandler>();
@@ -82,8 +85,10 @@ internal static class GatewayApp
             branch.UseOpenTelemetryPrometheusScrapingEndpoint();
             branch.Run(admin.InvokeAsync);
         });
+        var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
         app.MapReverseProxy(pipeline =>
@@ -99,6 +104,7 @@ internal static class GatewayApp
                 var behavior = RouteBehavior.From(route);
                 builder.Metadata.Add(behavior);
                 builder.Metadata.Add(routeStats.For(behavior.RouteName));
+                builder.Metadata.Add(rateLimits.SlotFor(route));
                 if (CanaryTable.From(route) is { } canary)
                 {
                     builder.Metadata.Add(canary);

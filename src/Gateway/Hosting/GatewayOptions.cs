@@ -9,7 +9,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -27,6 +27,9 @@ internal sealed class GatewayOptions
 
     public CanaryOptions Canary { get; set; } = new();
 
+    /// <summary>Redis and trusted proxies for rate limits; the policies themselves are routing configuration.</summary>
+    public RateLimiting.RateLimitingOptions RateLimiting { get; set; } = new();
+
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
     {
@@ -43,6 +46,11 @@ internal sealed class GatewayOptions
         if (ConfigFilePollInterval <= TimeSpan.Zero)
         {
             yield return $"Gateway:ConfigFilePollInterval '{ConfigFilePollInterval}' must be greater than zero";
+        }
+
+        foreach (var error in RateLimiting.Validate("Gateway:RateLimiting"))
+        {
+            yield return error;
         }
 
         if (!string.IsNullOrEmpty(Canary.VariantHeader) && !Canary.VariantHeader.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)))

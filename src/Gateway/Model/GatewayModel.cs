@@ -11,4 +11,7 @@ internal sealed record GatewayModel
 
     public ImmutableDictionary<string, BackendModel> Backends { get; init; } =
         ImmutableDictionary<string, BackendModel>.Empty.WithComparers(StringComparer.Ordinal);
+
+    public ImmutableDictionary<string, RateLimitPolicy> RateLimitPolicies { get; init; } =
+        ImmutableDictionary<string, RateLimitPolicy>.Empty.WithComparers(StringComparer.Ordinal);
 }

@@ -3,8 +3,9 @@ using System.Collections.Immutable;
 namespace Gateway.Model;
 
 /// <summary>
-/// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route or
-/// backend replaces an earlier one of the same name (a route keeps its original place in declaration order).
+/// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route,
+/// backend or rate-limit policy replaces an earlier one of the same name (a route keeps its original place in
+/// declaration order).
 /// </summary>
 internal static class ModelMerger
 {
@@ -13,6 +14,7 @@ internal static class ModelMerger
         var routes = new List<RouteModel>();
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal);
+        var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         foreach (var model in models)
         {
             foreach (var route in model.Routes)
@@ -32,8 +34,13 @@ internal static class ModelMerger
             {
                 backends[name] = backend;
             }
+
+            foreach (var (name, policy) in model.RateLimitPolicies)
+            {
+                policies[name] = policy;
+            }
         }
 
-        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable() };
+        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable() };
     }
 }

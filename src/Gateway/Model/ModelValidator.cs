@@ -30,6 +30,11 @@ internal static class ModelValidator
             ValidateBackend(backend, problems);
         }
 
+        foreach (var policy in model.RateLimitPolicies.Values)
+        {
+            RateLimitPolicyValidator.Validate(policy, problems);
+        }
+
         return problems;
     }
 
@@ -108,6 +113,12 @@ internal static class ModelValidator
         if (route.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             Problem("Timeout", "must be greater than zero");
+        }
+
+        if (route.RateLimitPolicy is { } policy && !model.RateLimitPolicies.ContainsKey(policy))
+        {
+            var defined = model.RateLimitPolicies.IsEmpty ? "(none)" : string.Join(", ", model.RateLimitPolicies.Keys.Order(StringComparer.Ordinal));
+            Problem("RateLimitPolicy", $"policy '{policy}' is not defined in 'RateLimitPolicies'; defined policies: {defined}");
         }
 
         if (route.Canary is { } canary)

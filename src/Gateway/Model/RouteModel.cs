@@ -24,4 +24,7 @@ internal sealed record RouteModel
 
     /// <summary>Overrides, sticky users and fallback for the weighted split between <see cref="Backends"/>; null uses plain weights.</summary>
     public CanaryPolicy? Canary { get; init; }
+
+    /// <summary>Name of the rate-limit policy (in <see cref="GatewayModel.RateLimitPolicies"/>) applied to the route; null for none.</summary>
+    public string? RateLimitPolicy { get; init; }
 }

@@ -12,7 +12,7 @@ namespace Gateway.Sources.File;
 internal static class GatewayConfigReader
 {
     /// <summary>Keys that configure routing, the only ones a ConfigMap file may hold.</summary>
-    public static readonly string[] RoutingKeys = ["Routes", "Backends"];
+    public static readonly string[] RoutingKeys = ["Routes", "Backends", "RateLimitPolicies"];
 
     /// <summary>Keys of appsettings' <c>Gateway</c> section: routing, plus process settings read through options.</summary>
     public static readonly string[] AppSettingsKeys = [.. RoutingKeys, .. GatewayOptions.ProcessKeys];
@@ -48,7 +48,12 @@ internal static class GatewayConfigReader
             backends[item.Key] = ReadBackend(reader, item);
         }
 
-        var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backends.ToImmutable() };
+        var model = new GatewayModel
+        {
+            Routes = routes.ToImmutable(),
+            Backends = backends.ToImmutable(),
+            RateLimitPolicies = RateLimitPolicyReader.ReadAll(reader, section.GetSection("RateLimitPolicies")),
+        };
         return new SourceSnapshot(source, model, [.. problems]);
     }
 
@@ -62,7 +67,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -95,6 +100,7 @@ internal static class GatewayConfigReader
             Filters = ReadFilters(reader, section.GetSection("Filters"), obj),
             Backends = backends.ToImmutable(),
             Timeout = reader.Duration(section, "Timeout", obj, ""),
+            RateLimitPolicy = reader.String(section, "RateLimitPolicy", obj, ""),
             Canary = ReadCanary(reader, section.GetSection("Canary"), obj),
         };
     }

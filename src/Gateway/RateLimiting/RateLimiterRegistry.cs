@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using Gateway.Model;
+using Gateway.Proxy;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.RateLimiting;
+
+/// <summary>
+/// Turns each applied model into route limiters and publishes them through the routes' <see cref="RouteRateLimitSlot"/>s.
+/// A local policy keeps its buckets across reloads (a changed rate applies to them at once); only removing a policy,
+/// or moving it between Local and Global, drops them.
+/// </summary>
+internal sealed class RateLimiterRegistry(
+    IOptions<Hosting.GatewayOptions> options,
+    TimeProvider timeProvider,
+    ClientIpResolver clientIp,
+    RedisConnection redis,
+    RedisRateLimitStore redisStore) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, RouteRateLimitSlot> _slots = new(StringComparer.Ordinal);
+    private Dictionary<string, LocalRateLimitStore> _localStores = new(StringComparer.Ordinal);
+
+    /// <summary>The model whose limits are in force.</summary>
+    public GatewayModel Applied { get; private set; } = GatewayModel.Empty;
+
+    /// <summary>The slot of the model route <paramref name="routeName"/>; the same object for the route's whole life.</summary>
+    public RouteRateLimitSlot SlotFor(string routeName) => _slots.GetOrAdd(routeName, static _ => new RouteRateLimitSlot());
+
+    public RouteRateLimitSlot SlotFor(RouteConfig route) =>
+        SlotFor(route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId);
+
+    /// <summary>What would stop <paramref name="model"/>'s limits from working with this process's settings.</summary>
+    public List<ModelProblem> Check(GatewayModel model)
+    {
+        var problems = new List<ModelProblem>();
+        foreach (var policy in model.RateLimitPolicies.Values)
+        {
+            if (policy.Mode == RateLimitMode.Global && !redis.IsConfigured)
+            {
+                problems.Add(new ModelProblem(policy.Source, $"rate-limit policy '{policy.Name}'", "Mode",
+                    "is Global but no Redis is configured; set Gateway:RateLimiting:Redis (e.g. redis:6379) or use Mode Local"));
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Puts <paramref name="model"/>'s limits in force. Called by one thread at a time (the model store's).</summary>
+    public async Task ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+    {
+        var settings = options.Value.RateLimiting;
+        var rules = new Dictionary<string, RateLimitRule>(StringComparer.Ordinal);
+        var localStores = new Dictionary<string, LocalRateLimitStore>(StringComparer.Ordinal);
+        foreach (var policy in model.RateLimitPolicies.Values)
+        {
+            rules[policy.Name] = new RateLimitRule(policy, timeProvider.TimestampFrequency);
+            if (policy.Mode == RateLimitMode.Global)
+            {
+                await redis.ConnectAsync(cancellationToken);
+            }
+            else
+            {
+                localStores[policy.Name] = _localStores.Remove(policy.Name, out var kept)
+                    ? kept
+                    : new LocalRateLimitStore(timeProvider, settings.MaxKeysPerPolicy, settings.EvictionInterval);
+            }
+        }
+
+        var inUse = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var route in model.Routes)
+        {
+            inUse.Add(route.Name);
+            RouteRateLimiter? limiter = null;
+            if (route.RateLimitPolicy is { } name && rules.TryGetValue(name, out var rule))
+            {
+                IRateLimitStore store = rule.Policy.Mode == RateLimitMode.Global ? redisStore : localStores[name];
+                limiter = new RouteRateLimiter(route.Name, rule, store, clientIp);
+            }
+
+            SlotFor(route.Name).Limiter = limiter;
+        }
+
+        foreach (var (name, slot) in _slots)
+        {
+            if (!inUse.Contains(name))
+            {
+                slot.Limiter = null;
+            }
+        }
+
+        foreach (var removed in _localStores.Values)
+        {
+            removed.Dispose();
+        }
+
+        _localStores = localStores;
+        Applied = model;
+    }
+
+    public void Dispose()
+    {
+        foreach (var store in _localStores.Values)
+        {
+            store.Dispose();
+        }
+    }
+}
