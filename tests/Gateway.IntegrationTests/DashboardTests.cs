@@ -19,7 +19,8 @@ public sealed partial class DashboardTests : TwoBackendTest
         };
         await using var gateway = await TestGateway.StartAsync(new
         {
-            Routes = new object[] { new { Name = "split", Backends = new object[] { new { Name = "a", Weight = 1 }, new { Name = "b", Weight = 1 } } } },
+            Routes = new object[] { new { Name = "split", Backends = new object[] { new { Name = "a", Weight = 1 }, new { Name = "b", Weight = 1 } }, RateLimitPolicy = "tight" } },
+            RateLimitPolicies = new Dictionary<string, object> { ["tight"] = new { Rate = "10/m", Burst = 5 } },
             Backends,
         });
         for (var i = 0; i < 20; i++)

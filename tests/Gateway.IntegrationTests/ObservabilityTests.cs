@@ -92,8 +92,14 @@ public sealed class ObservabilityTests : TwoBackendTest
             traceparent = context.Request.Headers["traceparent"];
             return context.Response.WriteAsync("ok");
         };
+        var section = new
+        {
+            Routes = new object[] { new { Name = "route-a", Matches = new[] { new { Path = "/a" } }, Backends = new[] { "a" }, RateLimitPolicy = "generous" } },
+            RateLimitPolicies = new Dictionary<string, object> { ["generous"] = new { Rate = "1000/s" } },
+            Backends,
+        };
         await using (var gateway = await TestGateway.StartAsync(
-            Section,
+            section,
             builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)),
             "--Gateway:Telemetry:Tracing=true",
             "--Gateway:Telemetry:TraceSampleRatio=1"))
@@ -114,6 +120,8 @@ public sealed class ObservabilityTests : TwoBackendTest
         var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.Source.Name == "Microsoft.AspNetCore" && s.GetTagItem("gateway.route") is not null);
         Assert.Equal("route-a", server.GetTagItem("gateway.route"));
         Assert.Equal("a", server.GetTagItem("gateway.backend"));
+        Assert.Equal("generous", server.GetTagItem("gateway.ratelimit.policy"));
+        Assert.Equal("admitted", server.GetTagItem("gateway.ratelimit.decision"));
         // The span the backend names as its parent is the gateway's forwarding client span, a descendant of its server span.
         var client = Assert.Single(spans, s => s.SpanId.ToHexString() == match.Groups["parent"].Value);
         Assert.Equal(ActivityKind.Client, client.Kind);

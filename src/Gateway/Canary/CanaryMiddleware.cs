@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Gateway.Hosting;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
@@ -53,6 +54,11 @@ internal sealed partial class CanaryMiddleware : IVariantAvailability
         }
 
         _metrics.Requests.Add(1, variant.RouteTag, variant.VariantTag);
+        if (Activity.Current is { IsAllDataRequested: true } activity)
+        {
+            activity.SetTag("gateway.variant", variant.Name);
+        }
+
         if (variant.UnresolvedReason is { } reason)
         {
             // Gateway API: the share of traffic for a backend that cannot be resolved gets 500, the rest is served.

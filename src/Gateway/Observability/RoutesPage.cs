@@ -42,7 +42,7 @@ internal static class RoutesPage
         }
 
         html.Append("<table id=\"routes\"><thead><tr><th>Route</th><th>Hosts</th><th>Matches</th><th>Backends (weight, endpoints)</th>")
-            .Append("<th>Filters</th><th>Requests/s (1 min)</th><th>5xx/s (1 min)</th></tr></thead><tbody>");
+            .Append("<th>Filters, limits, canary</th><th>Requests/s (1 min)</th><th>5xx/s (1 min)</th></tr></thead><tbody>");
         foreach (var route in status.Model.Routes)
         {
             var (requests, errors) = stats.Find(route.Name)?.Rates(nowSeconds) ?? (0, 0);
@@ -63,7 +63,7 @@ internal static class RoutesPage
                 html.Append(CultureInfo.InvariantCulture, $"<div><code>{Encode(backend.Name)}</code> {backend.Weight} ({share:0.#}%), {endpoints} endpoint{(endpoints == 1 ? "" : "s")}</div>");
             }
 
-            html.Append("</td><td>").Append(Encode(DescribeFilters(route)))
+            html.Append("</td><td>").Append(Encode(DescribeFilters(route, status.Model)))
                 .Append(CultureInfo.InvariantCulture, $"</td><td class=\"num\">{requests:0.00}</td><td class=\"num{(errors > 0 ? " error" : "")}\">{errors:0.00}</td></tr>");
         }
 
@@ -83,7 +83,7 @@ internal static class RoutesPage
         return string.Join(" · ", parts);
     }
 
-    private static string DescribeFilters(RouteModel route)
+    private static string DescribeFilters(RouteModel route, GatewayModel model)
     {
         var filters = route.Filters;
         var parts = new List<string>();
@@ -110,6 +110,19 @@ internal static class RoutesPage
         if (filters.ResponseHeaders is { IsEmpty: false })
         {
             parts.Add("response headers");
+        }
+
+        if (route.RateLimitPolicy is { } policyName)
+        {
+            parts.Add(model.RateLimitPolicies.TryGetValue(policyName, out var policy)
+                ? $"limit {policy.Name}: {policy.Rate}{(policy.Burst is { } burst ? $", burst {burst}" : "")}, key {policy.Key}, {policy.Mode}"
+                : $"limit {policyName}");
+        }
+
+        if (route.Canary is { } canary)
+        {
+            var sticky = canary.StickyHeader ?? canary.StickyCookie;
+            parts.Add($"canary {canary.Backend ?? "by weight"}{(canary.Header is { } header ? $", header {header}" : "")}{(canary.Cookie is { } cookie ? $", cookie {cookie}" : "")}{(sticky is null ? "" : $", sticky {sticky}")}");
         }
 
         if (route.Timeout is { } timeout)
