@@ -82,7 +82,11 @@ internal static class GatewayApp
         var admin = app.Services.GetRequiredService<AdminHandler>();
         app.MapWhen(context => context.Connection.LocalPort == listeners.AdminPort, branch =>
         {
-            branch.UseOpenTelemetryPrometheusScrapingEndpoint();
+            if (options.Telemetry.Metrics)
+            {
+                branch.UseOpenTelemetryPrometheusScrapingEndpoint();
+            }
+
             branch.Run(admin.InvokeAsync);
         });
         var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();

@@ -3,6 +3,9 @@ namespace Gateway.Observability;
 /// <summary>Tracing and metrics export: <c>Gateway:Telemetry</c>. OTLP endpoints come from the standard OTEL_EXPORTER_OTLP_* variables.</summary>
 internal sealed class TelemetryOptions
 {
+    /// <summary>Whether the gateway's and ASP.NET Core's metrics are collected (for /metrics and OTLP).</summary>
+    public bool Metrics { get; set; } = true;
+
     /// <summary>Whether spans are recorded; unset means "when OTEL_EXPORTER_OTLP_ENDPOINT (or the traces endpoint) is set".</summary>
     public bool? Tracing { get; set; }
 

@@ -20,9 +20,10 @@ internal static class TelemetryRegistration
         services.AddSingleton<AccessLog>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLog>());
 
-        var telemetry = services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("gateway"))
-            .WithMetrics(metrics =>
+        var telemetry = services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("gateway"));
+        if (options.Metrics)
+        {
+            telemetry.WithMetrics(metrics =>
             {
                 metrics.AddMeter(ModelStore.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Hosting")
                     .AddPrometheusExporter();
@@ -31,6 +32,7 @@ internal static class TelemetryRegistration
                     metrics.AddOtlpExporter();
                 }
             });
+        }
 
         if (!options.TracingEnabled)
         {
