@@ -1,11 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.IntegrationTests;
 
 /// <summary>The gateway as operators run it: the built executable, its exit codes and its signals.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class ProcessTests
 {
     private static readonly string GatewayDll = Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
@@ -47,6 +50,116 @@ public sealed class ProcessTests
         var adminPort = FreePort();
         using var process = Start(directory, $"--Gateway:Admin:Url=http://127.0.0.1:{adminPort}");
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+        await WaitReadyAsync(admin, process);
+
+        Assert.Equal(0, Kill(process.Id, 15));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task Sigterm_under_load_fails_readiness_first_keeps_serving_then_drains_with_no_failed_request()
+    {
+        await using var backend = await TestBackend.StartAsync("model");
+        backend.Handler = async context =>
+        {
+            if (context.Request.Path == "/stream")
+            {
+                // A long response, as a generating model streams: it ends well after the listener has closed.
+                for (var i = 0; i < 40; i++)
+                {
+                    await context.Response.WriteAsync($"chunk {i}\n");
+                    await context.Response.Body.FlushAsync();
+                    await Task.Delay(100);
+                }
+
+                return;
+            }
+
+            await context.Response.WriteAsync("ok");
+        };
+        var directory = Directory.CreateTempSubdirectory("gateway-process-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "appsettings.json"), TestGateway.AppSettingsJson(new
+        {
+            Routes = new object[] { new { Name = "model", Backends = new[] { "model" } } },
+            Backends = new Dictionary<string, object> { ["model"] = new { Endpoints = new[] { backend.Url } } },
+            Shutdown = new { Delay = "00:00:02", DrainTimeout = "00:00:20" },
+        }));
+        var (proxyPort, adminPort) = (FreePort(), FreePort());
+        using var process = Start(directory, $"--Gateway:Listen:Http=http://127.0.0.1:{proxyPort}", $"--Gateway:Admin:Url=http://127.0.0.1:{adminPort}");
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+        using var proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxyPort}") };
+        await WaitReadyAsync(admin, process);
+
+        // Like kube-proxy: new requests stop once readiness fails, requests already sent must still succeed.
+        var ready = true;
+        var sent = 0;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var servedAfterReadinessFailed = 0;
+        var poller = Task.Run(async () =>
+        {
+            while (ready)
+            {
+                try
+                {
+                    ready = (await admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    ready = false;
+                }
+
+                await Task.Delay(20);
+            }
+        });
+        var clients = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            // Keep sending for a moment after readiness fails: endpoint removal takes time to propagate.
+            var stopAt = DateTime.MaxValue;
+            while (DateTime.UtcNow < stopAt)
+            {
+                if (!ready && stopAt == DateTime.MaxValue)
+                {
+                    stopAt = DateTime.UtcNow.AddMilliseconds(500);
+                }
+
+                Interlocked.Increment(ref sent);
+                try
+                {
+                    using var response = await proxy.GetAsync("/x");
+                    if (response.StatusCode != HttpStatusCode.OK)
+                    {
+                        failures.Enqueue($"status {(int)response.StatusCode}");
+                    }
+                    else if (!ready)
+                    {
+                        Interlocked.Increment(ref servedAfterReadinessFailed);
+                    }
+                }
+                catch (HttpRequestException ex)
+                {
+                    failures.Enqueue(ex.Message);
+                }
+            }
+        })).ToArray();
+        using var stream = await proxy.GetAsync("/stream", HttpCompletionOption.ResponseHeadersRead);
+        var body = new StreamReader(await stream.Content.ReadAsStreamAsync()).ReadToEndAsync();
+        await Task.Delay(300);
+
+        Assert.Equal(0, Kill(process.Id, 15));
+        await Task.WhenAll(clients);
+        await poller;
+        var streamed = await body.WaitAsync(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {sent} requests failed: {string.Join("; ", failures.Take(5))}");
+        Assert.True(servedAfterReadinessFailed > 0, "no request was served after readiness failed: the listener closed without a delay");
+        Assert.Equal(40, streamed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    private static async Task WaitReadyAsync(HttpClient admin, Process process)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -54,7 +167,7 @@ public sealed class ProcessTests
             {
                 if ((await admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK)
                 {
-                    break;
+                    return;
                 }
             }
             catch (HttpRequestException) when (DateTime.UtcNow < deadline && !process.HasExited)
@@ -64,17 +177,12 @@ public sealed class ProcessTests
             Assert.False(process.HasExited, "the gateway exited before becoming ready");
             await Task.Delay(100);
         }
-
-        Assert.Equal(0, Kill(process.Id, 15));
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(0, process.ExitCode);
     }
 
     private static async Task<(int ExitCode, string Stderr)> RunAsync(string directory, TimeSpan timeout, params string[] args)
     {
-        using var process = Start(directory, args);
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        var stderr = new StringBuilder();
+        using var process = Start(directory, stderr, args);
         try
         {
             await process.WaitForExitAsync().WaitAsync(timeout);
@@ -85,10 +193,13 @@ public sealed class ProcessTests
             throw;
         }
 
-        return (process.ExitCode, await stderr);
+        return (process.ExitCode, stderr.ToString());
     }
 
-    private static Process Start(string directory, params string[] args)
+    private static Process Start(string directory, params string[] args) => Start(directory, new StringBuilder(), args);
+
+    /// <summary>Starts the built gateway; its output is always read, or a full pipe would block its logging and then its requests.</summary>
+    private static Process Start(string directory, StringBuilder stderr, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -113,7 +224,19 @@ public sealed class ProcessTests
             }
         }
 
-        return Process.Start(info)!;
+        var process = new Process { StartInfo = info };
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(line.Data);
+            }
+        };
+        process.OutputDataReceived += (_, _) => { };
+        process.Start();
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return process;
     }
 
     private static int FreePort()

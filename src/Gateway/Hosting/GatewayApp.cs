@@ -8,6 +8,7 @@ using Gateway.Sources.File;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Matching;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -56,6 +57,12 @@ internal static class GatewayApp
 
         var services = builder.Services;
         services.AddSingleton(listeners);
+        services.AddSingleton<ShutdownState>();
+        services.AddHostedService<GracefulShutdownService>();
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = options.Shutdown.Delay + options.Shutdown.DrainTimeout);
+
+        // Nothing the gateway protects outlives the process, and persisted keys would need a writable home directory.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.TryAddSingleton(TimeProvider.System);
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));

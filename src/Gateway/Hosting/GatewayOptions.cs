@@ -9,7 +9,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -18,6 +18,8 @@ internal sealed class GatewayOptions
     public TelemetryOptions Telemetry { get; set; } = new();
 
     public AccessLogOptions AccessLog { get; set; } = new();
+
+    public ShutdownOptions Shutdown { get; set; } = new();
 
     /// <summary>Optional JSON file (a mounted ConfigMap) whose routes and backends override appsettings.json.</summary>
     public string? ConfigFile { get; set; }
@@ -58,7 +60,7 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
-        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()))
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()))
         {
             yield return error;
         }

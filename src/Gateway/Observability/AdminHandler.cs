@@ -1,10 +1,11 @@
+using Gateway.Hosting;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Observability;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -14,6 +15,11 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
             case "/healthz":
                 return Text(context, StatusCodes.Status200OK, "ok");
             case "/readyz":
+                if (shutdown.Draining)
+                {
+                    return Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: shutting down");
+                }
+
                 return store.IsReady
                     ? Text(context, StatusCodes.Status200OK, "ready")
                     : Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet");
