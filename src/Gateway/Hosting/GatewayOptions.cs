@@ -1,3 +1,5 @@
+using Gateway.Sources.Kubernetes;
+
 namespace Gateway.Hosting;
 
 /// <summary>Process settings from the <c>Gateway</c> configuration section; routing is read by the sources instead.</summary>
@@ -6,7 +8,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Kubernetes"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -17,6 +19,9 @@ internal sealed class GatewayOptions
 
     /// <summary>How often <see cref="ConfigFile"/> is checked for changes. Polling also sees a ConfigMap's symlink swap, which file events miss.</summary>
     public TimeSpan ConfigFilePollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Discovery of Services, EndpointSlices and the gateway ConfigMap through the Kubernetes API.</summary>
+    public KubernetesOptions Kubernetes { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
@@ -34,6 +39,11 @@ internal sealed class GatewayOptions
         if (ConfigFilePollInterval <= TimeSpan.Zero)
         {
             yield return $"Gateway:ConfigFilePollInterval '{ConfigFilePollInterval}' must be greater than zero";
+        }
+
+        foreach (var error in Kubernetes.Validate())
+        {
+            yield return error;
         }
     }
 }
