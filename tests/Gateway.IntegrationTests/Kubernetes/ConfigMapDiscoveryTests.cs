@@ -34,11 +34,11 @@ public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task ConfigMap_changes_update_routes()
     {
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a));
+        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a)));
         await using var k8s = await KubernetesGateway.StartAsync(_api);
         Assert.Equal("a", await k8s.AnswerAsync("/chat"));
 
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _b));
+        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _b)));
         await k8s.WaitForAnswerAsync("/chat", "b");
 
         _api.Delete("configmaps", Namespace, KubernetesGateway.ConfigMapName);
@@ -48,7 +48,7 @@ public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Invalid_ConfigMap_is_rejected_and_the_previous_one_keeps_serving()
     {
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a));
+        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a)));
         await using var k8s = await KubernetesGateway.StartAsync(_api);
 
         _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, """{ "Routes": [ { "Name": "x", "Matchs": [] } ] }"""));
@@ -65,7 +65,7 @@ public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
     {
         _api.Apply(Service("chat"));
         _api.Apply(EndpointSlice("chat-x1", "chat", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a));
+        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a)));
         await using var k8s = await KubernetesGateway.StartAsync(_api);
 
         await k8s.WaitForAnswerAsync("/chat", "a");
@@ -74,7 +74,7 @@ public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
             await k8s.WarningsAsync());
 
         // Once the ConfigMap no longer claims the path, the discovered route serves it.
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/other", _a));
+        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/other", _a)));
         await k8s.WaitForAnswerAsync("/chat", "b");
     }
 }
