@@ -20,11 +20,12 @@ internal static class RouteConflicts
         {
             var model = snapshots[i].Model;
             List<RouteModel>? kept = null;
-            var ownKeys = new List<string>();
+            var own = new List<(string Key, RouteModel Route)>();
             for (var r = 0; r < model.Routes.Length; r++)
             {
                 var route = model.Routes[r];
-                var winner = FindWinner(route, claimed, ownKeys);
+                var keys = Keys(route);
+                var winner = FindWinner(route, keys, claimed);
                 if (winner is not null)
                 {
                     kept ??= [.. model.Routes.Take(r)];
@@ -33,24 +34,26 @@ internal static class RouteConflicts
                 }
 
                 kept?.Add(route);
+                foreach (var key in keys)
+                {
+                    own.Add((key, route));
+                }
             }
 
-            foreach (var key in ownKeys)
+            // Claimed only after the whole source is read: routes of one source never conflict with each other here.
+            foreach (var (key, route) in own)
             {
-                claimed.TryAdd(key, FindOwner(model, key));
+                claimed.TryAdd(key, route);
             }
 
             models[i] = kept is null ? model : model with { Routes = [.. kept] };
         }
 
         return [.. models];
-
-        static RouteModel FindOwner(GatewayModel model, string key) => model.Routes.First(r => Keys(r).Contains(key));
     }
 
-    private static RouteModel? FindWinner(RouteModel route, Dictionary<string, RouteModel> claimed, List<string> ownKeys)
+    private static RouteModel? FindWinner(RouteModel route, List<string> keys, Dictionary<string, RouteModel> claimed)
     {
-        var keys = Keys(route);
         foreach (var key in keys)
         {
             if (claimed.TryGetValue(key, out var winner) && winner.Name != route.Name)
@@ -59,7 +62,6 @@ internal static class RouteConflicts
             }
         }
 
-        ownKeys.AddRange(keys);
         return null;
     }
 
