@@ -9,11 +9,26 @@ namespace Gateway.Sources.Kubernetes;
 /// Reads the gateway ConfigMap's data key, the same JSON as appsettings' <c>Gateway</c> section (routes and backends
 /// only), exactly as the mounted-file source reads it. A ConfigMap that does not exist contributes nothing.
 /// </summary>
-internal static class ConfigMapProcessor
+internal sealed class ConfigMapProcessor(string ns, string name, string key)
 {
+    private SourceSnapshot? _last;
+    private V1ConfigMap? _lastInput;
+
     public static string SourceName(string ns, string name) => $"configmap {ns}/{name}";
 
-    public static SourceSnapshot Build(V1ConfigMap? configMap, string ns, string name, string key)
+    /// <summary>The snapshot of <paramref name="configMap"/> (null when it does not exist); the previous one itself when it did not change.</summary>
+    public SourceSnapshot Build(V1ConfigMap? configMap)
+    {
+        if (_last is null || !ReferenceEquals(configMap, _lastInput))
+        {
+            _lastInput = configMap;
+            _last = Read(configMap, ns, name, key);
+        }
+
+        return _last;
+    }
+
+    private static SourceSnapshot Read(V1ConfigMap? configMap, string ns, string name, string key)
     {
         var source = SourceName(ns, name);
         if (configMap is null)

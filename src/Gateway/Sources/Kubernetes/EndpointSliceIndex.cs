@@ -5,7 +5,7 @@ using k8s.Models;
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
-/// EndpointSlices grouped by the Service they belong to (label <c>kubernetes.io/service-name</c>), turned into the
+/// EndpointSlices grouped by the Service they belong to (label <c>kubernetes.io/service-name</c>), and turned into the
 /// pod addresses the gateway proxies to: ready endpoints only, terminating ones left out so they drain.
 /// </summary>
 internal sealed class EndpointSliceIndex
@@ -29,19 +29,23 @@ internal sealed class EndpointSliceIndex
                 list.Add(slice);
             }
         }
+
+        foreach (var list in _byService.Values)
+        {
+            list.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+        }
     }
 
-    /// <summary>
-    /// <c>http://podIP:port</c> of every ready endpoint of the Service for its port named <paramref name="portName"/>.
-    /// The port number comes from each slice, since a named targetPort may resolve differently per slice.
-    /// </summary>
-    public ImmutableArray<string> Endpoints(string ns, string service, string? portName)
-    {
-        if (!_byService.TryGetValue($"{ns}/{service}", out var slices))
-        {
-            return [];
-        }
+    /// <summary>The slices of Service <paramref name="id"/> (namespace/name), in name order.</summary>
+    public IReadOnlyList<V1EndpointSlice> SlicesOf(string id) => _byService.TryGetValue(id, out var slices) ? slices : [];
 
+    /// <summary>
+    /// <c>http://podIP:port</c> of every ready endpoint of <paramref name="slices"/> for the port named
+    /// <paramref name="portName"/>. The port number comes from each slice, since a named targetPort may resolve
+    /// differently per slice.
+    /// </summary>
+    public static ImmutableArray<string> Endpoints(IReadOnlyList<V1EndpointSlice> slices, string? portName)
+    {
         var endpoints = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var slice in slices)
         {

@@ -50,17 +50,18 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
 
         var services = namespaces.Select(ns => Watch(KubernetesQueries.Services(client, ns))).ToArray();
         var slices = namespaces.Select(ns => Watch(KubernetesQueries.EndpointSlices(client, ns))).ToArray();
-        Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => ServiceProcessor.Build(
+        var processor = new ServiceProcessor();
+        Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => processor.Build(
             services.SelectMany(c => c.Items.Values),
             slices.SelectMany(c => c.Items.Values)));
 
         if (options.ConfigMap.Name is { } name)
         {
             var ns = options.ConfigMap.Namespace ?? clientConfiguration.Namespace ?? "default";
-            var key = options.ConfigMap.Key;
             var configMap = Watch(KubernetesQueries.ConfigMap(client, ns, name));
-            Publish(ConfigMapProcessor.SourceName(ns, name), SourcePrecedence.KubernetesConfigMap, [configMap], () => ConfigMapProcessor.Build(
-                configMap.Items.Values.FirstOrDefault(), ns, name, key));
+            var configMapProcessor = new ConfigMapProcessor(ns, name, options.ConfigMap.Key);
+            Publish(ConfigMapProcessor.SourceName(ns, name), SourcePrecedence.KubernetesConfigMap, [configMap], () => configMapProcessor.Build(
+                configMap.Items.Values.FirstOrDefault()));
         }
     }
 

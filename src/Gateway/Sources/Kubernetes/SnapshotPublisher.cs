@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Threading.Channels;
 using Gateway.Model;
 using Gateway.Observability;
@@ -34,7 +33,7 @@ internal sealed partial class SnapshotPublisher(
 
         try
         {
-            string? lastPublished = null;
+            SourceSnapshot? lastPublished = null;
             await foreach (var signal in _changes.Reader.ReadAllAsync(cancellationToken))
             {
                 if (debounce > TimeSpan.Zero)
@@ -50,12 +49,15 @@ internal sealed partial class SnapshotPublisher(
 
                 try
                 {
+                    // Builders hand back the previous snapshot itself when nothing changed.
+                    var started = timeProvider.GetTimestamp();
                     var snapshot = build();
-                    var fingerprint = JsonSerializer.Serialize(snapshot, ModelJson.Options);
-                    if (fingerprint != lastPublished)
+                    if (!ReferenceEquals(snapshot, lastPublished))
                     {
-                        lastPublished = fingerprint;
+                        var built = timeProvider.GetElapsedTime(started);
+                        lastPublished = snapshot;
                         await store.PublishAsync(snapshot, precedence, cancellationToken);
+                        LogPublished(logger, component, built.TotalMilliseconds, timeProvider.GetElapsedTime(started).TotalMilliseconds);
                     }
 
                     readiness.Ready(component);
@@ -80,6 +82,9 @@ internal sealed partial class SnapshotPublisher(
     }
 
     private void Signal() => _changes.Writer.TryWrite(true);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Component}: built in {BuildMs:F1} ms, applied after {TotalMs:F1} ms")]
+    private static partial void LogPublished(ILogger logger, string component, double buildMs, double totalMs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Building the configuration of {Component} failed; the previous one keeps serving")]
     private static partial void LogBuildFailed(ILogger logger, string component, Exception exception);

@@ -8,7 +8,7 @@ public sealed class ServiceProcessorTests
 {
     private static GatewayModel Build(out List<string> warnings, V1Service[] services, params V1EndpointSlice[] slices)
     {
-        var snapshot = ServiceProcessor.Build(services, slices);
+        var snapshot = new ServiceProcessor().Build(services, slices);
         Assert.Empty(snapshot.Problems);
         warnings = [.. snapshot.Warnings.Select(w => w.ToString())];
         return snapshot.Model;
@@ -137,10 +137,50 @@ public sealed class ServiceProcessorTests
     {
         V1Service[] services = [K8s.Service("b"), K8s.Service("a"), K8s.Service("c", new() { ["mlgateway.io/canary-of"] = "a", ["mlgateway.io/canary-weight"] = "10" })];
         V1EndpointSlice[] slices = [K8s.Slice("a", "http", 80, K8s.Pod("10.0.0.2"), K8s.Pod("10.0.0.1")), K8s.Slice("b", "http", 80, K8s.Pod("10.0.0.3"))];
-        var forward = ServiceProcessor.Build(services, slices);
-        var backward = ServiceProcessor.Build(services.Reverse(), slices.Reverse());
+        var forward = new ServiceProcessor().Build(services, slices);
+        var backward = new ServiceProcessor().Build(services.Reverse(), slices.Reverse());
         Assert.Equal(
             System.Text.Json.JsonSerializer.Serialize(forward, ModelJson.Options),
             System.Text.Json.JsonSerializer.Serialize(backward, ModelJson.Options));
+    }
+
+    [Fact]
+    public void Rebuilding_with_the_same_objects_returns_the_same_snapshot()
+    {
+        var processor = new ServiceProcessor();
+        V1Service[] services = [K8s.Service("a"), K8s.Service("b")];
+        V1EndpointSlice[] slices = [K8s.Slice("a", "http", 80, K8s.Pod("10.0.0.1"))];
+        var first = processor.Build(services, slices);
+        Assert.Same(first, processor.Build(services, slices));
+    }
+
+    [Fact]
+    public void A_changed_slice_rebuilds_only_its_service()
+    {
+        var processor = new ServiceProcessor();
+        V1Service[] services = [K8s.Service("a"), K8s.Service("b"), K8s.Service("b-canary", new() { ["mlgateway.io/canary-of"] = "b", ["mlgateway.io/canary-weight"] = "10" })];
+        var sliceA = K8s.Slice("a", "http", 80, K8s.Pod("10.0.0.1"));
+        var first = processor.Build(services, [sliceA, K8s.Slice("b", "http", 80, K8s.Pod("10.0.1.1"))]).Model;
+
+        var second = processor.Build(services, [sliceA, K8s.Slice("b", "http", 80, K8s.Pod("10.0.1.2"))]).Model;
+
+        Assert.Same(first.Routes[0], second.Routes[0]);
+        Assert.Same(first.Backends["service/ml/a"], second.Backends["service/ml/a"]);
+        Assert.Same(first.Backends["service/ml/b-canary"], second.Backends["service/ml/b-canary"]);
+        Assert.Equal(["http://10.0.1.2:80"], second.Backends["service/ml/b"].Endpoints.ToArray());
+    }
+
+    [Fact]
+    public void Removed_and_regrouped_services_leave_no_stale_routes_or_backends()
+    {
+        var processor = new ServiceProcessor();
+        processor.Build([K8s.Service("a"), K8s.Service("b"), K8s.Service("c")], []);
+
+        // b is deleted; c turns from a stable Service into a canary of a.
+        var model = processor.Build([K8s.Service("a"), K8s.Service("c", new() { ["mlgateway.io/canary-of"] = "a", ["mlgateway.io/canary-weight"] = "50" })], []).Model;
+
+        Assert.Equal(["service/ml/a"], model.Routes.Select(r => r.Name));
+        Assert.Equal(["service/ml/a", "service/ml/c"], model.Backends.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([new("service/ml/a", 50), new BackendRef("service/ml/c", 50)], model.Routes[0].Backends.ToArray());
     }
 }
