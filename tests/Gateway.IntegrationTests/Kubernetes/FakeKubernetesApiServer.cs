@@ -36,6 +36,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private readonly List<WatchConnection> _watches = [];
     private readonly Dictionary<string, int> _lists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _watchRequests = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _listServed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _listsReleased = CompletedSource();
     private long _version = 1000;
@@ -193,6 +194,15 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>When the last list of <paramref name="kind"/> was fully written to a client.</summary>
+    public DateTimeOffset? ListServedAt(string kind)
+    {
+        lock (_lock)
+        {
+            return _listServed.TryGetValue(kind, out var at) ? at : null;
+        }
+    }
+
     public int WatchRequestCount(string kind)
     {
         lock (_lock)
@@ -265,6 +275,10 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(list.ToJsonString());
+        lock (_lock)
+        {
+            _listServed[kind.Plural] = DateTimeOffset.UtcNow;
+        }
     }
 
     private async Task WatchAsync(HttpContext context, ResourceKind kind, Filter filter, string resourceVersion, bool bookmarks)
