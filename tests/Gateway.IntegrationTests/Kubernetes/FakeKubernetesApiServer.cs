@@ -22,7 +22,7 @@ namespace Gateway.IntegrationTests.Kubernetes;
 /// </summary>
 public sealed class FakeKubernetesApiServer : IAsyncDisposable
 {
-    private static readonly Dictionary<string, ResourceKind> Kinds = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, FakeResourceKind> Kinds = new(StringComparer.Ordinal)
     {
         ["services"] = new("services", "v1", "Service"),
         ["endpointslices"] = new("endpointslices", "discovery.k8s.io/v1", "EndpointSlice"),
@@ -33,7 +33,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new(StringComparer.Ordinal);
     private readonly List<(long Version, string Kind, string Type, JsonObject Object)> _history = [];
-    private readonly List<WatchConnection> _watches = [];
+    private readonly List<FakeWatchConnection> _watches = [];
     private readonly Dictionary<string, int> _lists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _watchRequests = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _listServed = new(StringComparer.Ordinal);
@@ -161,6 +161,18 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Open watches stay connected but never get another byte, as when a connection dies without a reset.</summary>
+    public void StallWatches()
+    {
+        lock (_lock)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.Stalled = true;
+            }
+        }
+    }
+
     /// <summary>While down, every request's connection is aborted without an answer.</summary>
     public bool Down
     {
@@ -234,7 +246,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
 
         var query = context.Request.Query;
-        var filter = new Filter(ns, Selector(query["labelSelector"]), Selector(query["fieldSelector"]));
+        var filter = new FakeWatchFilter(ns, Selector(query["labelSelector"]), Selector(query["fieldSelector"]));
         if (query["watch"] is { Count: > 0 } watch && (watch[0] == "1" || watch[0] == "true"))
         {
             await WatchAsync(context, kind, filter, query["resourceVersion"].ToString(), query["allowWatchBookmarks"] == "true");
@@ -245,7 +257,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
     }
 
-    private async Task ListAsync(HttpContext context, ResourceKind kind, Filter filter)
+    private async Task ListAsync(HttpContext context, FakeResourceKind kind, FakeWatchFilter filter)
     {
         Task released;
         lock (_lock)
@@ -281,9 +293,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
     }
 
-    private async Task WatchAsync(HttpContext context, ResourceKind kind, Filter filter, string resourceVersion, bool bookmarks)
+    private async Task WatchAsync(HttpContext context, FakeResourceKind kind, FakeWatchFilter filter, string resourceVersion, bool bookmarks)
     {
-        var connection = new WatchConnection(context, kind.Plural, filter, bookmarks, kind);
+        var connection = new FakeWatchConnection(context, filter, bookmarks, kind);
         lock (_lock)
         {
             _watchRequests[kind.Plural] = _watchRequests.GetValueOrDefault(kind.Plural) + 1;
@@ -351,7 +363,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         _history.Add((_version, kind, type, item));
         foreach (var watch in _watches)
         {
-            if (watch.Kind == kind && watch.Filter.Matches(item))
+            if (watch.Kind == kind && !watch.Stalled && watch.Filter.Matches(item))
             {
                 watch.Lines.Writer.TryWrite(Event(type, item));
             }
@@ -367,7 +379,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
                 await Task.Delay(BookmarkInterval, _stopping.Token);
                 lock (_lock)
                 {
-                    foreach (var watch in _watches.Where(w => w.Bookmarks))
+                    foreach (var watch in _watches.Where(w => w.Bookmarks && !w.Stalled))
                     {
                         watch.Lines.Writer.TryWrite(Event("BOOKMARK", new JsonObject
                         {
@@ -388,7 +400,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private static string Event(string type, JsonObject item) =>
         new JsonObject { ["type"] = type, ["object"] = item.DeepClone() }.ToJsonString() + "\n";
 
-    private static bool TryParsePath(string path, out ResourceKind kind, out string? ns)
+    private static bool TryParsePath(string path, out FakeResourceKind kind, out string? ns)
     {
         // /api/v1[/namespaces/{ns}]/{plural} and /apis/discovery.k8s.io/v1[/namespaces/{ns}]/{plural}
         kind = null!;
@@ -460,48 +472,5 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _stopping.Dispose();
-    }
-
-    private sealed record ResourceKind(string Plural, string ApiVersion, string Kind);
-
-    private sealed record Filter(string? Namespace, Dictionary<string, string> Labels, Dictionary<string, string> Fields)
-    {
-        public bool Matches(JsonObject item)
-        {
-            var metadata = item["metadata"]!;
-            if (Namespace is not null && metadata["namespace"]?.GetValue<string>() != Namespace)
-            {
-                return false;
-            }
-
-            foreach (var (key, value) in Labels)
-            {
-                if (metadata["labels"]?[key]?.GetValue<string>() != value)
-                {
-                    return false;
-                }
-            }
-
-            foreach (var (key, value) in Fields)
-            {
-                var actual = key switch
-                {
-                    "metadata.name" => metadata["name"]?.GetValue<string>(),
-                    "metadata.namespace" => metadata["namespace"]?.GetValue<string>(),
-                    _ => null,
-                };
-                if (actual != value)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
-    }
-
-    private sealed record WatchConnection(HttpContext Context, string Kind, Filter Filter, bool Bookmarks, ResourceKind ResourceKind)
-    {
-        public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>();
     }
 }

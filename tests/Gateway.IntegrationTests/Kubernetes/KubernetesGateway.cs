@@ -24,18 +24,21 @@ public sealed class KubernetesGateway : IAsyncDisposable
     public TestGateway Gateway { get; }
 
     /// <summary>Starts the gateway against <paramref name="api"/>; <paramref name="waitUntilReady"/> waits for <c>/readyz</c>.</summary>
-    public static async Task<KubernetesGateway> StartAsync(FakeKubernetesApiServer api, object? gatewaySection = null, bool waitUntilReady = true)
+    public static async Task<KubernetesGateway> StartAsync(FakeKubernetesApiServer api, object? gatewaySection = null, bool waitUntilReady = true, params string[] extraArgs)
     {
         var directory = Path.Combine(Path.GetTempPath(), "gateway-k8s-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         var kubeconfig = await api.WriteKubeconfigAsync(directory);
-        var gateway = await TestGateway.StartAsync(
-            gatewaySection ?? new { },
+        string[] args =
+        [
             "--Gateway:Kubernetes:Enabled=true",
             $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}",
             $"--Gateway:Kubernetes:ConfigMap:Name={ConfigMapName}",
             $"--Gateway:Kubernetes:ConfigMap:Key={ConfigMapKey}",
-            "--Gateway:Kubernetes:Debounce=00:00:00.050");
+            "--Gateway:Kubernetes:Debounce=00:00:00.050",
+            .. extraArgs,
+        ];
+        var gateway = await TestGateway.StartAsync(gatewaySection ?? new { }, args);
         var result = new KubernetesGateway(api, gateway, directory);
         if (waitUntilReady)
         {

@@ -100,6 +100,21 @@ public sealed class WatchResilienceTests : IAsyncLifetime
         Assert.True(_api.ListCount("services") > lists, "the gateway should have listed Services again after 410 Gone");
     }
 
+    [Fact]
+    public async Task A_stalled_watch_is_abandoned_after_the_idle_timeout_and_changes_arrive()
+    {
+        await using var k8s = await KubernetesGateway.StartAsync(_api, extraArgs: "--Gateway:Kubernetes:WatchIdleTimeout=00:00:02");
+        await WaitForWatchesAsync();
+        var watches = _api.WatchRequestCount("services");
+
+        _api.StallWatches();
+        _api.Apply(Service("model-b"));
+        _api.Apply(EndpointSlice("model-b-x1", "model-b", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
+
+        await k8s.WaitForAnswerAsync("/model-b", "b");
+        Assert.True(_api.WatchRequestCount("services") > watches);
+    }
+
     private Task WaitForWatchesAsync() => Eventually.TrueAsync(
         () => Task.FromResult(_api.OpenWatchCount("services") > 0 && _api.OpenWatchCount("endpointslices") > 0 && _api.OpenWatchCount("configmaps") > 0),
         "the gateway to watch every kind");

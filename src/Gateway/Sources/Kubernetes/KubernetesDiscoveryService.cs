@@ -36,7 +36,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             where T : IKubernetesObject<V1ObjectMeta>
         {
             var cache = new ResourceCache<T>();
-            var loop = new WatchLoop<T>(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), timeProvider, logger);
+            var loop = new WatchLoop<T>(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), options.WatchIdleTimeout, timeProvider, logger);
             _runs.Add(loop.RunAsync);
             return cache;
         }

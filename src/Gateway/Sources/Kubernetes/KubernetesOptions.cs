@@ -17,6 +17,9 @@ internal sealed class KubernetesOptions
     /// <summary>How long to gather a burst of watch events (a rollout) into one rebuild.</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>A watch without any event (bookmarks included) for this long is assumed dead and resumed.</summary>
+    public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     public bool IsEnabled => Enabled ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"));
 
     /// <summary>Every problem with these settings, as one line each.</summary>
@@ -25,6 +28,11 @@ internal sealed class KubernetesOptions
         if (Debounce < TimeSpan.Zero || Debounce > TimeSpan.FromSeconds(10))
         {
             yield return $"Gateway:Kubernetes:Debounce '{Debounce}' must be between 0 and 00:00:10";
+        }
+
+        if (WatchIdleTimeout <= TimeSpan.Zero)
+        {
+            yield return $"Gateway:Kubernetes:WatchIdleTimeout '{WatchIdleTimeout}' must be greater than zero";
         }
 
         for (var i = 0; i < Namespaces.Length; i++)

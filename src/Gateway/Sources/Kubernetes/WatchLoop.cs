@@ -11,7 +11,12 @@ namespace Gateway.Sources.Kubernetes;
 /// (with bookmarks, so the version stays fresh); re-watch after a normal close; re-list when the version has expired
 /// (410 Gone); back off exponentially with jitter on any other failure. The cache keeps the last known objects meanwhile.
 /// </summary>
-internal sealed partial class WatchLoop<T>(WatchTarget<T> target, ResourceCache<T> cache, Backoff backoff, TimeProvider timeProvider, ILogger logger)
+/// <remarks>
+/// A watch silent for longer than the idle timeout (no event, not even a bookmark) is abandoned and resumed: a
+/// connection can die without a reset (a NAT entry dropped), and would otherwise freeze the cache without an error.
+/// </remarks>
+internal sealed partial class WatchLoop<T>(
+    WatchTarget<T> target, ResourceCache<T> cache, Backoff backoff, TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger)
     where T : IKubernetesObject<V1ObjectMeta>
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -31,8 +36,11 @@ internal sealed partial class WatchLoop<T>(WatchTarget<T> target, ResourceCache<
                     Log.Listed(logger, target.Description, list.Items.Count, resourceVersion);
                 }
 
-                await foreach (var (type, item) in target.Watch(resourceVersion, cancellationToken))
+                using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
+                using var stopping = cancellationToken.Register(idle.Cancel);
+                await foreach (var (type, item) in target.Watch(resourceVersion, idle.Token))
                 {
+                    idle.CancelAfter(idleTimeout);
                     received = true;
                     expiredInARow = 0;
                     backoff.Reset();
@@ -60,6 +68,11 @@ internal sealed partial class WatchLoop<T>(WatchTarget<T> target, ResourceCache<
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException)
+            {
+                // The idle timeout: watch again from the last version seen.
+                Log.Silent(logger, target.Description, idleTimeout.TotalSeconds);
             }
             catch (Exception ex) when (IsExpired(ex))
             {
@@ -107,6 +120,9 @@ internal sealed partial class WatchLoop<T>(WatchTarget<T> target, ResourceCache<
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {Description} expired (410 Gone); listing again")]
         public static partial void Expired(ILogger logger, string description);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {Description} was silent for {Seconds:F0} s; watching again")]
+        public static partial void Silent(ILogger logger, string description, double seconds);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Watching {Description} failed; retrying in {DelayMs:F0} ms, serving the last known objects meanwhile: {Reason}")]
         public static partial void Retrying(ILogger logger, string description, double delayMs, string reason, Exception? exception);

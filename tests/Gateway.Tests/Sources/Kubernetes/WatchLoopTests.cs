@@ -7,6 +7,8 @@ namespace Gateway.Tests.Sources.Kubernetes;
 
 public sealed class WatchLoopTests : IAsyncLifetime
 {
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(5);
+
     private readonly ScriptedApi _api = new();
     private readonly ResourceCache<V1ConfigMap> _cache = new();
     private readonly RecordingTimeProvider _time = new();
@@ -24,7 +26,7 @@ public sealed class WatchLoopTests : IAsyncLifetime
 
     private void Start()
     {
-        var loop = new WatchLoop<V1ConfigMap>(_api.Target, _cache, new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), new Random(3)), _time, NullLogger.Instance);
+        var loop = new WatchLoop<V1ConfigMap>(_api.Target, _cache, new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), new Random(3)), IdleTimeout, _time, NullLogger.Instance);
         _run = Task.Run(() => loop.RunAsync(_stop.Token));
     }
 
@@ -35,6 +37,9 @@ public sealed class WatchLoopTests : IAsyncLifetime
             return [.. _api.Calls];
         }
     }
+
+    /// <summary>Waits the loop asked for, apart from the watch's idle timer.</summary>
+    private TimeSpan[] BackoffDelays() => [.. _time.Delays.Where(d => d != IdleTimeout)];
 
     private static async Task Until(Func<bool> condition)
     {
@@ -98,8 +103,8 @@ public sealed class WatchLoopTests : IAsyncLifetime
         first.Fail(new HttpRequestException("connection reset"));
 
         // Backoff starts at 1 s with jitter: the first wait is in [0.5 s, 1 s]; nothing is retried before it ends.
-        await Until(() => _time.Delays.Length == 1);
-        var delay = _time.Delays[0];
+        await Until(() => BackoffDelays().Length == 1);
+        var delay = BackoffDelays()[0];
         Assert.InRange(delay, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1));
         _time.Advance(delay - TimeSpan.FromMilliseconds(10));
         await Task.Delay(100);
@@ -111,17 +116,17 @@ public sealed class WatchLoopTests : IAsyncLifetime
 
         // Consecutive failures wait longer: the second wait is in [1 s, 2 s].
         second.Fail(new HttpRequestException("connection reset"));
-        await Until(() => _time.Delays.Length == 2);
-        Assert.InRange(_time.Delays[1], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
-        _time.Advance(_time.Delays[1]);
+        await Until(() => BackoffDelays().Length == 2);
+        Assert.InRange(BackoffDelays()[1], TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
+        _time.Advance(BackoffDelays()[1]);
         var third = await _api.NextWatchAsync();
         Assert.True(_cache.Items.ContainsKey("default/a"));
 
         // An event proves the connection healthy again: the next failure starts from the initial delay.
         third.Send(WatchEventType.Modified, ScriptedApi.Item("a", "11"));
         third.Fail(new HttpRequestException("connection reset"));
-        await Until(() => _time.Delays.Length == 3);
-        Assert.InRange(_time.Delays[2], TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1));
+        await Until(() => BackoffDelays().Length == 3);
+        Assert.InRange(BackoffDelays()[2], TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -130,12 +135,33 @@ public sealed class WatchLoopTests : IAsyncLifetime
         _api.EnqueueListFailure();
         _api.EnqueueList("10", ScriptedApi.Item("a", "9"));
         Start();
-        await Until(() => _time.Delays.Length == 1);
+        await Until(() => BackoffDelays().Length == 1);
         Assert.False(_cache.IsSynced);
 
-        _time.Advance(_time.Delays[0]);
+        _time.Advance(BackoffDelays()[0]);
         await _api.NextWatchAsync();
         Assert.Equal(["list", "list", "watch@10"], Calls());
         Assert.True(_cache.IsSynced);
+    }
+
+    [Fact]
+    public async Task A_silent_watch_is_abandoned_after_the_idle_timeout_and_resumed_from_the_last_version()
+    {
+        _api.EnqueueList("10");
+        Start();
+        var first = await _api.NextWatchAsync();
+        await Until(() => _time.Delays.Contains(IdleTimeout));
+
+        // An event resets the idle clock: six minutes after the watch opened, but four after its last event, it is kept.
+        _time.Advance(TimeSpan.FromMinutes(2));
+        first.Send(WatchEventType.Added, ScriptedApi.Item("a", "12"));
+        await Until(() => _cache.Items.ContainsKey("default/a"));
+        _time.Advance(TimeSpan.FromMinutes(4));
+        await Task.Delay(100);
+        Assert.Equal(["list", "watch@10"], Calls());
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await _api.NextWatchAsync();
+        Assert.Equal(["list", "watch@10", "watch@12"], Calls());
     }
 }
