@@ -32,7 +32,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private readonly object _lock = new();
     private readonly WebApplication _app;
     private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new(StringComparer.Ordinal);
-    private readonly List<(long Version, string Kind, string Type, JsonObject Object)> _history = [];
+    private readonly List<(long Version, string Kind, string Type, JsonObject Object, JsonObject? Previous)> _history = [];
     private readonly List<FakeWatchConnection> _watches = [];
     private readonly Dictionary<string, int> _lists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _watchRequests = new(StringComparer.Ordinal);
@@ -106,11 +106,11 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             var stored = (JsonObject)item.DeepClone();
             var metadata = (JsonObject)stored["metadata"]!;
             var key = $"{metadata["namespace"]}/{metadata["name"]}";
-            var type = _objects[kind].ContainsKey(key) ? "MODIFIED" : "ADDED";
+            var previous = _objects[kind].GetValueOrDefault(key);
             metadata["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
             metadata["uid"] ??= Guid.NewGuid().ToString();
             _objects[kind][key] = stored;
-            Record(kind, type, stored);
+            Record(kind, previous is null ? "ADDED" : "MODIFIED", stored, previous);
         }
     }
 
@@ -122,7 +122,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             {
                 var deleted = (JsonObject)removed.DeepClone();
                 deleted["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
-                Record(kind, "DELETED", deleted);
+                Record(kind, "DELETED", deleted, null);
             }
         }
     }
@@ -323,11 +323,11 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             }
             else
             {
-                foreach (var (version, eventKind, type, item) in _history)
+                foreach (var (version, eventKind, type, item, previous) in _history)
                 {
-                    if (version > from && eventKind == kind.Plural && filter.Matches(item))
+                    if (version > from && eventKind == kind.Plural && EventType(filter, type, item, previous) is { } sent)
                     {
-                        connection.Lines.Writer.TryWrite(Event(type, item));
+                        connection.Lines.Writer.TryWrite(Event(sent, item));
                     }
                 }
             }
@@ -358,16 +358,38 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
     }
 
-    private void Record(string kind, string type, JsonObject item)
+    private void Record(string kind, string type, JsonObject item, JsonObject? previous)
     {
-        _history.Add((_version, kind, type, item));
+        _history.Add((_version, kind, type, item, previous));
         foreach (var watch in _watches)
         {
-            if (watch.Kind == kind && !watch.Stalled && watch.Filter.Matches(item))
+            if (watch.Kind == kind && !watch.Stalled && EventType(watch.Filter, type, item, previous) is { } sent)
             {
-                watch.Lines.Writer.TryWrite(Event(type, item));
+                watch.Lines.Writer.TryWrite(Event(sent, item));
             }
         }
+    }
+
+    /// <summary>
+    /// What a watch with <paramref name="filter"/> sees of a change, as the API server does it: an object modified into
+    /// the selector is ADDED for that watch, one modified out of it is DELETED; null when the watch sees nothing.
+    /// </summary>
+    private static string? EventType(FakeWatchFilter filter, string type, JsonObject item, JsonObject? previous)
+    {
+        var now = filter.Matches(item);
+        if (type != "MODIFIED")
+        {
+            return now ? type : null;
+        }
+
+        var before = previous is not null && filter.Matches(previous);
+        return (before, now) switch
+        {
+            (true, true) => "MODIFIED",
+            (false, true) => "ADDED",
+            (true, false) => "DELETED",
+            _ => null,
+        };
     }
 
     private async Task SendBookmarksAsync()

@@ -114,6 +114,21 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Removing_the_expose_label_removes_the_route_and_adding_it_back_restores_it()
+    {
+        _api.Apply(Service("model-a"));
+        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Assert.Equal("a", await k8s.AnswerAsync("/model-a"));
+
+        _api.Apply(Service("model-a", exposed: false));
+        await k8s.WaitForAnswerAsync("/model-a", "404");
+
+        _api.Apply(Service("model-a"));
+        await k8s.WaitForAnswerAsync("/model-a", "a");
+    }
+
+    [Fact]
     public async Task Canary_of_a_service_gets_its_weight_on_the_stable_route()
     {
         _api.Apply(Service("model"));
