@@ -35,6 +35,19 @@ public sealed class ServiceProcessorTests
     }
 
     [Fact]
+    public void IPv6_endpoints_are_bracketed_and_FQDN_slices_are_ignored()
+    {
+        var v6 = K8s.Slice("llama", "http", 8080, K8s.Pod("fd00::7"));
+        v6.AddressType = "IPv6";
+        var fqdn = K8s.Slice("llama", "http", 8080, K8s.Pod("pod.example.com"));
+        fqdn.AddressType = "FQDN";
+
+        var model = Build(out _, [K8s.Service("llama")], v6, fqdn);
+
+        Assert.Equal(["http://[fd00::7]:8080"], model.Backends["service/ml/llama"].Endpoints.ToArray());
+    }
+
+    [Fact]
     public void A_service_without_slices_is_a_backend_with_no_endpoints()
     {
         var model = Build(out _, [K8s.Service("llama")]);
