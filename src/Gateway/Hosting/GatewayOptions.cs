@@ -1,5 +1,6 @@
 using Gateway.Canary;
 using Gateway.Observability;
+using Gateway.Sources.Kubernetes;
 
 namespace Gateway.Hosting;
 
@@ -9,7 +10,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -32,6 +33,9 @@ internal sealed class GatewayOptions
     /// <summary>Redis and trusted proxies for rate limits; the policies themselves are routing configuration.</summary>
     public RateLimiting.RateLimitingOptions RateLimiting { get; set; } = new();
 
+    /// <summary>Discovery of Services, EndpointSlices and the gateway ConfigMap through the Kubernetes API.</summary>
+    public KubernetesOptions Kubernetes { get; set; } = new();
+
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
     {
@@ -48,6 +52,11 @@ internal sealed class GatewayOptions
         if (ConfigFilePollInterval <= TimeSpan.Zero)
         {
             yield return $"Gateway:ConfigFilePollInterval '{ConfigFilePollInterval}' must be greater than zero";
+        }
+
+        foreach (var error in Kubernetes.Validate())
+        {
+            yield return error;
         }
 
         foreach (var error in RateLimiting.Validate("Gateway:RateLimiting"))

@@ -11,4 +11,7 @@ internal sealed record ModelStatus(
     RejectedChange? LastRejected)
 {
     public static ModelStatus Initial { get; } = new(0, null, GatewayModel.Empty, [], null);
+
+    /// <summary>Objects left out of the served model (bad annotations, conflicting routes), from every source.</summary>
+    public ImmutableArray<ModelProblem> Warnings { get; init; } = [];
 }

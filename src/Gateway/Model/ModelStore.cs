@@ -43,7 +43,8 @@ internal sealed partial class ModelStore : IDisposable
         {
             // Validate the merge even when the source already has problems, so one report lists every mistake.
             var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
-            var merged = ModelMerger.Merge(candidate.Values.Select(s => s.Model));
+            List<ModelProblem> warnings = [.. candidate.Values.SelectMany(s => s.Warnings)];
+            var merged = ModelMerger.Merge(RouteConflicts.Resolve([.. candidate.Values], warnings));
             IReadOnlyList<ModelProblem> problems = [.. snapshot.Problems, .. ModelValidator.Validate(merged)];
             if (problems.Count == 0)
             {
@@ -63,7 +64,15 @@ internal sealed partial class ModelStore : IDisposable
                 _timeProvider.GetUtcNow(),
                 merged,
                 [.. _accepted.Values.Select(s => s.Source)],
-                previous.LastRejected is { } rejected && rejected.Source == snapshot.Source ? null : previous.LastRejected);
+                previous.LastRejected is { } rejected && rejected.Source == snapshot.Source ? null : previous.LastRejected)
+            {
+                Warnings = [.. warnings],
+            };
+            foreach (var warning in warnings.Except(previous.Warnings))
+            {
+                LogObjectLeftOut(_logger, warning.ToString());
+            }
+
             _reloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
             LogApplied(_logger, snapshot.Source, merged.Routes.Length, merged.Backends.Count, _status.Generation);
             return [];
@@ -92,6 +101,9 @@ internal sealed partial class ModelStore : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied configuration from {Source}: {Routes} routes, {Backends} backends (generation {Generation})")]
     private static partial void LogApplied(ILogger logger, string source, int routes, int backends, long generation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private static partial void LogObjectLeftOut(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rejected configuration change from {Source}; the previous configuration keeps serving. {Count} problem(s):\n{Problems}")]
     private static partial void LogRejected(ILogger logger, string source, int count, string problems);

@@ -6,4 +6,7 @@ namespace Gateway.Model;
 internal sealed record SourceSnapshot(string Source, GatewayModel Model, ImmutableArray<ModelProblem> Problems)
 {
     public bool IsValid => Problems.IsEmpty;
+
+    /// <summary>Problems with single objects that were left out (or served degraded) while the rest of the snapshot applies.</summary>
+    public ImmutableArray<ModelProblem> Warnings { get; init; } = [];
 }

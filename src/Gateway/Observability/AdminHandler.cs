@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Observability;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -20,9 +20,11 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                     return Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: shutting down");
                 }
 
-                return store.IsReady
-                    ? Text(context, StatusCodes.Status200OK, "ready")
-                    : Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet");
+                return !store.IsReady
+                    ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet")
+                    : !readiness.IsReady
+                        ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: waiting for the first sync of " + string.Join(", ", readiness.Pending))
+                        : Text(context, StatusCodes.Status200OK, "ready");
             case "/config":
                 var status = store.Status;
                 return context.Response.WriteAsJsonAsync(
@@ -34,6 +36,7 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                         LastRejected = status.LastRejected is { } rejected
                             ? new { rejected.Source, rejected.At, Problems = rejected.Problems.Select(p => p.ToString()), Details = rejected.Problems }
                             : null,
+                        Warnings = status.Warnings.Select(p => p.ToString()),
                         status.Model,
                     },
                     ModelJson.Indented);

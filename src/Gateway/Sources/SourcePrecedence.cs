@@ -1,9 +1,18 @@
 namespace Gateway.Sources;
 
-/// <summary>Order in which sources override each other: a higher number wins for routes and backends of the same name.</summary>
+/// <summary>
+/// Order in which sources override each other: a higher number wins for routes and backends of the same name, and for
+/// routes of different names that take the same requests (see <see cref="Model.RouteConflicts"/>). Explicit
+/// configuration written by the platform team (files, the ConfigMap) beats what is discovered from Services, which
+/// beats the defaults in appsettings.
+/// </summary>
 internal static class SourcePrecedence
 {
     public const int AppSettings = 0;
 
+    public const int KubernetesServices = 50;
+
     public const int ConfigFile = 100;
+
+    public const int KubernetesConfigMap = 150;
 }

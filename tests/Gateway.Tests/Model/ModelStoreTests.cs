@@ -29,7 +29,7 @@ public sealed class ModelStoreTests : IDisposable
         source,
         new GatewayModel
         {
-            Routes = [.. routeNames.Select(n => new RouteModel { Name = n, Source = source, Matches = [new RouteMatch()], Backends = [new BackendRef(backendName)] })],
+            Routes = [.. routeNames.Select(n => new RouteModel { Name = n, Source = source, Matches = [new RouteMatch { Path = new PathMatch(PathMatchType.PathPrefix, "/" + n) }], Backends = [new BackendRef(backendName)] })],
             Backends = ImmutableDictionary<string, BackendModel>.Empty.Add(backendName, new BackendModel { Name = backendName, Source = source }),
         },
         []);

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Kubernetes;
+using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
+
+// Scale scenario for Kubernetes discovery: N exposed Services with 3 endpoints each in the fake API server, and the real
+// gateway, in a process of its own, discovering them through the real client. Prints the time from the list being
+// served to /readyz 200, the time from one EndpointSlice change to traffic moving, and the gateway's memory.
+// Usage: dotnet run -c Release --project bench/Gateway.KubernetesScale [services]
+var services = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+var gatewayDll = Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
+
+await using var api = await FakeKubernetesApiServer.StartAsync();
+await using var a = await TestBackend.StartAsync("a");
+await using var b = await TestBackend.StartAsync("b");
+for (var i = 0; i < services; i++)
+{
+    api.Apply(Service($"model-{i}"));
+
+    // Pod addresses of Services that get no traffic in this scenario are never connected to.
+    Endpoint[] pods = [new($"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}"), new($"10.100.{i / 256 % 256}.{i % 256}"), new($"10.200.{i / 256 % 256}.{i % 256}")];
+    api.Apply(EndpointSlice($"model-{i}-x1", $"model-{i}", 8080, endpoints: pods));
+}
+
+var directory = Directory.CreateTempSubdirectory("gateway-scale-").FullName;
+await File.WriteAllTextAsync(Path.Combine(directory, "appsettings.json"), """{ "Gateway": { }, "Demo": { "Enabled": false } }""");
+var kubeconfig = await api.WriteKubeconfigAsync(directory);
+int proxyPort = FreePort(), adminPort = FreePort();
+var start = new ProcessStartInfo("dotnet")
+{
+    ArgumentList =
+    {
+        "exec", gatewayDll, $"--contentRoot={directory}",
+        $"--Gateway:Listen:Http=http://127.0.0.1:{proxyPort}", $"--Gateway:Admin:Url=http://127.0.0.1:{adminPort}",
+        "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Logging:LogLevel:Default=Warning",
+    },
+    RedirectStandardOutput = true,
+    RedirectStandardError = true,
+};
+var started = DateTimeOffset.UtcNow;
+using var gateway = Process.Start(start)!;
+gateway.OutputDataReceived += (_, _) => { };
+gateway.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("gateway: " + e.Data); };
+gateway.BeginOutputReadLine();
+gateway.BeginErrorReadLine();
+try
+{
+    using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+    using var proxy = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{proxyPort}") };
+    while (!await IsReadyAsync(admin))
+    {
+        await Task.Delay(10);
+    }
+
+    var ready = DateTimeOffset.UtcNow;
+    var listed = new[] { api.ListServedAt("services"), api.ListServedAt("endpointslices") }.Max()!.Value;
+    Console.WriteLine($"{services} Services x 3 endpoints: process start -> ready {(ready - started).TotalMilliseconds:F0} ms; lists served -> ready {(ready - listed).TotalMilliseconds:F0} ms");
+
+    var target = $"model-{services / 2}";
+    var moves = new List<double>();
+    for (var round = 0; round < 7; round++)
+    {
+        var backend = round % 2 == 0 ? b : a;
+        var change = Stopwatch.StartNew();
+        api.Apply(EndpointSlice($"{target}-x1", target, PortOf(backend.Url), endpoints: Endpoint.ReadyPod));
+        while (await AnswerAsync(proxy, $"/{target}") != backend.Name)
+        {
+            await Task.Delay(5);
+        }
+
+        moves.Add(change.Elapsed.TotalMilliseconds);
+    }
+
+    moves.Sort();
+    Console.WriteLine($"EndpointSlice change -> traffic moved: median {moves[moves.Count / 2]:F0} ms, min {moves[0]:F0} ms, max {moves[^1]:F0} ms over {moves.Count} changes");
+    gateway.Refresh();
+    Console.WriteLine($"gateway process: working set {gateway.WorkingSet64 / 1_048_576} MB, peak {gateway.PeakWorkingSet64 / 1_048_576} MB");
+}
+finally
+{
+    gateway.Kill();
+    await gateway.WaitForExitAsync();
+    Directory.Delete(directory, recursive: true);
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static async Task<bool> IsReadyAsync(HttpClient admin)
+{
+    try
+    {
+        return (await admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
+    }
+    catch (HttpRequestException)
+    {
+        return false;
+    }
+}
+
+static async Task<string> AnswerAsync(HttpClient proxy, string path)
+{
+    using var response = await proxy.GetAsync(path);
+    return response.StatusCode == HttpStatusCode.OK ? (await BackendEcho.ReadAsync(response)).Backend : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,21 @@
+using System.Collections.Concurrent;
+
+namespace Gateway.Observability;
+
+/// <summary>
+/// Components that must finish a first load before the gateway reports ready (e.g. the first full sync of every
+/// watched Kubernetes kind); <c>/readyz</c> stays 503 while any is pending.
+/// </summary>
+internal sealed class ReadinessRegistry
+{
+    private readonly ConcurrentDictionary<string, bool> _components = new(StringComparer.Ordinal);
+
+    public bool IsReady => _components.IsEmpty || !_components.Values.Contains(false);
+
+    public IEnumerable<string> Pending => _components.Where(c => !c.Value).Select(c => c.Key).Order(StringComparer.Ordinal);
+
+    /// <summary>Registers a component as not ready yet; call before the host starts.</summary>
+    public void Expect(string component) => _components.TryAdd(component, false);
+
+    public void Ready(string component) => _components[component] = true;
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using k8s.Models;
+
+namespace Gateway.Sources.Kubernetes;
+
+/// <summary>
+/// EndpointSlices grouped by the Service they belong to (label <c>kubernetes.io/service-name</c>), and turned into the
+/// pod addresses the gateway proxies to: ready endpoints only, terminating ones left out so they drain.
+/// </summary>
+internal sealed class EndpointSliceIndex
+{
+    public const string ServiceNameLabel = "kubernetes.io/service-name";
+
+    private readonly Dictionary<string, List<V1EndpointSlice>> _byService = new(StringComparer.Ordinal);
+
+    public EndpointSliceIndex(IEnumerable<V1EndpointSlice> slices)
+    {
+        foreach (var slice in slices)
+        {
+            if (slice.Metadata.Labels is { } labels && labels.TryGetValue(ServiceNameLabel, out var service))
+            {
+                var key = $"{slice.Metadata.NamespaceProperty}/{service}";
+                if (!_byService.TryGetValue(key, out var list))
+                {
+                    _byService[key] = list = [];
+                }
+
+                list.Add(slice);
+            }
+        }
+
+        foreach (var list in _byService.Values)
+        {
+            list.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+        }
+    }
+
+    /// <summary>The slices of Service <paramref name="id"/> (namespace/name), in name order.</summary>
+    public IReadOnlyList<V1EndpointSlice> SlicesOf(string id) => _byService.TryGetValue(id, out var slices) ? slices : [];
+
+    /// <summary>
+    /// <c>http://podIP:port</c> of every ready endpoint of <paramref name="slices"/> for the port named
+    /// <paramref name="portName"/>. The port number comes from each slice, since a named targetPort may resolve
+    /// differently per slice.
+    /// </summary>
+    public static ImmutableArray<string> Endpoints(IReadOnlyList<V1EndpointSlice> slices, string? portName)
+    {
+        var endpoints = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var slice in slices)
+        {
+            var port = SlicePort(slice, portName);
+            if (port is null || slice.AddressType is not ("IPv4" or "IPv6"))
+            {
+                continue;
+            }
+
+            foreach (var endpoint in slice.Endpoints ?? [])
+            {
+                // A nil condition means ready, per the EndpointSlice API; terminating endpoints get no new requests.
+                if (endpoint.Conditions?.Ready == false || endpoint.Conditions?.Terminating == true || endpoint.Addresses is not { Count: > 0 })
+                {
+                    continue;
+                }
+
+                // All addresses of an endpoint are the same pod; the API says to use the first.
+                var address = endpoint.Addresses[0];
+                var host = slice.AddressType == "IPv6" ? $"[{address}]" : address;
+                endpoints.Add(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}"));
+            }
+        }
+
+        return [.. endpoints];
+    }
+
+    private static int? SlicePort(V1EndpointSlice slice, string? portName)
+    {
+        foreach (var port in slice.Ports ?? [])
+        {
+            if (string.Equals(port.Name ?? "", portName ?? "", StringComparison.Ordinal))
+            {
+                return port.Port;
+            }
+        }
+
+        return null;
+    }
+}

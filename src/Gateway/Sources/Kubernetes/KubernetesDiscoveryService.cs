@@ -1,0 +1,70 @@
+using Gateway.Hosting;
+using Gateway.Model;
+using Gateway.Observability;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Sources.Kubernetes;
+
+/// <summary>
+/// Runs the watches (Services and EndpointSlices per configured namespace, and the gateway ConfigMap) and the
+/// publishers that turn their caches into source snapshots.
+/// </summary>
+internal sealed class KubernetesDiscoveryService : BackgroundService
+{
+    public const string ServicesComponent = "kubernetes services";
+
+    private readonly List<Func<CancellationToken, Task>> _runs = [];
+
+    public KubernetesDiscoveryService(
+        IKubernetes client,
+        KubernetesClientConfiguration clientConfiguration,
+        IOptions<GatewayOptions> gatewayOptions,
+        ModelStore store,
+        ReadinessRegistry readiness,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory)
+    {
+        var options = gatewayOptions.Value.Kubernetes;
+        var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
+        var namespaces = options.Namespaces.Length == 0 ? [null] : options.Namespaces.Select(string? (ns) => ns).ToArray();
+
+        ResourceCache<T> Watch<T>(WatchTarget<T> target)
+            where T : IKubernetesObject<V1ObjectMeta>
+        {
+            var cache = new ResourceCache<T>();
+            var loop = new WatchLoop<T>(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), options.WatchIdleTimeout, timeProvider, logger);
+            _runs.Add(loop.RunAsync);
+            return cache;
+        }
+
+        void Publish(string component, int precedence, IReadOnlyList<IResourceCache> caches, Func<SourceSnapshot> build)
+        {
+            readiness.Expect(component);
+            var publisher = new SnapshotPublisher(component, precedence, caches, build, store, readiness, timeProvider, options.Debounce, logger);
+            _runs.Add(publisher.RunAsync);
+        }
+
+        var services = namespaces.Select(ns => Watch(KubernetesQueries.Services(client, ns))).ToArray();
+        var slices = namespaces.Select(ns => Watch(KubernetesQueries.EndpointSlices(client, ns))).ToArray();
+        var processor = new ServiceProcessor();
+        Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => processor.Build(
+            services.SelectMany(c => c.Items.Values),
+            slices.SelectMany(c => c.Items.Values)));
+
+        if (options.ConfigMap.Name is { } name)
+        {
+            var ns = options.ConfigMap.Namespace ?? clientConfiguration.Namespace ?? "default";
+            var configMap = Watch(KubernetesQueries.ConfigMap(client, ns, name));
+            var configMapProcessor = new ConfigMapProcessor(ns, name, options.ConfigMap.Key);
+            Publish(ConfigMapProcessor.SourceName(ns, name), SourcePrecedence.KubernetesConfigMap, [configMap], () => configMapProcessor.Build(
+                configMap.Items.Values.FirstOrDefault()));
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_runs.Select(run => Task.Run(() => run(stoppingToken), stoppingToken)));
+}

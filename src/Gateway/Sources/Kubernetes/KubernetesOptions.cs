@@ -1,0 +1,66 @@
+namespace Gateway.Sources.Kubernetes;
+
+/// <summary>The <c>Gateway:Kubernetes</c> section: whether and where to discover Services, EndpointSlices and the ConfigMap.</summary>
+internal sealed class KubernetesOptions
+{
+    /// <summary>Null means "on when running in a cluster", which is when the kubelet sets <c>KUBERNETES_SERVICE_HOST</c>.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>A kubeconfig file; when unset the client resolves <c>KUBECONFIG</c>, <c>~/.kube/config</c> or the in-cluster service account.</summary>
+    public string? Kubeconfig { get; set; }
+
+    /// <summary>Namespaces to watch; empty watches all of them.</summary>
+    public string[] Namespaces { get; set; } = [];
+
+    public KubernetesConfigMapOptions ConfigMap { get; set; } = new();
+
+    /// <summary>How long to gather a burst of watch events (a rollout) into one rebuild.</summary>
+    public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>A watch without any event (bookmarks included) for this long is assumed dead and resumed.</summary>
+    public TimeSpan WatchIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool IsEnabled => Enabled ?? !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST"));
+
+    /// <summary>Every problem with these settings, as one line each.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (Debounce < TimeSpan.Zero || Debounce > TimeSpan.FromSeconds(10))
+        {
+            yield return $"Gateway:Kubernetes:Debounce '{Debounce}' must be between 0 and 00:00:10";
+        }
+
+        if (WatchIdleTimeout <= TimeSpan.Zero)
+        {
+            yield return $"Gateway:Kubernetes:WatchIdleTimeout '{WatchIdleTimeout}' must be greater than zero";
+        }
+
+        for (var i = 0; i < Namespaces.Length; i++)
+        {
+            if (!KubernetesNames.IsDnsLabel(Namespaces[i]))
+            {
+                yield return $"Gateway:Kubernetes:Namespaces:{i} '{Namespaces[i]}' is not a namespace name (lower-case letters, digits and '-', at most 63)";
+            }
+        }
+
+        if (ConfigMap.Name is { } name && !KubernetesNames.IsDnsSubdomain(name))
+        {
+            yield return $"Gateway:Kubernetes:ConfigMap:Name '{name}' is not a ConfigMap name (lower-case DNS subdomain)";
+        }
+
+        if (ConfigMap.Namespace is { } ns && !KubernetesNames.IsDnsLabel(ns))
+        {
+            yield return $"Gateway:Kubernetes:ConfigMap:Namespace '{ns}' is not a namespace name";
+        }
+
+        if (string.IsNullOrWhiteSpace(ConfigMap.Key))
+        {
+            yield return "Gateway:Kubernetes:ConfigMap:Key must not be empty";
+        }
+
+        if (Kubeconfig is { } path && !System.IO.File.Exists(path))
+        {
+            yield return $"Gateway:Kubernetes:Kubeconfig '{path}' does not exist";
+        }
+    }
+}

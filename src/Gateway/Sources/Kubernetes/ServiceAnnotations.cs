@@ -1,0 +1,167 @@
+using System.Globalization;
+using k8s.Models;
+using Gateway.Model;
+
+namespace Gateway.Sources.Kubernetes;
+
+/// <summary>
+/// Reads the <c>mlgateway.io/*</c> annotations of a Service. A value that cannot be honoured is a problem naming the
+/// Service and the annotation, and the Service is left out; annotations this build does not implement yet are reported
+/// as warnings, never silently ignored.
+/// </summary>
+internal static class ServiceAnnotations
+{
+    public const string Prefix = "mlgateway.io/";
+    public const string ExposeLabel = Prefix + "expose";
+    public const string PathPrefix = Prefix + "path-prefix";
+    public const string StripPrefix = Prefix + "strip-prefix";
+    public const string Host = Prefix + "host";
+    public const string Port = Prefix + "port";
+    public const string CanaryOf = Prefix + "canary-of";
+    public const string CanaryWeight = Prefix + "canary-weight";
+    public const string CanaryHeader = Prefix + "canary-header";
+    public const string CanaryHeaderValue = Prefix + "canary-header-value";
+    public const string CanaryCookie = Prefix + "canary-cookie";
+    public const string RateLimit = Prefix + "rate-limit";
+    public const string RateLimitBurst = Prefix + "rate-limit-burst";
+    public const string RateLimitKey = Prefix + "rate-limit-key";
+
+    private static readonly string[] Known =
+    [
+        PathPrefix, StripPrefix, Host, Port, CanaryOf, CanaryWeight, CanaryHeader, CanaryHeaderValue, CanaryCookie,
+        RateLimit, RateLimitBurst, RateLimitKey,
+    ];
+
+    private static readonly string[] NotYetSupported = [CanaryHeader, CanaryHeaderValue, CanaryCookie, RateLimit, RateLimitBurst, RateLimitKey];
+
+    public static string Object(V1Service service) => $"Service '{service.Metadata.NamespaceProperty}/{service.Metadata.Name}'";
+
+    public static string Field(string annotation) => $"metadata.annotations[{annotation}]";
+
+    /// <summary>The exposure, or null when an annotation is invalid (then <paramref name="problems"/> says which).</summary>
+    /// <param name="problems">Errors that exclude the Service.</param>
+    /// <param name="warnings">Things reported while the Service is still served.</param>
+    public static ServiceExposure? Parse(V1Service service, string source, List<ModelProblem> problems, List<ModelProblem> warnings)
+    {
+        var annotations = service.Metadata.Annotations ?? new Dictionary<string, string>();
+        var obj = Object(service);
+        var errorCount = problems.Count;
+        void Problem(string annotation, string message) => problems.Add(new ModelProblem(source, obj, Field(annotation), message));
+        string? Get(string annotation) => annotations.TryGetValue(annotation, out var value) ? value.Trim() : null;
+
+        foreach (var key in annotations.Keys)
+        {
+            if (!key.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (Array.IndexOf(Known, key) < 0)
+            {
+                warnings.Add(new ModelProblem(source, obj, Field(key), $"is not a gateway annotation and is ignored; known annotations: {string.Join(", ", Known)}"));
+            }
+            else if (Array.IndexOf(NotYetSupported, key) >= 0)
+            {
+                warnings.Add(new ModelProblem(source, obj, Field(key), "is not supported by this gateway version yet and is ignored; the Service is served without it"));
+            }
+        }
+
+        var path = Get(PathPrefix) ?? "/" + service.Metadata.Name;
+        if (!path.StartsWith('/'))
+        {
+            Problem(PathPrefix, $"'{path}' must start with '/', e.g. /{service.Metadata.Name}");
+        }
+
+        var strip = true;
+        if (Get(StripPrefix) is { } stripText && !bool.TryParse(stripText, out strip))
+        {
+            Problem(StripPrefix, $"'{stripText}' must be \"true\" or \"false\"");
+        }
+
+        var host = Get(Host);
+        if (host is { Length: 0 })
+        {
+            Problem(Host, "must not be empty; remove the annotation to accept any host");
+        }
+
+        var port = Get(Port);
+        if (port is { Length: 0 })
+        {
+            Problem(Port, "must name a Service port by name or number");
+        }
+
+        var canaryOf = Get(CanaryOf);
+        var weight = 0;
+        if (canaryOf is not null && !KubernetesNames.IsDnsLabel(canaryOf))
+        {
+            Problem(CanaryOf, $"'{canaryOf}' is not a Service name");
+        }
+        else if (canaryOf == service.Metadata.Name)
+        {
+            Problem(CanaryOf, "names the Service itself; name the stable Service this one is a canary of");
+        }
+
+        if (Get(CanaryWeight) is { } weightText)
+        {
+            if (!int.TryParse(weightText, NumberStyles.None, CultureInfo.InvariantCulture, out weight) || weight > 100)
+            {
+                Problem(CanaryWeight, $"'{weightText}' must be a whole number from 0 to 100 (the percentage of requests sent to this canary)");
+            }
+            else if (canaryOf is null)
+            {
+                Problem(CanaryWeight, $"needs {CanaryOf} naming the stable Service");
+            }
+        }
+        else if (canaryOf is not null)
+        {
+            Problem(CanaryWeight, $"is required with {CanaryOf}: the percentage (0-100) of requests sent to this canary");
+        }
+
+        CheckRateLimit(Get(RateLimit), Get(RateLimitBurst), Get(RateLimitKey), Problem);
+
+        if (problems.Count > errorCount)
+        {
+            return null;
+        }
+
+        return new ServiceExposure
+        {
+            Namespace = service.Metadata.NamespaceProperty,
+            Name = service.Metadata.Name,
+            PathPrefix = path,
+            StripPrefix = strip,
+            Host = host,
+            Port = port,
+            CanaryOf = canaryOf,
+            CanaryWeight = weight,
+        };
+    }
+
+    /// <summary>Rate limits are not applied yet, but a value that could never be applied is an error now rather than later.</summary>
+    private static void CheckRateLimit(string? rate, string? burst, string? key, Action<string, string> problem)
+    {
+        if (rate is not null && !IsRate(rate))
+        {
+            problem(RateLimit, $"'{rate}' is not a rate; write requests per second, minute or hour, e.g. \"10/s\" or \"30/m\"");
+        }
+
+        if (burst is not null && !int.TryParse(burst, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            problem(RateLimitBurst, $"'{burst}' must be a whole number of requests");
+        }
+
+        if (key is not null && key != "ip" && !(key.StartsWith("header:", StringComparison.Ordinal) && key.Length > "header:".Length))
+        {
+            problem(RateLimitKey, $"'{key}' must be \"ip\" or \"header:<name>\", e.g. header:X-Api-Key");
+        }
+    }
+
+    private static bool IsRate(string text)
+    {
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0
+            && int.TryParse(text.AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            && count > 0
+            && text[(slash + 1)..] is "s" or "m" or "h";
+    }
+}

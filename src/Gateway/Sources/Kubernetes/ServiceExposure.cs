@@ -1,0 +1,25 @@
+namespace Gateway.Sources.Kubernetes;
+
+/// <summary>How one labelled Service asks to be exposed, read from its annotations.</summary>
+internal sealed record ServiceExposure
+{
+    public required string Namespace { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string PathPrefix { get; init; }
+
+    public bool StripPrefix { get; init; } = true;
+
+    public string? Host { get; init; }
+
+    /// <summary>The Service port to proxy to, by name or number; null when the Service has a single port.</summary>
+    public string? Port { get; init; }
+
+    /// <summary>The stable Service (same namespace) this one is a canary of.</summary>
+    public string? CanaryOf { get; init; }
+
+    public int CanaryWeight { get; init; }
+
+    public string Id => $"{Namespace}/{Name}";
+}

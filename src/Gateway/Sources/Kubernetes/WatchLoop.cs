@@ -1,0 +1,130 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Sources.Kubernetes;
+
+/// <summary>
+/// Keeps a <see cref="ResourceCache{T}"/> in step with the API server: list, then watch from the list's resourceVersion
+/// (with bookmarks, so the version stays fresh); re-watch after a normal close; re-list when the version has expired
+/// (410 Gone); back off exponentially with jitter on any other failure. The cache keeps the last known objects meanwhile.
+/// </summary>
+/// <remarks>
+/// A watch silent for longer than the idle timeout (no event, not even a bookmark) is abandoned and resumed: a
+/// connection can die without a reset (a NAT entry dropped), and would otherwise freeze the cache without an error.
+/// </remarks>
+internal sealed partial class WatchLoop<T>(
+    WatchTarget<T> target, ResourceCache<T> cache, Backoff backoff, TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger)
+    where T : IKubernetesObject<V1ObjectMeta>
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        string? resourceVersion = null;
+        var expiredInARow = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var received = false;
+            try
+            {
+                if (resourceVersion is null)
+                {
+                    var list = await target.List(cancellationToken);
+                    cache.Replace(list.Items);
+                    resourceVersion = list.ResourceVersion;
+                    Log.Listed(logger, target.Description, list.Items.Count, resourceVersion);
+                }
+
+                using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
+                using var stopping = cancellationToken.Register(idle.Cancel);
+                await foreach (var (type, item) in target.Watch(resourceVersion, idle.Token))
+                {
+                    idle.CancelAfter(idleTimeout);
+                    received = true;
+                    expiredInARow = 0;
+                    backoff.Reset();
+                    switch (type)
+                    {
+                        case WatchEventType.Added:
+                        case WatchEventType.Modified:
+                            cache.Upsert(item);
+                            break;
+                        case WatchEventType.Deleted:
+                            cache.Remove(item);
+                            break;
+                    }
+
+                    resourceVersion = item.Metadata?.ResourceVersion ?? resourceVersion;
+                }
+
+                // A normal close (the server's watch timeout): watch again from where we are. A watch that closes at once
+                // without a single event is treated as a failure so a misbehaving server cannot make this spin.
+                if (!received)
+                {
+                    await DelayAsync(null, cancellationToken);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // The idle timeout: watch again from the last version seen.
+                Log.Silent(logger, target.Description, idleTimeout.TotalSeconds);
+            }
+            catch (Exception ex) when (IsExpired(ex))
+            {
+                // Events between our version and now are gone: only a fresh list shows the current state.
+                resourceVersion = null;
+                Log.Expired(logger, target.Description);
+                if (++expiredInARow > 1 && !received)
+                {
+                    await DelayAsync(ex, cancellationToken);
+                }
+            }
+            catch (Exception ex)
+            {
+                await DelayAsync(ex, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>410 Gone, as an HTTP status or as a watch ERROR event carrying a Status with code 410.</summary>
+    public static bool IsExpired(Exception exception) => exception switch
+    {
+        KubernetesException { Status.Code: (int)HttpStatusCode.Gone } => true,
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Gone } => true,
+        _ => false,
+    };
+
+    private async Task DelayAsync(Exception? exception, CancellationToken cancellationToken)
+    {
+        var delay = backoff.Next();
+        Log.Retrying(logger, target.Description, delay.TotalMilliseconds, exception?.Message ?? "the watch closed without any event", exception);
+        try
+        {
+            await Task.Delay(delay, timeProvider, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the loop condition ends the run.
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Listed {Description}: {Count} objects at resourceVersion {ResourceVersion}")]
+        public static partial void Listed(ILogger logger, string description, int count, string resourceVersion);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {Description} expired (410 Gone); listing again")]
+        public static partial void Expired(ILogger logger, string description);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Watch of {Description} was silent for {Seconds:F0} s; watching again")]
+        public static partial void Silent(ILogger logger, string description, double seconds);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Watching {Description} failed; retrying in {DelayMs:F0} ms, serving the last known objects meanwhile: {Reason}")]
+        public static partial void Retrying(ILogger logger, string description, double delayMs, string reason, Exception? exception);
+    }
+}

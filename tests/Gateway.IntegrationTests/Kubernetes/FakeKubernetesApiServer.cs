@@ -1,0 +1,498 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.IntegrationTests.Kubernetes;
+
+/// <summary>
+/// A Kubernetes API server on a loopback port that speaks the list/watch protocol the real client uses: lists carry a
+/// resourceVersion; <c>?watch=1</c> streams ADDED/MODIFIED/DELETED/BOOKMARK events as JSON lines from a resourceVersion;
+/// a resourceVersion older than the kept history gets one ERROR event (Status 410, reason Expired), as a real server
+/// does. Tests change objects, drop connections abruptly, close watches cleanly, stall lists, or take it "down".
+/// </summary>
+public sealed class FakeKubernetesApiServer : IAsyncDisposable
+{
+    private static readonly Dictionary<string, FakeResourceKind> Kinds = new(StringComparer.Ordinal)
+    {
+        ["services"] = new("services", "v1", "Service"),
+        ["endpointslices"] = new("endpointslices", "discovery.k8s.io/v1", "EndpointSlice"),
+        ["configmaps"] = new("configmaps", "v1", "ConfigMap"),
+    };
+
+    private readonly object _lock = new();
+    private readonly WebApplication _app;
+    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new(StringComparer.Ordinal);
+    private readonly List<(long Version, string Kind, string Type, JsonObject Object, JsonObject? Previous)> _history = [];
+    private readonly List<FakeWatchConnection> _watches = [];
+    private readonly Dictionary<string, int> _lists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _watchRequests = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _listServed = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _listsReleased = CompletedSource();
+    private long _version = 1000;
+    private long _oldestWatchable;
+    private volatile bool _down;
+
+    private FakeKubernetesApiServer(WebApplication app)
+    {
+        _app = app;
+        foreach (var kind in Kinds.Keys)
+        {
+            _objects[kind] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+        }
+    }
+
+    public string Url { get; private set; } = "";
+
+    /// <summary>How often open watches that asked for bookmarks get one.</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<FakeKubernetesApiServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FakeKubernetesApiServer(app);
+        app.Run(server.HandleAsync);
+        await app.StartAsync();
+        server.Url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        _ = server.SendBookmarksAsync();
+        return server;
+    }
+
+    /// <summary>Writes a kubeconfig pointing at this server, as <c>kubectl</c> would have it.</summary>
+    public async Task<string> WriteKubeconfigAsync(string directory)
+    {
+        var path = Path.Combine(directory, "kubeconfig");
+        await File.WriteAllTextAsync(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {Url}
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: tester
+                namespace: default
+            current-context: fake
+            users:
+            - name: tester
+              user:
+                token: test-token
+            """);
+        return path;
+    }
+
+    /// <summary>Creates or replaces an object (ADDED or MODIFIED to watchers); its kind comes from its <c>kind</c> field.</summary>
+    public void Apply(JsonObject item)
+    {
+        var kind = KindOf(item);
+        lock (_lock)
+        {
+            var stored = (JsonObject)item.DeepClone();
+            var metadata = (JsonObject)stored["metadata"]!;
+            var key = $"{metadata["namespace"]}/{metadata["name"]}";
+            var previous = _objects[kind].GetValueOrDefault(key);
+            metadata["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
+            metadata["uid"] ??= Guid.NewGuid().ToString();
+            _objects[kind][key] = stored;
+            Record(kind, previous is null ? "ADDED" : "MODIFIED", stored, previous);
+        }
+    }
+
+    public void Delete(string kind, string ns, string name)
+    {
+        lock (_lock)
+        {
+            if (_objects[kind].Remove($"{ns}/{name}", out var removed))
+            {
+                var deleted = (JsonObject)removed.DeepClone();
+                deleted["metadata"]!["resourceVersion"] = (++_version).ToString(CultureInfo.InvariantCulture);
+                Record(kind, "DELETED", deleted, null);
+            }
+        }
+    }
+
+    /// <summary>Forgets all history: a watch from any version seen so far gets 410 Gone, as after etcd compaction.</summary>
+    public void ExpireHistory()
+    {
+        lock (_lock)
+        {
+            _oldestWatchable = _version + 1;
+            _history.Clear();
+        }
+    }
+
+    /// <summary>Aborts every open watch connection mid-stream, as when the API server or a load balancer dies.</summary>
+    public void DropConnections()
+    {
+        lock (_lock)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.Context.Abort();
+            }
+        }
+    }
+
+    /// <summary>Ends every open watch cleanly, as the server does when a watch's timeout expires.</summary>
+    public void CloseWatches()
+    {
+        lock (_lock)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.Lines.Writer.TryComplete();
+            }
+        }
+    }
+
+    /// <summary>Open watches stay connected but never get another byte, as when a connection dies without a reset.</summary>
+    public void StallWatches()
+    {
+        lock (_lock)
+        {
+            foreach (var watch in _watches)
+            {
+                watch.Stalled = true;
+            }
+        }
+    }
+
+    /// <summary>While down, every request's connection is aborted without an answer.</summary>
+    public bool Down
+    {
+        get => _down;
+        set
+        {
+            _down = value;
+            if (value)
+            {
+                DropConnections();
+            }
+        }
+    }
+
+    /// <summary>Makes list requests wait until <see cref="ReleaseLists"/>, to observe the gateway before its first sync.</summary>
+    public void HoldLists()
+    {
+        lock (_lock)
+        {
+            _listsReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public void ReleaseLists() => _listsReleased.TrySetResult();
+
+    public int ListCount(string kind)
+    {
+        lock (_lock)
+        {
+            return _lists.GetValueOrDefault(kind);
+        }
+    }
+
+    /// <summary>When the last list of <paramref name="kind"/> was fully written to a client.</summary>
+    public DateTimeOffset? ListServedAt(string kind)
+    {
+        lock (_lock)
+        {
+            return _listServed.TryGetValue(kind, out var at) ? at : null;
+        }
+    }
+
+    public int WatchRequestCount(string kind)
+    {
+        lock (_lock)
+        {
+            return _watchRequests.GetValueOrDefault(kind);
+        }
+    }
+
+    public int OpenWatchCount(string kind)
+    {
+        lock (_lock)
+        {
+            return _watches.Count(w => w.Kind == kind);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (_down)
+        {
+            context.Abort();
+            return;
+        }
+
+        if (!TryParsePath(context.Request.Path.Value ?? "", out var kind, out var ns) || context.Request.Method != "GET")
+        {
+            await WriteStatusAsync(context, StatusCodes.Status404NotFound, "NotFound", $"the server could not find the requested resource ({context.Request.Path})");
+            return;
+        }
+
+        var query = context.Request.Query;
+        var filter = new FakeWatchFilter(ns, Selector(query["labelSelector"]), Selector(query["fieldSelector"]));
+        if (query["watch"] is { Count: > 0 } watch && (watch[0] == "1" || watch[0] == "true"))
+        {
+            await WatchAsync(context, kind, filter, query["resourceVersion"].ToString(), query["allowWatchBookmarks"] == "true");
+        }
+        else
+        {
+            await ListAsync(context, kind, filter);
+        }
+    }
+
+    private async Task ListAsync(HttpContext context, FakeResourceKind kind, FakeWatchFilter filter)
+    {
+        Task released;
+        lock (_lock)
+        {
+            _lists[kind.Plural] = _lists.GetValueOrDefault(kind.Plural) + 1;
+            released = _listsReleased.Task;
+        }
+
+        await released.WaitAsync(context.RequestAborted);
+        JsonObject list;
+        lock (_lock)
+        {
+            var items = new JsonArray();
+            foreach (var item in _objects[kind.Plural].Values.Where(filter.Matches))
+            {
+                items.Add(item.DeepClone());
+            }
+
+            list = new JsonObject
+            {
+                ["apiVersion"] = kind.ApiVersion,
+                ["kind"] = kind.Kind + "List",
+                ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(CultureInfo.InvariantCulture) },
+                ["items"] = items,
+            };
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(list.ToJsonString());
+        lock (_lock)
+        {
+            _listServed[kind.Plural] = DateTimeOffset.UtcNow;
+        }
+    }
+
+    private async Task WatchAsync(HttpContext context, FakeResourceKind kind, FakeWatchFilter filter, string resourceVersion, bool bookmarks)
+    {
+        var connection = new FakeWatchConnection(context, filter, bookmarks, kind);
+        lock (_lock)
+        {
+            _watchRequests[kind.Plural] = _watchRequests.GetValueOrDefault(kind.Plural) + 1;
+            if (resourceVersion is "" or "0")
+            {
+                // No version: the current state as ADDED events, then changes.
+                foreach (var item in _objects[kind.Plural].Values.Where(filter.Matches))
+                {
+                    connection.Lines.Writer.TryWrite(Event("ADDED", item));
+                }
+            }
+            else if (!long.TryParse(resourceVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var from) || from < _oldestWatchable)
+            {
+                connection.Lines.Writer.TryWrite(Event("ERROR", new JsonObject
+                {
+                    ["kind"] = "Status",
+                    ["apiVersion"] = "v1",
+                    ["metadata"] = new JsonObject(),
+                    ["status"] = "Failure",
+                    ["message"] = $"too old resource version: {resourceVersion} ({_oldestWatchable})",
+                    ["reason"] = "Expired",
+                    ["code"] = 410,
+                }));
+                connection.Lines.Writer.TryComplete();
+            }
+            else
+            {
+                foreach (var (version, eventKind, type, item, previous) in _history)
+                {
+                    if (version > from && eventKind == kind.Plural && EventType(filter, type, item, previous) is { } sent)
+                    {
+                        connection.Lines.Writer.TryWrite(Event(sent, item));
+                    }
+                }
+            }
+
+            _watches.Add(connection);
+        }
+
+        context.Response.ContentType = "application/json";
+        try
+        {
+            await context.Response.StartAsync(context.RequestAborted);
+            await foreach (var line in connection.Lines.Reader.ReadAllAsync(context.RequestAborted))
+            {
+                await context.Response.WriteAsync(line, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // The client went away or the connection was dropped on purpose.
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _watches.Remove(connection);
+            }
+        }
+    }
+
+    private void Record(string kind, string type, JsonObject item, JsonObject? previous)
+    {
+        _history.Add((_version, kind, type, item, previous));
+        foreach (var watch in _watches)
+        {
+            if (watch.Kind == kind && !watch.Stalled && EventType(watch.Filter, type, item, previous) is { } sent)
+            {
+                watch.Lines.Writer.TryWrite(Event(sent, item));
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a watch with <paramref name="filter"/> sees of a change, as the API server does it: an object modified into
+    /// the selector is ADDED for that watch, one modified out of it is DELETED; null when the watch sees nothing.
+    /// </summary>
+    private static string? EventType(FakeWatchFilter filter, string type, JsonObject item, JsonObject? previous)
+    {
+        var now = filter.Matches(item);
+        if (type != "MODIFIED")
+        {
+            return now ? type : null;
+        }
+
+        var before = previous is not null && filter.Matches(previous);
+        return (before, now) switch
+        {
+            (true, true) => "MODIFIED",
+            (false, true) => "ADDED",
+            (true, false) => "DELETED",
+            _ => null,
+        };
+    }
+
+    private async Task SendBookmarksAsync()
+    {
+        try
+        {
+            while (!_stopping.IsCancellationRequested)
+            {
+                await Task.Delay(BookmarkInterval, _stopping.Token);
+                lock (_lock)
+                {
+                    foreach (var watch in _watches.Where(w => w.Bookmarks && !w.Stalled))
+                    {
+                        watch.Lines.Writer.TryWrite(Event("BOOKMARK", new JsonObject
+                        {
+                            ["kind"] = watch.ResourceKind.Kind,
+                            ["apiVersion"] = watch.ResourceKind.ApiVersion,
+                            ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(CultureInfo.InvariantCulture) },
+                        }));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    private static string Event(string type, JsonObject item) =>
+        new JsonObject { ["type"] = type, ["object"] = item.DeepClone() }.ToJsonString() + "\n";
+
+    private static bool TryParsePath(string path, out FakeResourceKind kind, out string? ns)
+    {
+        // /api/v1[/namespaces/{ns}]/{plural} and /apis/discovery.k8s.io/v1[/namespaces/{ns}]/{plural}
+        kind = null!;
+        ns = null;
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var rest = segments switch
+        {
+            ["api", "v1", .. var tail] => tail,
+            ["apis", "discovery.k8s.io", "v1", .. var tail] => tail,
+            _ => null,
+        };
+        if (rest is ["namespaces", var name, _])
+        {
+            ns = name;
+            rest = rest[2..];
+        }
+
+        if (rest is not [var plural] || !Kinds.TryGetValue(plural, out var found))
+        {
+            return false;
+        }
+
+        kind = found;
+        return found.ApiVersion == "v1" ? segments[0] == "api" : segments[0] == "apis";
+    }
+
+    private static string KindOf(JsonObject item) =>
+        Kinds.Values.Single(k => k.Kind == item["kind"]!.GetValue<string>()).Plural;
+
+    private static Dictionary<string, string> Selector(string? text)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var term in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = term.Split('=', 2);
+            result[parts[0].Trim()] = parts.Length == 2 ? parts[1].Trim() : "";
+        }
+
+        return result;
+    }
+
+    private static async Task WriteStatusAsync(HttpContext context, int code, string reason, string message)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = code,
+        }.ToJsonString(), Encoding.UTF8);
+    }
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource();
+        source.SetResult();
+        return source;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        DropConnections();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+}
