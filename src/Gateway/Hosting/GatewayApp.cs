@@ -4,6 +4,7 @@ using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
+using Gateway.Resilience;
 using Gateway.Sources.File;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -50,6 +51,7 @@ internal static class GatewayApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            options.Limits.ApplyTo(kestrel.Limits);
             proxyAddress.Bind(kestrel, listen => listeners.Proxy = listen);
             adminAddress.Bind(kestrel, listen => listeners.Admin = listen);
         });
@@ -77,6 +79,7 @@ internal static class GatewayApp
         services.AddSingleton<ITransformFactory, GatewayTransformFactory>();
         services.AddSingleton<CanaryMetrics>();
         services.AddReverseProxy();
+        services.AddGatewayResilience();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();
@@ -98,7 +101,9 @@ internal static class GatewayApp
         app.MapReverseProxy(pipeline =>
             {
                 pipeline.UseMiddleware<CanaryMiddleware>();
+                pipeline.UseMiddleware<ConcurrencyLimitMiddleware>();
                 pipeline.UseSessionAffinity();
+                pipeline.UseMiddleware<RetryMiddleware>();
                 pipeline.UseLoadBalancing();
                 pipeline.UsePassiveHealthChecks();
                 pipeline.UseMiddleware<UpstreamTimingMiddleware>();

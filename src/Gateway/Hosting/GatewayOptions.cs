@@ -9,7 +9,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Limits"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -29,6 +29,9 @@ internal sealed class GatewayOptions
 
     /// <summary>Redis and trusted proxies for rate limits; the policies themselves are routing configuration.</summary>
     public RateLimiting.RateLimitingOptions RateLimiting { get; set; } = new();
+
+    /// <summary>Header, body and slow-client limits of the proxy listener.</summary>
+    public LimitsOptions Limits { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
@@ -58,7 +61,7 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
-        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()))
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Limits.Validate()))
         {
             yield return error;
         }
