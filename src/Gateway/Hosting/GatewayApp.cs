@@ -95,6 +95,7 @@ internal static class GatewayApp
         var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
