@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gateway.Model;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
 
 namespace Gateway.Resilience;
 
@@ -27,6 +28,8 @@ internal static class ClusterResilience
 
         return new HealthCheckConfig
         {
+            // An endpoint out of rotation stays out even when all are: the client gets 503 at once instead of a slow failure.
+            AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyAndUnknown,
             Active = active is null ? null : new ActiveHealthCheckConfig
             {
                 Enabled = true,
