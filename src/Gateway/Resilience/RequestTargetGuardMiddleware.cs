@@ -25,7 +25,7 @@ internal sealed class RequestTargetGuardMiddleware(RequestDelegate next)
         return ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "The request path contains dot segments or encoded separators.");
     }
 
-    private static bool IsClean(ReadOnlySpan<char> target)
+    internal static bool IsClean(ReadOnlySpan<char> target)
     {
         var query = target.IndexOf('?');
         var path = query < 0 ? target : target[..query];
