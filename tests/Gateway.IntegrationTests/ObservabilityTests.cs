@@ -20,7 +20,7 @@ public sealed class ObservabilityTests : TwoBackendTest
         Backends,
     };
 
-    private static async Task<double> ScrapeAsync(TestGateway gateway, string metric, params (string Label, string Value)[] labels)
+    internal static async Task<double> ScrapeAsync(TestGateway gateway, string metric, params (string Label, string Value)[] labels)
     {
         var text = await gateway.Admin.GetStringAsync("/metrics");
         var total = 0.0;

@@ -69,6 +69,7 @@ public sealed class ResilienceTests
         }
 
         Assert.InRange(sick.RequestCount, 1, 19);
+        Assert.Equal(sick.RequestCount, await ObservabilityTests.ScrapeAsync(gateway, "gateway_retries_total", ("route", "mixed"), ("reason", "status")));
 
         var before = sick.RequestCount + sick2.RequestCount;
         using var exhausted = await gateway.Client.GetAsync("/sick");
@@ -125,6 +126,8 @@ public sealed class ResilienceTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
         }
+
+        Assert.Equal(1, await ObservabilityTests.ScrapeAsync(gateway, "gateway_concurrency_rejections_total", ("backend", "gpu")));
 
         Assert.Equal(2, gpu.RequestCount);
         release.SetResult();
@@ -204,6 +207,8 @@ public sealed class ResilienceTests
         await WaitUntilAsync(async () => await ServedBy(gateway, 20) == "b");
         Volatile.Write(ref aHealthy, true);
         await WaitUntilAsync(async () => (await ServedBy(gateway, 20)).Contains('a', StringComparison.Ordinal));
+        Assert.Equal(1, await ObservabilityTests.ScrapeAsync(gateway, "gateway_health_transitions_total", ("backend", "pool"), ("check", "active"), ("state", "unhealthy")));
+        Assert.Equal(1, await ObservabilityTests.ScrapeAsync(gateway, "gateway_health_transitions_total", ("backend", "pool"), ("check", "active"), ("state", "healthy")));
     }
 
     [Fact]
@@ -231,6 +236,7 @@ public sealed class ResilienceTests
 
         Assert.Equal(3, a.RequestCount);
         Assert.Equal(37, b.RequestCount);
+        Assert.Equal(1, await ObservabilityTests.ScrapeAsync(gateway, "gateway_health_transitions_total", ("backend", "pool"), ("check", "passive"), ("state", "unhealthy")));
     }
 
     [Fact]

@@ -37,7 +37,8 @@ internal sealed partial class ThresholdsHealthPolicy(
             var current = destination.Health.Active;
             var next = run.Record(IsGood(result), current, healthyThreshold, unhealthyThreshold);
             updates[i] = new NewActiveDestinationHealth(destination, next);
-            if (next != current && next != DestinationHealth.Unknown)
+            // A new endpoint's first good probe is no news; going out, and coming back, are.
+            if (next != current && next != DestinationHealth.Unknown && !(current == DestinationHealth.Unknown && next == DestinationHealth.Healthy))
             {
                 var state = next == DestinationHealth.Healthy ? "healthy" : "unhealthy";
                 metrics.HealthTransition(cluster.ClusterId, "active", state);
