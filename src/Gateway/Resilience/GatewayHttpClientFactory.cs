@@ -8,7 +8,7 @@ namespace Gateway.Resilience;
 /// <summary>YARP's client factory plus the backend's connect timeout, which YARP's HttpClientConfig does not carry.</summary>
 internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger) : ForwarderHttpClientFactory(logger)
 {
-    /// <summary>A refused or black-holed endpoint should fail over quickly; SocketsHttpHandler's own default is infinite.</summary>
+    /// <summary>YARP's default is 15 s; a black-holed endpoint should fail over (and count towards ejection) sooner.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)

@@ -40,7 +40,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
         }
 
         // Headers set before forwarding (e.g. the canary variant) survive the reset between attempts.
-        var earlyHeaders = context.Response.Headers.Count == 0 ? null : context.Response.Headers.ToArray();
+        var earlyHeaders = EarlyHeaders(context.Response.Headers);
         List<DestinationState>? tried = null;
         try
         {
@@ -86,6 +86,23 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
                 context.Request.Body = body.Inner;
             }
         }
+    }
+
+    private static KeyValuePair<string, StringValues>[]? EarlyHeaders(IHeaderDictionary headers)
+    {
+        if (headers.Count == 0)
+        {
+            return null;
+        }
+
+        var copy = new KeyValuePair<string, StringValues>[headers.Count];
+        var i = 0;
+        foreach (var header in headers)
+        {
+            copy[i++] = header;
+        }
+
+        return copy;
     }
 
     private static string? RetryReason(HttpContext context, RetryState state)
