@@ -177,6 +177,40 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_backend_slow_to_start_its_response_gets_504_but_a_long_stream_that_started_in_time_is_not_cut()
+    {
+        await using var backend = await TestBackend.StartAsync("llm");
+        backend.Handler = async context =>
+        {
+            if (context.Request.Path == "/slow-start")
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+            }
+
+            for (var i = 0; i < 8; i++)
+            {
+                await context.Response.WriteAsync($"token{i} ");
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(100);
+            }
+        };
+        await using var gateway = await TestGateway.StartAsync(new
+        {
+            Routes = new object[] { new { Name = "r", Backends = new[] { "llm" }, ResponseHeadersTimeout = "400ms", Timeout = "10s" } },
+            Backends = new Dictionary<string, object> { ["llm"] = new { Endpoints = new[] { backend.Url } } },
+        });
+
+        using (var slow = await gateway.Client.GetAsync("/slow-start"))
+        {
+            Assert.Equal(HttpStatusCode.GatewayTimeout, slow.StatusCode);
+        }
+
+        using var stream = await gateway.Client.GetAsync("/stream");
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal("token0 token1 token2 token3 token4 token5 token6 token7 ", await stream.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Active_probes_take_a_failing_endpoint_out_and_bring_it_back_after_the_healthy_threshold()
     {
         var aHealthy = false;

@@ -71,6 +71,15 @@ internal static class ResilienceValidator
             }
         }
 
+        if (route.ResponseHeadersTimeout is { } headers)
+        {
+            Positive(headers, "ResponseHeadersTimeout", problem);
+            if (route.Timeout is { } total && headers > total)
+            {
+                problem("ResponseHeadersTimeout", $"{headers} is longer than Timeout {total}, which bounds the whole request");
+            }
+        }
+
         if (route.MaxRequestBodySize is < 0)
         {
             problem("MaxRequestBodySize", $"is {route.MaxRequestBodySize}; give a size in bytes, 0 or more");

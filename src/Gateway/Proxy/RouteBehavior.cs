@@ -52,6 +52,11 @@ internal sealed class RouteBehavior
             Timeout = TimeSpan.Parse(timeout, CultureInfo.InvariantCulture);
         }
 
+        if (metadata.TryGetValue(RouteMetadataKeys.ResponseHeadersTimeout, out var headersTimeout))
+        {
+            ResponseHeadersTimeout = TimeSpan.Parse(headersTimeout, CultureInfo.InvariantCulture);
+        }
+
         Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
         if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
         {
@@ -72,6 +77,9 @@ internal sealed class RouteBehavior
 
     public TimeSpan? Timeout { get; }
 
+    /// <summary>How long the backend may take to start its response; null waits up to <see cref="Timeout"/>.</summary>
+    public TimeSpan? ResponseHeadersTimeout { get; }
+
     /// <summary>Retries on another endpoint, read by <see cref="RetryMiddleware"/>; null never retries.</summary>
     public RetryBehavior? Retry { get; }
 
@@ -79,7 +87,7 @@ internal sealed class RouteBehavior
     public long? MaxRequestBodySize { get; }
 
     /// <summary>True when the route needs our middleware; false lets plain proxying skip it.</summary>
-    public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null || MaxRequestBodySize is not null;
+    public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;
 
     public static RouteBehavior From(RouteConfig route) => new(route);
 

@@ -38,7 +38,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILog
             return ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than this route's limit of {maxBody} bytes.");
         }
 
-        return behavior.Timeout is { } timeout ? InvokeWithTimeoutAsync(context, timeout) : next(context);
+        return behavior.Timeout is null && behavior.ResponseHeadersTimeout is null ? next(context) : InvokeWithTimeoutAsync(context, behavior);
     }
 
     /// <summary>
@@ -60,11 +60,23 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILog
         return true;
     }
 
-    private async Task InvokeWithTimeoutAsync(HttpContext context, TimeSpan timeout)
+    private async Task InvokeWithTimeoutAsync(HttpContext context, RouteBehavior behavior)
     {
         var clientAborted = context.RequestAborted;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-        timeoutSource.CancelAfter(timeout);
+        ResponseStartDeadline? deadline = null;
+        if (behavior.ResponseHeadersTimeout is { } headersTimeout)
+        {
+            // Until the response starts, the shorter deadline; then what is left of the whole-request one, if any.
+            deadline = new ResponseStartDeadline(timeoutSource, behavior.Timeout);
+            context.Response.OnStarting(ResponseStartDeadline.OnResponseStarting, deadline);
+            timeoutSource.CancelAfter(headersTimeout);
+        }
+        else
+        {
+            timeoutSource.CancelAfter(behavior.Timeout!.Value);
+        }
+
         context.RequestAborted = timeoutSource.Token;
         try
         {
@@ -73,6 +85,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILog
         finally
         {
             context.RequestAborted = clientAborted;
+            deadline?.Complete();
         }
 
         // YARP reports a cancelled forward as the client's doing; when our clock cancelled it, the backend was too slow.

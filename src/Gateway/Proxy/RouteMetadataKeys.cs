@@ -38,4 +38,7 @@ internal static class RouteMetadataKeys
 
     /// <summary>Largest request body in bytes.</summary>
     public const string MaxRequestBodySize = "Gateway.MaxRequestBodySize";
+
+    /// <summary>How long the backend may take to start its response, as a TimeSpan string.</summary>
+    public const string ResponseHeadersTimeout = "Gateway.ResponseHeadersTimeout";
 }

@@ -78,6 +78,11 @@ internal static class YarpTranslator
             metadata[RouteMetadataKeys.Timeout] = timeout.ToString("c", CultureInfo.InvariantCulture);
         }
 
+        if (route.ResponseHeadersTimeout is { } headersTimeout)
+        {
+            metadata[RouteMetadataKeys.ResponseHeadersTimeout] = headersTimeout.ToString("c", CultureInfo.InvariantCulture);
+        }
+
         if (route.Retry is { } retry)
         {
             metadata[RouteMetadataKeys.Retry] = JsonSerializer.Serialize(retry, ModelJson.Options);

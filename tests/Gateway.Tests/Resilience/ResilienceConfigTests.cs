@@ -24,7 +24,7 @@ public sealed class ResilienceConfigTests
     {
         var snapshot = Read("""
         {
-          "Routes": [ { "Name": "r", "Backends": [ "gpu" ], "Retry": { "Attempts": 3, "Statuses": [ 503, 504 ], "AllMethods": true }, "MaxRequestBodySize": 4096 } ],
+          "Routes": [ { "Name": "r", "Backends": [ "gpu" ], "Retry": { "Attempts": 3, "Statuses": [ 503, 504 ], "AllMethods": true }, "MaxRequestBodySize": 4096, "ResponseHeadersTimeout": "3s" } ],
           "Backends": { "gpu": {
             "Endpoints": [ "http://10.0.0.1:80" ],
             "HealthCheck": {
@@ -42,6 +42,7 @@ public sealed class ResilienceConfigTests
         Assert.Equal([503, 504], route.Retry.Statuses.ToArray());
         Assert.True(route.Retry.AllMethods);
         Assert.Equal(4096, route.MaxRequestBodySize);
+        Assert.Equal(TimeSpan.FromSeconds(3), route.ResponseHeadersTimeout);
         var gpu = snapshot.Model.Backends["gpu"];
         Assert.Equal(new ActiveHealthCheck { Path = "/ready", Interval = TimeSpan.FromSeconds(5), Timeout = TimeSpan.FromSeconds(1), HealthyThreshold = 4, UnhealthyThreshold = 5 }, gpu.HealthCheck!.Active);
         Assert.Equal(new PassiveHealthCheck { ConsecutiveFailures = 7, EjectionPeriod = TimeSpan.FromSeconds(45) }, gpu.HealthCheck.Passive);
@@ -72,7 +73,7 @@ public sealed class ResilienceConfigTests
     {
         var problems = Problems("""
         {
-          "Routes": [ { "Name": "r", "Backends": [ "b" ], "Retry": { "Attempts": 0, "Statuses": [ 404, "x" ], "Budget": 1 }, "MaxRequestBodySize": -1 } ],
+          "Routes": [ { "Name": "r", "Backends": [ "b" ], "Retry": { "Attempts": 0, "Statuses": [ 404, "x" ], "Budget": 1 }, "MaxRequestBodySize": -1, "Timeout": "1s", "ResponseHeadersTimeout": "2s" } ],
           "Backends": { "b": {
             "Endpoints": [ "http://10.0.0.1:80" ],
             "HealthCheck": { "Active": { "Path": "healthz", "Interval": "1s", "Timeout": "2s", "HealthyThreshold": 0 }, "Passive": { "ConsecutiveFailures": 0, "EjectionPeriod": "soon" } },
@@ -88,6 +89,7 @@ public sealed class ResilienceConfigTests
             "test.json: backend 'b', field 'HealthCheck.Passive.EjectionPeriod': 'soon' is not a duration such as 500ms, 30s, 2m or 00:00:30",
             "test.json: route 'r', field 'Retry.Attempts': is 0; use 1 to 5 attempts in total (2 means one retry)",
             "test.json: route 'r', field 'Retry.Statuses[0]': 404 is not a 5xx status; only server errors are retried",
+            "test.json: route 'r', field 'ResponseHeadersTimeout': 00:00:02 is longer than Timeout 00:00:01, which bounds the whole request",
             "test.json: route 'r', field 'MaxRequestBodySize': is -1; give a size in bytes, 0 or more",
             "test.json: backend 'b', field 'HealthCheck.Active.Path': 'healthz' must be a path starting with '/', such as /healthz",
             "test.json: backend 'b', field 'HealthCheck.Active.Timeout': 00:00:02 is longer than Interval 00:00:01; probes would overlap",

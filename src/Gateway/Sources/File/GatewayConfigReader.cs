@@ -67,7 +67,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -104,6 +104,7 @@ internal static class GatewayConfigReader
             Canary = ReadCanary(reader, section.GetSection("Canary"), obj),
             Retry = ResilienceReader.ReadRetry(reader, section.GetSection("Retry"), obj),
             MaxRequestBodySize = reader.Long(section, "MaxRequestBodySize", obj, ""),
+            ResponseHeadersTimeout = reader.Duration(section, "ResponseHeadersTimeout", obj, ""),
         };
     }
 
