@@ -11,8 +11,6 @@ internal sealed class ConcurrencyGate
     private int _inFlight;
     private LimitSnapshot _limit = new(null, null);
 
-    public int InFlight => Volatile.Read(ref _inFlight);
-
     public int? LimitFor(ClusterModel cluster)
     {
         var snapshot = Volatile.Read(ref _limit);
