@@ -4,6 +4,7 @@ using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
+using Gateway.Resilience;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Microsoft.AspNetCore.Builder;
@@ -52,6 +53,7 @@ internal static class GatewayApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            options.Limits.ApplyTo(kestrel.Limits);
             proxyAddress.Bind(kestrel, listen => listeners.Proxy = listen);
             adminAddress.Bind(kestrel, listen => listeners.Admin = listen);
         });
@@ -87,6 +89,7 @@ internal static class GatewayApp
         services.AddSingleton<ITransformFactory, GatewayTransformFactory>();
         services.AddSingleton<CanaryMetrics>();
         services.AddReverseProxy();
+        services.AddGatewayResilience();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();
@@ -102,13 +105,16 @@ internal static class GatewayApp
         var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
+        app.UseMiddleware<RequestTargetGuardMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
         app.MapReverseProxy(pipeline =>
             {
                 pipeline.UseMiddleware<CanaryMiddleware>();
+                pipeline.UseMiddleware<ConcurrencyLimitMiddleware>();
                 pipeline.UseSessionAffinity();
+                pipeline.UseMiddleware<RetryMiddleware>();
                 pipeline.UseLoadBalancing();
                 pipeline.UsePassiveHealthChecks();
                 pipeline.UseMiddleware<UpstreamTimingMiddleware>();

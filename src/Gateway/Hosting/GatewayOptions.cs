@@ -10,7 +10,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -35,6 +35,9 @@ internal sealed class GatewayOptions
 
     /// <summary>Discovery of Services, EndpointSlices and the gateway ConfigMap through the Kubernetes API.</summary>
     public KubernetesOptions Kubernetes { get; set; } = new();
+
+    /// <summary>Header, body and slow-client limits of the proxy listener.</summary>
+    public LimitsOptions Limits { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
@@ -69,7 +72,7 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
-        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()))
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()))
         {
             yield return error;
         }

@@ -14,4 +14,16 @@ internal sealed record BackendModel
 
     /// <summary>Set when the backend a route names cannot be found (e.g. a deleted Service); requests for it get 500.</summary>
     public string? UnresolvedReason { get; init; }
+
+    /// <summary>Active probes and passive outlier ejection; null checks nothing.</summary>
+    public BackendHealthCheck? HealthCheck { get; init; }
+
+    /// <summary>Requests in flight to the backend (all endpoints) beyond which the gateway answers 503; null is unlimited.</summary>
+    public int? MaxConcurrentRequests { get; init; }
+
+    /// <summary>How long opening a connection to an endpoint may take; null uses the default (5 s).</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>How long the backend may stay silent while answering (no headers or body bytes) before 504; null uses 100 s.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
 }

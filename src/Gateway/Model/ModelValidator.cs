@@ -28,6 +28,7 @@ internal static class ModelValidator
         foreach (var backend in model.Backends.Values)
         {
             ValidateBackend(backend, problems);
+            ResilienceValidator.ValidateBackend(backend, problems);
         }
 
         foreach (var policy in model.RateLimitPolicies.Values)
@@ -125,6 +126,8 @@ internal static class ModelValidator
         {
             ValidateCanary(canary, route, Problem);
         }
+
+        ResilienceValidator.ValidateRoute(route, Problem);
     }
 
     private static void ValidateCanary(CanaryPolicy canary, RouteModel route, Action<string, string> problem)

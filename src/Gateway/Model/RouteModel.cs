@@ -27,4 +27,13 @@ internal sealed record RouteModel
 
     /// <summary>Name of the rate-limit policy (in <see cref="GatewayModel.RateLimitPolicies"/>) applied to the route; null for none.</summary>
     public string? RateLimitPolicy { get; init; }
+
+    /// <summary>How long the backend may take to start its response (headers or first bytes) before 504; null waits up to <see cref="Timeout"/>.</summary>
+    public TimeSpan? ResponseHeadersTimeout { get; init; }
+
+    /// <summary>Retries on another endpoint; null never retries.</summary>
+    public RetryPolicy? Retry { get; init; }
+
+    /// <summary>Largest request body in bytes (413 beyond); null uses the listener's limit.</summary>
+    public long? MaxRequestBodySize { get; init; }
 }

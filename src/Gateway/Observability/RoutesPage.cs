@@ -130,6 +130,21 @@ internal static class RoutesPage
             parts.Add($"timeout {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
         }
 
+        if (route.ResponseHeadersTimeout is { } headersTimeout)
+        {
+            parts.Add($"response start within {headersTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
+        }
+
+        if (route.Retry is { } retry)
+        {
+            parts.Add($"retry {retry.Attempts} attempts on connect failure, {string.Join("/", retry.Statuses)}{(retry.AllMethods ? ", any method" : "")}");
+        }
+
+        if (route.MaxRequestBodySize is { } maxBody)
+        {
+            parts.Add($"body up to {maxBody.ToString(CultureInfo.InvariantCulture)} bytes");
+        }
+
         return parts.Count == 0 ? "-" : string.Join(", ", parts);
     }
 

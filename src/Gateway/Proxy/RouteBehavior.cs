@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Model;
+using Gateway.Resilience;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Configuration;
 
@@ -50,6 +51,17 @@ internal sealed class RouteBehavior
         {
             Timeout = TimeSpan.Parse(timeout, CultureInfo.InvariantCulture);
         }
+
+        if (metadata.TryGetValue(RouteMetadataKeys.ResponseHeadersTimeout, out var headersTimeout))
+        {
+            ResponseHeadersTimeout = TimeSpan.Parse(headersTimeout, CultureInfo.InvariantCulture);
+        }
+
+        Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
+        if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
+        {
+            MaxRequestBodySize = long.Parse(maxBody, CultureInfo.InvariantCulture);
+        }
     }
 
     public string RouteName { get; }
@@ -65,8 +77,17 @@ internal sealed class RouteBehavior
 
     public TimeSpan? Timeout { get; }
 
+    /// <summary>How long the backend may take to start its response; null waits up to <see cref="Timeout"/>.</summary>
+    public TimeSpan? ResponseHeadersTimeout { get; }
+
+    /// <summary>Retries on another endpoint, read by <see cref="RetryMiddleware"/>; null never retries.</summary>
+    public RetryBehavior? Retry { get; }
+
+    /// <summary>Largest request body in bytes; null keeps the listener's limit.</summary>
+    public long? MaxRequestBodySize { get; }
+
     /// <summary>True when the route needs our middleware; false lets plain proxying skip it.</summary>
-    public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null;
+    public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;
 
     public static RouteBehavior From(RouteConfig route) => new(route);
 

@@ -1,13 +1,14 @@
 using System.Text;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Proxy;
 
 /// <summary>
-/// Runs between routing and YARP: answers redirects and routes that cannot forward, and bounds how long a route's
-/// backend may take (504). Routes with nothing to do pass straight through.
+/// Runs between routing and YARP: answers redirects and routes that cannot forward, bounds the request body (413) and
+/// how long a route's backend may take (504). Routes with nothing to do pass straight through.
 /// </summary>
 internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILogger<RouteBehaviorMiddleware> logger)
 {
@@ -32,14 +33,50 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILog
             return ProblemResponse.WriteAsync(context, status, behavior.FixedStatusReason);
         }
 
-        return InvokeWithTimeoutAsync(context, behavior.Timeout!.Value);
+        if (behavior.MaxRequestBodySize is { } maxBody && !LimitBody(context, maxBody))
+        {
+            return ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than this route's limit of {maxBody} bytes.");
+        }
+
+        return behavior.Timeout is null && behavior.ResponseHeadersTimeout is null ? next(context) : InvokeWithTimeoutAsync(context, behavior);
     }
 
-    private async Task InvokeWithTimeoutAsync(HttpContext context, TimeSpan timeout)
+    /// <summary>
+    /// Refuses a declared Content-Length over the limit before anything is forwarded, and makes Kestrel stop a chunked
+    /// body at the limit. False when the request must be refused.
+    /// </summary>
+    private static bool LimitBody(HttpContext context, long maxBody)
+    {
+        if (context.Request.ContentLength > maxBody)
+        {
+            return false;
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = maxBody;
+        }
+
+        return true;
+    }
+
+    private async Task InvokeWithTimeoutAsync(HttpContext context, RouteBehavior behavior)
     {
         var clientAborted = context.RequestAborted;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
-        timeoutSource.CancelAfter(timeout);
+        ResponseStartDeadline? deadline = null;
+        if (behavior.ResponseHeadersTimeout is { } headersTimeout)
+        {
+            // Until the response starts, the shorter deadline; then what is left of the whole-request one, if any.
+            deadline = new ResponseStartDeadline(timeoutSource, behavior.Timeout);
+            context.Response.OnStarting(ResponseStartDeadline.OnResponseStarting, deadline);
+            timeoutSource.CancelAfter(headersTimeout);
+        }
+        else
+        {
+            timeoutSource.CancelAfter(behavior.Timeout!.Value);
+        }
+
         context.RequestAborted = timeoutSource.Token;
         try
         {
@@ -48,6 +85,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILog
         finally
         {
             context.RequestAborted = clientAborted;
+            deadline?.Complete();
         }
 
         // YARP reports a cancelled forward as the client's doing; when our clock cancelled it, the backend was too slow.

@@ -32,4 +32,13 @@ internal static class RouteMetadataKeys
 
     /// <summary>JSON of the route's <see cref="Canary.CanaryPlan"/> when it splits traffic between several backends.</summary>
     public const string Canary = "Gateway.Canary";
+
+    /// <summary>JSON of the route's <see cref="Model.RetryPolicy"/>.</summary>
+    public const string Retry = "Gateway.Retry";
+
+    /// <summary>Largest request body in bytes.</summary>
+    public const string MaxRequestBodySize = "Gateway.MaxRequestBodySize";
+
+    /// <summary>How long the backend may take to start its response, as a TimeSpan string.</summary>
+    public const string ResponseHeadersTimeout = "Gateway.ResponseHeadersTimeout";
 }

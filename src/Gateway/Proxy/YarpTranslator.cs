@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Canary;
 using Gateway.Model;
+using Gateway.Resilience;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 using RouteMatch = Gateway.Model.RouteMatch;
 using YarpRouteMatch = Yarp.ReverseProxy.Configuration.RouteMatch;
 
@@ -74,6 +76,21 @@ internal static class YarpTranslator
         if (route.Timeout is { } timeout)
         {
             metadata[RouteMetadataKeys.Timeout] = timeout.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (route.ResponseHeadersTimeout is { } headersTimeout)
+        {
+            metadata[RouteMetadataKeys.ResponseHeadersTimeout] = headersTimeout.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        if (route.Retry is { } retry)
+        {
+            metadata[RouteMetadataKeys.Retry] = JsonSerializer.Serialize(retry, ModelJson.Options);
+        }
+
+        if (route.MaxRequestBodySize is { } maxBody)
+        {
+            metadata[RouteMetadataKeys.MaxRequestBodySize] = maxBody.ToString(CultureInfo.InvariantCulture);
         }
 
         string? clusterId = null;
@@ -264,6 +281,13 @@ internal static class YarpTranslator
             destinations[$"{backend.Name}/{i}"] = new DestinationConfig { Address = backend.Endpoints[i] };
         }
 
-        return new ClusterConfig { ClusterId = backend.Name, Destinations = destinations };
+        return new ClusterConfig
+        {
+            ClusterId = backend.Name,
+            Destinations = destinations,
+            HealthCheck = ClusterResilience.HealthCheck(backend),
+            HttpRequest = backend.IdleTimeout is { } idle ? new ForwarderRequestConfig { ActivityTimeout = idle } : null,
+            Metadata = ClusterResilience.Metadata(backend),
+        };
     }
 }

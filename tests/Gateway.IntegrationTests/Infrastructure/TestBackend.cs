@@ -19,6 +19,7 @@ public sealed class TestBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private int _requestCount;
+    private bool _killed;
 
     private TestBackend(string name, WebApplication app)
     {
@@ -66,8 +67,21 @@ public sealed class TestBackend : IAsyncDisposable
         return context.Response.WriteAsJsonAsync(echo);
     }
 
+    /// <summary>Stops at once, aborting the connections of requests in flight, as a crashed process would.</summary>
+    public async Task KillAsync()
+    {
+        await _app.StopAsync(new CancellationToken(canceled: true));
+        _killed = true;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_killed)
+        {
+            await _app.DisposeAsync();
+            return;
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

@@ -57,6 +57,10 @@ internal sealed class ConfigFieldReader(string source, List<ModelProblem> proble
         Parse(parent, key, objectName, field, "is not a whole number", static (string text, out int value) =>
             int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value));
 
+    public long? Long(IConfigurationSection parent, string key, string objectName, string field) =>
+        Parse(parent, key, objectName, field, "is not a whole number", static (string text, out long value) =>
+            long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value));
+
     public bool? Bool(IConfigurationSection parent, string key, string objectName, string field) =>
         Parse<bool>(parent, key, objectName, field, "is not true or false", bool.TryParse);
 

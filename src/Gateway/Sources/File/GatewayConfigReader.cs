@@ -67,7 +67,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -102,6 +102,9 @@ internal static class GatewayConfigReader
             Timeout = reader.Duration(section, "Timeout", obj, ""),
             RateLimitPolicy = reader.String(section, "RateLimitPolicy", obj, ""),
             Canary = ReadCanary(reader, section.GetSection("Canary"), obj),
+            Retry = ResilienceReader.ReadRetry(reader, section.GetSection("Retry"), obj),
+            MaxRequestBodySize = reader.Long(section, "MaxRequestBodySize", obj, ""),
+            ResponseHeadersTimeout = reader.Duration(section, "ResponseHeadersTimeout", obj, ""),
         };
     }
 
@@ -276,12 +279,16 @@ internal static class GatewayConfigReader
     private static BackendModel ReadBackend(ConfigFieldReader reader, IConfigurationSection section)
     {
         var obj = $"backend '{section.Key}'";
-        reader.RejectUnknownKeys(section, obj, "", "Endpoints");
+        reader.RejectUnknownKeys(section, obj, "", "Endpoints", "HealthCheck", "MaxConcurrentRequests", "ConnectTimeout", "IdleTimeout");
         return new BackendModel
         {
             Name = section.Key,
             Source = reader.Source,
             Endpoints = [.. reader.Strings(section, "Endpoints", obj, "")],
+            HealthCheck = ResilienceReader.ReadHealthCheck(reader, section.GetSection("HealthCheck"), obj),
+            MaxConcurrentRequests = reader.Int(section, "MaxConcurrentRequests", obj, ""),
+            ConnectTimeout = reader.Duration(section, "ConnectTimeout", obj, ""),
+            IdleTimeout = reader.Duration(section, "IdleTimeout", obj, ""),
         };
     }
 }

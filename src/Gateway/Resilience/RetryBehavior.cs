@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Gateway.Model;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Resilience;
+
+/// <summary>A route's <see cref="RetryPolicy"/> compiled for the hot path: a status table instead of a list.</summary>
+internal sealed class RetryBehavior
+{
+    private readonly bool[] _statuses = new bool[100];
+
+    private RetryBehavior(RetryPolicy policy)
+    {
+        Attempts = policy.Attempts;
+        AllMethods = policy.AllMethods;
+        foreach (var status in policy.Statuses)
+        {
+            _statuses[status - 500] = true;
+        }
+    }
+
+    public int Attempts { get; }
+
+    public bool AllMethods { get; }
+
+    public static RetryBehavior? FromJson(string? json) =>
+        json is null ? null : new RetryBehavior(JsonSerializer.Deserialize<RetryPolicy>(json, ModelJson.Options)!);
+
+    public bool AllowsMethod(string method) =>
+        AllMethods || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
+
+    public bool RetriesStatus(int status) => status is >= 500 and < 600 && _statuses[status - 500];
+}

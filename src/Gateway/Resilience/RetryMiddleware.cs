@@ -1,0 +1,140 @@
+using Gateway.Proxy;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Resilience;
+
+/// <summary>
+/// The YARP pipeline step that retries on another endpoint. It sits before load balancing, so each attempt re-runs the
+/// backend's load-balancing policy over the endpoints not tried yet. A request is retried only when the route allows its
+/// method, nothing has reached the client, no byte of its body has been read, and the attempt failed to connect (or lost
+/// the connection before the response headers) or answered a status the route retries.
+/// </summary>
+internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMetrics metrics, ILogger<RetryMiddleware> logger)
+{
+    public Task InvokeAsync(HttpContext context)
+    {
+        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>();
+        if (behavior?.Retry is not { } retry || retry.Attempts < 2 || !retry.AllowsMethod(context.Request.Method))
+        {
+            return next(context);
+        }
+
+        return InvokeWithRetriesAsync(context, retry, behavior.RouteName);
+    }
+
+    private async Task InvokeWithRetriesAsync(HttpContext context, RetryBehavior retry, string route)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var candidates = proxy.AvailableDestinations;
+        var state = new RetryState(retry);
+        context.Features.Set(state);
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            state.Body = new ReadTrackingStream(context.Request.Body);
+            context.Request.Body = state.Body;
+        }
+
+        // Headers set before forwarding (e.g. the canary variant) survive the reset between attempts.
+        var earlyHeaders = EarlyHeaders(context.Response.Headers);
+        List<DestinationState>? tried = null;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                state.CanRetry = attempt < retry.Attempts && candidates.Count - (tried?.Count ?? 0) > 1;
+                state.Withheld = false;
+                await next(context);
+
+                var reason = RetryReason(context, state);
+                if (reason is null || proxy.ProxiedDestination is not { } failed)
+                {
+                    return;
+                }
+
+                tried ??= [];
+                tried.Add(failed);
+                var remaining = Without(candidates, tried);
+                if (remaining.Count == 0)
+                {
+                    return;
+                }
+
+                metrics.Retry(route, reason);
+                LogRetry(logger, route, failed.DestinationId, reason, attempt + 1);
+                context.Features.Set<IForwarderErrorFeature>(null);
+                context.Response.Clear();
+                if (earlyHeaders is not null)
+                {
+                    foreach (var (name, value) in earlyHeaders)
+                    {
+                        context.Response.Headers[name] = value;
+                    }
+                }
+
+                proxy.AvailableDestinations = remaining;
+            }
+        }
+        finally
+        {
+            if (state.Body is { } body)
+            {
+                context.Request.Body = body.Inner;
+            }
+        }
+    }
+
+    private static KeyValuePair<string, StringValues>[]? EarlyHeaders(IHeaderDictionary headers)
+    {
+        if (headers.Count == 0)
+        {
+            return null;
+        }
+
+        var copy = new KeyValuePair<string, StringValues>[headers.Count];
+        var i = 0;
+        foreach (var header in headers)
+        {
+            copy[i++] = header;
+        }
+
+        return copy;
+    }
+
+    private static string? RetryReason(HttpContext context, RetryState state)
+    {
+        if (context.Response.HasStarted || !state.CanRetry || state.BodyStarted)
+        {
+            return null;
+        }
+
+        if (state.Withheld)
+        {
+            return "status";
+        }
+
+        // ForwarderError.Request: the connection failed or broke before the response headers arrived.
+        return context.Features.Get<IForwarderErrorFeature>() is { Error: ForwarderError.Request } ? "connect" : null;
+    }
+
+    private static List<DestinationState> Without(IReadOnlyList<DestinationState> candidates, List<DestinationState> tried)
+    {
+        var remaining = new List<DestinationState>(candidates.Count);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (!tried.Contains(candidates[i]))
+            {
+                remaining.Add(candidates[i]);
+            }
+        }
+
+        return remaining;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Route '{Route}': endpoint '{Destination}' failed ({Reason}); attempt {Attempt} goes to another endpoint")]
+    private static partial void LogRetry(ILogger logger, string route, string destination, string reason, int attempt);
+}
