@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Build: docker build -t mlgateway .   Run: docker run -p 8080:8080 -p 9090:9090 mlgateway
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project file alone, so the layer is reused until dependencies change.
+COPY src/Gateway/Gateway.csproj src/Gateway/
+RUN dotnet restore src/Gateway/Gateway.csproj
+COPY appsettings.json ./
+COPY src/Gateway/ src/Gateway/
+RUN dotnet publish src/Gateway/Gateway.csproj -c Release -o /app --no-restore /p:UseAppHost=false
+# The image serves no demo: routes come from the mounted ConfigMap and from Kubernetes discovery.
+COPY deploy/docker/appsettings.json /app/appsettings.json
+
+# Chiseled: no shell, no package manager, non-root (uid 1654) by default.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# The listeners come from Gateway:Listen:Http and Gateway:Admin:Url; the base image's default port setting would only
+# produce an "overriding addresses" warning.
+ENV ASPNETCORE_HTTP_PORTS=""
+USER 1654:1654
+EXPOSE 8080 8443 9090
+# No HEALTHCHECK: Kubernetes probes /healthz and /readyz on the admin port.
+ENTRYPOINT ["dotnet", "Gateway.dll"]
