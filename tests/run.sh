@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 packages=()
 command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 [ -x /usr/bin/chromium ] || packages+=(chromium)
+command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -13,6 +15,11 @@ if [ ${#packages[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
+
+# k6 is not installable here: its scripts are type-checked against @types/k6 instead.
+npm ci --prefix tests/k6 --no-audit --no-fund --loglevel=error
+npm run --prefix tests/k6 --silent check
+echo "k6 scripts: type-check passed"
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -38,6 +38,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private readonly Dictionary<string, int> _watchRequests = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _listServed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
     private TaskCompletionSource _listsReleased = CompletedSource();
     private long _version = 1000;
     private long _oldestWatchable;
@@ -198,6 +199,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     public void ReleaseLists() => _listsReleased.TrySetResult();
 
+    /// <summary>Every request received, as <c>METHOD path?query</c>, to compare what the gateway asks for with its RBAC rules.</summary>
+    public IReadOnlyCollection<string> Requests => _requests;
+
     public int ListCount(string kind)
     {
         lock (_lock)
@@ -233,6 +237,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        _requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
         if (_down)
         {
             context.Abort();
