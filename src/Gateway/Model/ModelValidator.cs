@@ -35,6 +35,11 @@ internal static class ModelValidator
             RateLimitPolicyValidator.Validate(policy, problems);
         }
 
+        foreach (var policy in model.AuthPolicies.Values)
+        {
+            AuthPolicyValidator.Validate(policy, problems);
+        }
+
         return problems;
     }
 
@@ -125,6 +130,8 @@ internal static class ModelValidator
         {
             ValidateCanary(canary, route, Problem);
         }
+
+        AuthPolicyValidator.ValidateRoute(route, model, problems);
     }
 
     private static void ValidateCanary(CanaryPolicy canary, RouteModel route, Action<string, string> problem)

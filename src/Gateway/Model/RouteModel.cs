@@ -27,4 +27,7 @@ internal sealed record RouteModel
 
     /// <summary>Name of the rate-limit policy (in <see cref="GatewayModel.RateLimitPolicies"/>) applied to the route; null for none.</summary>
     public string? RateLimitPolicy { get; init; }
+
+    /// <summary>Names of the auth policies (in <see cref="GatewayModel.AuthPolicies"/>) of which a caller must satisfy one; empty leaves the route open.</summary>
+    public ImmutableArray<string> AuthPolicies { get; init; } = [];
 }

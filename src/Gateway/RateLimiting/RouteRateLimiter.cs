@@ -1,3 +1,4 @@
+using Gateway.Auth;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -49,7 +50,9 @@ internal sealed class RouteRateLimiter
             header = values.Count > 0 ? values[0] ?? "" : "";
         }
 
-        return new BucketKey(address, header, spec.Route ? RouteName : null);
+        // Auth runs first; a request it did not identify (an open route) shares the anonymous bucket.
+        var identity = spec.Identity ? context.Features.Get<AuthIdentity>()?.RateLimitKey ?? "" : null;
+        return new BucketKey(address, header, spec.Route ? RouteName : null, identity);
     }
 
     public string StateHeader(RateLimitDecision decision) => RateLimitHeaders.FormatState(_quotedName, decision);
