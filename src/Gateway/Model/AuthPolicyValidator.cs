@@ -44,7 +44,7 @@ internal static class AuthPolicyValidator
 
         if (policy.ApiKey is { } apiKey)
         {
-            if (policy.Type != AuthPolicyType.ApiKey)
+            if (policy.Type is { } type && type != AuthPolicyType.ApiKey)
             {
                 Problem("ApiKey", $"is only allowed when Type is ApiKey, not {policy.Type}");
             }
@@ -54,7 +54,7 @@ internal static class AuthPolicyValidator
 
         if (policy.Jwt is { } jwt)
         {
-            if (policy.Type != AuthPolicyType.Jwt)
+            if (policy.Type is { } type && type != AuthPolicyType.Jwt)
             {
                 Problem("Jwt", $"is only allowed when Type is Jwt, not {policy.Type}");
             }
