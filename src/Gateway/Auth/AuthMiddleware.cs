@@ -29,33 +29,58 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
             headers.Remove(name);
         }
 
-        return AuthenticateAsync(context, auth);
-    }
-
-    private async Task AuthenticateAsync(HttpContext context, RouteAuth auth)
-    {
+        // API keys decide synchronously; only a JWT policy fetching keys makes the rest of the walk asynchronous.
         var best = AuthResult.Missing;
         var bestIndex = -1;
         for (var i = 0; i < auth.Authenticators.Length; i++)
         {
-            var result = await auth.Authenticators[i].AuthenticateAsync(context);
-            if (result.Outcome == AuthOutcome.Allowed)
+            var pending = auth.Authenticators[i].AuthenticateAsync(context);
+            if (!pending.IsCompletedSuccessfully)
             {
-                Admit(context, auth.Authenticators[i], auth.Policies[i], result.Identity!);
-                metrics.Record(auth.RouteName, auth.Policies[i].Name, AuthOutcome.Allowed);
-                await next(context);
-                return;
+                return ContinueAsync(context, auth, i, pending, best, bestIndex);
             }
 
-            if (result.Outcome > best.Outcome)
+            if (Consider(context, auth, i, pending.Result, ref best, ref bestIndex))
             {
-                best = result;
-                bestIndex = i;
+                return next(context);
             }
         }
 
-        metrics.Record(auth.RouteName, bestIndex < 0 ? auth.PolicyLabel : auth.Policies[bestIndex].Name, best.Outcome);
+        return Refuse(context, auth, best, bestIndex);
+    }
+
+    private async Task ContinueAsync(HttpContext context, RouteAuth auth, int index, ValueTask<AuthResult> pending, AuthResult best, int bestIndex)
+    {
+        for (var i = index; i < auth.Authenticators.Length; i++)
+        {
+            var result = i == index ? await pending : await auth.Authenticators[i].AuthenticateAsync(context);
+            if (Consider(context, auth, i, result, ref best, ref bestIndex))
+            {
+                await next(context);
+                return;
+            }
+        }
+
         await Refuse(context, auth, best, bestIndex);
+    }
+
+    /// <summary>Admits the request when <paramref name="result"/> allows it; otherwise keeps the most telling refusal.</summary>
+    private bool Consider(HttpContext context, RouteAuth auth, int index, AuthResult result, ref AuthResult best, ref int bestIndex)
+    {
+        if (result.Outcome == AuthOutcome.Allowed)
+        {
+            Admit(context, auth.Authenticators[index], auth.Policies[index], result.Identity!);
+            metrics.Record(auth.RouteName, auth.Policies[index].Name, AuthOutcome.Allowed);
+            return true;
+        }
+
+        if (result.Outcome > best.Outcome)
+        {
+            best = result;
+            bestIndex = index;
+        }
+
+        return false;
     }
 
     private static void Admit(HttpContext context, IAuthenticator authenticator, AuthPolicy policy, AuthIdentity identity)
@@ -82,8 +107,9 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
         }
     }
 
-    private static Task Refuse(HttpContext context, RouteAuth auth, AuthResult best, int bestIndex)
+    private Task Refuse(HttpContext context, RouteAuth auth, AuthResult best, int bestIndex)
     {
+        metrics.Record(auth.RouteName, bestIndex < 0 ? auth.PolicyLabel : auth.Policies[bestIndex].Name, best.Outcome);
         var challenges = new string[auth.Authenticators.Length];
         for (var i = 0; i < challenges.Length; i++)
         {

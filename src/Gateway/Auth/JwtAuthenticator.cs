@@ -29,6 +29,7 @@ internal sealed class JwtAuthenticator : IAuthenticator
     private readonly TokenValidationParameters _parameters;
     private readonly string _challenge;
     private readonly string _scopeList;
+    private readonly JwtVerdictCache _verdicts;
 
     public JwtAuthenticator(AuthPolicy policy, JwksCache keys, TimeProvider time)
     {
@@ -39,6 +40,7 @@ internal sealed class JwtAuthenticator : IAuthenticator
         _skew = _settings.ClockSkew ?? JwtAuth.DefaultClockSkew;
         _challenge = $"Bearer realm=\"{policy.Name}\"";
         _scopeList = string.Join(' ', _settings.Scopes);
+        _verdicts = new JwtVerdictCache(time);
         _parameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
@@ -69,6 +71,12 @@ internal sealed class JwtAuthenticator : IAuthenticator
             return AuthResult.Invalid("The token is too long.");
         }
 
+        var hash = TokenHash.Of(text);
+        if (_verdicts.TryGet(hash, out var cached))
+        {
+            return cached;
+        }
+
         JsonWebToken token;
         try
         {
@@ -92,7 +100,13 @@ internal sealed class JwtAuthenticator : IAuthenticator
             return AuthResult.Invalid(Describe(result.Exception));
         }
 
-        return Check(token);
+        var verdict = Check(token);
+        if (verdict.Outcome is AuthOutcome.Allowed or AuthOutcome.Forbidden)
+        {
+            _verdicts.Add(hash, verdict, new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + _skew);
+        }
+
+        return verdict;
     }
 
     public string Challenge(AuthResult result) => result.Outcome switch
