@@ -187,4 +187,31 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
         Assert.DoesNotContain("wrong-key-value", metrics);
         Assert.DoesNotContain(AliceKey, metrics);
     }
+
+    [Fact]
+    public async Task Access_log_names_the_key_id_never_the_key()
+    {
+        var logFile = Path.Combine(Path.GetTempPath(), $"gateway-access-{Guid.NewGuid():N}.log");
+        try
+        {
+            await using (var gateway = await TestGateway.StartAsync(Section(Keys(("alice", AliceKey, null))), "--Gateway:AccessLog:Enabled=true", $"--Gateway:AccessLog:Path={logFile}"))
+            {
+                (await Send(gateway, "/predict", ("X-Api-Key", AliceKey))).Dispose();
+                (await Send(gateway, "/predict", ("X-Api-Key", BobKey))).Dispose();
+            }
+
+            var text = await File.ReadAllTextAsync(logFile);
+            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+            Assert.Equal(2, lines.Count);
+            Assert.Equal("alice", (string)lines[0]["caller"]!);
+            Assert.Equal(401, (int)lines[1]["status"]!);
+            Assert.Null(lines[1]["caller"]);
+            Assert.DoesNotContain(AliceKey, text);
+            Assert.DoesNotContain(BobKey, text);
+        }
+        finally
+        {
+            File.Delete(logFile);
+        }
+    }
 }

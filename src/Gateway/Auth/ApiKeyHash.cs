@@ -16,20 +16,19 @@ internal static class ApiKeyHash
         var max = Encoding.UTF8.GetMaxByteCount(key.Length);
         byte[]? rented = null;
         var buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        var length = 0;
         try
         {
-            var length = Encoding.UTF8.GetBytes(key, buffer);
+            length = Encoding.UTF8.GetBytes(key, buffer);
             SHA256.HashData(buffer[..length], hash);
         }
         finally
         {
+            // The key must not linger in memory that is reused later.
+            CryptographicOperations.ZeroMemory(buffer[..length]);
             if (rented is not null)
             {
-                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-            }
-            else
-            {
-                CryptographicOperations.ZeroMemory(buffer);
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }

@@ -58,29 +58,30 @@ internal sealed class JwtAuthenticator : IAuthenticator
 
     public string PolicyName { get; }
 
-    public async ValueTask<AuthResult> AuthenticateAsync(HttpContext context)
+    public ValueTask<AuthResult> AuthenticateAsync(HttpContext context)
     {
         var text = BearerToken.Read(context.Request);
         if (text.IsEmpty)
         {
-            return AuthResult.Missing;
+            return ValueTask.FromResult(AuthResult.Missing);
         }
 
         if (text.Length > MaxTokenLength)
         {
-            return AuthResult.Invalid("The token is too long.");
+            return ValueTask.FromResult(AuthResult.Invalid("The token is too long."));
         }
 
         var hash = TokenHash.Of(text);
-        if (_verdicts.TryGet(hash, out var cached))
-        {
-            return cached;
-        }
+        return _verdicts.TryGet(hash, out var cached) ? ValueTask.FromResult(cached) : ValidateAsync(text.ToString(), hash);
+    }
 
+    /// <summary>Full validation of a token the verdict cache does not know; the verdict is cached when the token is genuine.</summary>
+    internal async ValueTask<AuthResult> ValidateAsync(string text, TokenHash hash)
+    {
         JsonWebToken token;
         try
         {
-            token = new JsonWebToken(text.ToString());
+            token = new JsonWebToken(text);
         }
         catch (ArgumentException)
         {
