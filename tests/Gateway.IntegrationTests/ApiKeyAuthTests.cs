@@ -25,7 +25,11 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
         {
             ["keys"] = new { Type = "ApiKey", ApiKey = apiKey ?? new { Keys = keys } },
         },
-        RateLimitPolicies = new Dictionary<string, object> { ["per-identity"] = new { Rate = "1/m", Burst = 1, Key = "identity" } },
+        RateLimitPolicies = new Dictionary<string, object>
+        {
+            ["per-identity"] = new { Rate = "1/m", Burst = 1, Key = "identity" },
+            ["per-plan"] = new { Rate = "1/m", Key = "identity", Plans = new Dictionary<string, string> { ["free"] = "2/m", ["pro"] = "4/m" } },
+        },
         Routes = new object[]
         {
             new { Name = "predict", Matches = new[] { new { Path = "/predict" } }, Backends = new[] { "model" }, AuthPolicy = "keys", RateLimitPolicy = rateLimitPolicy },
@@ -36,6 +40,9 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
 
     private static object[] Keys(params (string Id, string Key, string? Tenant)[] keys) =>
         [.. keys.Select(k => new { k.Id, Hash = Hash(k.Key), k.Tenant, Plan = "pro" })];
+
+    private static object[] PlanKeys(params (string Id, string Key, string? Plan)[] keys) =>
+        [.. keys.Select(k => new { k.Id, Hash = Hash(k.Key), k.Plan })];
 
     private static async Task<HttpResponseMessage> Send(TestGateway gateway, string path, params (string Name, string Value)[] headers)
     {
@@ -170,6 +177,33 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
 
         // Refused callers are answered by auth before they can spend anyone's tokens.
         Assert.Equal(HttpStatusCode.Unauthorized, await Status("guess"));
+    }
+
+    [Fact]
+    public async Task Per_plan_limits_give_keys_of_different_plans_different_budgets()
+    {
+        const string CarolKey = "carol-secret-key-0003";
+        var keys = PlanKeys(("alice", AliceKey, "free"), ("bob", BobKey, "pro"), ("carol", CarolKey, "unlisted"));
+        await using var gateway = await TestGateway.StartAsync(Section(keys, rateLimitPolicy: "per-plan"));
+
+        async Task<int> Admitted(string key)
+        {
+            var admitted = 0;
+            for (var i = 0; i < 6; i++)
+            {
+                using var response = await Send(gateway, "/predict", ("X-Api-Key", key));
+                admitted += response.StatusCode == HttpStatusCode.OK ? 1 : 0;
+            }
+
+            return admitted;
+        }
+
+        Assert.Equal(2, await Admitted(AliceKey));
+        Assert.Equal(4, await Admitted(BobKey));
+        Assert.Equal(1, await Admitted(CarolKey));
+
+        using var pro = await Send(gateway, "/predict", ("X-Api-Key", BobKey));
+        Assert.Equal("\"per-plan\";q=4;w=60", pro.Headers.GetValues("RateLimit-Policy").Single());
     }
 
     [Fact]

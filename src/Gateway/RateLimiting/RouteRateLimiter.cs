@@ -9,9 +9,21 @@ internal sealed class RouteRateLimiter
 {
     private readonly ClientIpResolver _clientIp;
     private readonly string _quotedName;
+    private readonly Dictionary<string, RouteRateLimiter>? _plans;
 
     public RouteRateLimiter(string routeName, RateLimitRule rule, IRateLimitStore store, ClientIpResolver clientIp)
     {
+        if (!rule.Policy.Plans.IsEmpty)
+        {
+            // Same policy name, so a plan's buckets live in the policy's store; only rate and burst differ.
+            _plans = new Dictionary<string, RouteRateLimiter>(StringComparer.Ordinal);
+            foreach (var (plan, rate) in rule.Policy.Plans)
+            {
+                var planPolicy = rule.Policy with { Rate = rate, Burst = null, Plans = [] };
+                _plans[plan] = new RouteRateLimiter(routeName, new RateLimitRule(planPolicy, rule.TimestampFrequency), store, clientIp);
+            }
+        }
+
         RouteName = routeName;
         Rule = rule;
         Store = store;
@@ -35,6 +47,12 @@ internal sealed class RouteRateLimiter
     public string PolicyHeader { get; }
 
     public string RejectedTitle { get; }
+
+    /// <summary>The limiter for the caller's plan (set by auth), or this one when the policy has no such plan.</summary>
+    public RouteRateLimiter ForCaller(HttpContext context) =>
+        _plans is not null && context.Features.Get<AuthIdentity>()?.Plan is { } plan && _plans.TryGetValue(plan, out var limiter)
+            ? limiter
+            : this;
 
     public ValueTask<RateLimitDecision> AcquireAsync(HttpContext context) => Store.AcquireAsync(KeyFor(context), Rule);
 

@@ -195,4 +195,30 @@ public sealed class AuthPolicyConfigTests
         Assert.Equal(ip, spec.ClientIp);
         Assert.Equal(identity, spec.Identity);
     }
+
+    [Fact]
+    public void Rate_limit_plans_need_an_identity_key_and_valid_rates()
+    {
+        static (RateLimitPolicy Policy, List<ModelProblem> Problems) Read(string key, string proRate)
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["RateLimitPolicies:l:Rate"] = "10/m", ["RateLimitPolicies:l:Key"] = key,
+                ["RateLimitPolicies:l:Plans:free"] = "10/m", ["RateLimitPolicies:l:Plans:pro"] = proRate,
+            };
+            var section = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+            var snapshot = GatewayConfigReader.Read(section, "test", GatewayConfigReader.RoutingKeys);
+            return (snapshot.Model.RateLimitPolicies["l"], ModelValidator.Validate(snapshot.Model));
+        }
+
+        var (policy, problems) = Read("identity", "600/m");
+        Assert.Empty(problems);
+        Assert.Equal("600/m", policy.Plans["pro"]);
+        Assert.Equal("10/m", policy.Plans["free"]);
+        var noIdentity = Assert.Single(Read("ip", "600/m").Problems);
+        Assert.Equal("Plans", noIdentity.Field);
+        Assert.Contains("rate-limit policy 'l'", noIdentity.ToString());
+        var badRate = Assert.Single(Read("ip+identity", "lots").Problems);
+        Assert.Equal("Plans.pro", badRate.Field);
+    }
 }
