@@ -23,6 +23,11 @@ internal static class AuthPolicyValidator
         {
             Problem("Name", $"'{AuthPolicy.None}' is reserved: a route naming it is open to anonymous callers");
         }
+        else if (!policy.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            // The name is the realm of WWW-Authenticate challenges and a metric label.
+            Problem("Name", $"'{policy.Name}' may only contain letters, digits, '-', '_' and '.'");
+        }
 
         ValidateHeaderName(policy.Headers.Subject, "Headers.Subject", Problem);
         ValidateHeaderName(policy.Headers.KeyId, "Headers.KeyId", Problem);
@@ -197,6 +202,11 @@ internal static class AuthPolicyValidator
             if (jwt.Scopes[i].Contains(' ', StringComparison.Ordinal))
             {
                 problem($"Jwt.Scopes[{i}]", $"'{jwt.Scopes[i]}' contains a space; list each scope separately");
+            }
+            else if (jwt.Scopes[i].Any(c => c is < '!' or > '~' or '"' or '\\'))
+            {
+                // RFC 6749 scope-token characters; the scopes are quoted in the 403 challenge.
+                problem($"Jwt.Scopes[{i}]", $"'{jwt.Scopes[i]}' may only contain printable ASCII other than '\"' and '\\'");
             }
         }
 

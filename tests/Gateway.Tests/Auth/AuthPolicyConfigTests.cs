@@ -141,6 +141,7 @@ public sealed class AuthPolicyConfigTests
     [InlineData("Scopes:0", "a b", "Jwt.Scopes[0]", "contains a space")]
     [InlineData("JwksFile", "/etc/jwks.json", "Jwt", "2 key sources")]
     [InlineData("SubjectClaim", "", "Jwt.SubjectClaim", "is empty")]
+    [InlineData("Scopes:0", "a\"b", "Jwt.Scopes[0]", "printable ASCII")]
     public void Bad_jwt_fields_name_policy_and_field(string key, string? value, string field, string text)
     {
         var message = Single(Jwt((key, value)));
@@ -183,6 +184,20 @@ public sealed class AuthPolicyConfigTests
         var snapshot = GatewayConfigReader.Read(section, "test", GatewayConfigReader.RoutingKeys);
         Assert.Contains(snapshot.Problems, p => p.Field == "ApiKey.Keyz" && p.Object == "auth policy 'p'");
         Assert.Contains(ModelValidator.Validate(snapshot.Model), p => p.Object == "auth policy 'none'" && p.Message.Contains("reserved", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Policy_names_are_safe_as_realm_and_metric_label()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["AuthPolicies:a\"b:Type"] = "ApiKey", ["AuthPolicies:a\"b:ApiKey:Header"] = "X-Api-Key",
+            ["AuthPolicies:ok-name_1.v2:Type"] = "ApiKey", ["AuthPolicies:ok-name_1.v2:ApiKey:Header"] = "X-Api-Key",
+        };
+        var section = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var problem = Assert.Single(ModelValidator.Validate(GatewayConfigReader.Read(section, "test", GatewayConfigReader.RoutingKeys).Model));
+        Assert.Equal("Name", problem.Field);
+        Assert.Contains("may only contain", problem.Message);
     }
 
     [Theory]
