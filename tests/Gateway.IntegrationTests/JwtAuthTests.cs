@@ -242,4 +242,23 @@ public sealed class JwtAuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, neither.StatusCode);
         Assert.Equal(["ApiKey realm=\"keys\"", "Bearer realm=\"oidc\""], neither.Headers.WwwAuthenticate.Select(h => h.ToString()).ToArray());
     }
+
+    [Fact]
+    public async Task Reloaded_policy_applies_at_once_and_keeps_the_fetched_keys()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(Discovery()));
+        var token = Token();
+        using (var before = await Send(gateway, token))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await gateway.ReloadAsync(Section(Discovery(scopes: ["admin"])));
+        using (var after = await Send(gateway, token))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, after.StatusCode);
+        }
+
+        Assert.Equal(1, _idp.JwksRequests);
+    }
 }
