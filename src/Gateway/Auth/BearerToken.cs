@@ -18,10 +18,4 @@ internal static class BearerToken
 
         return header.AsSpan(Scheme.Length).Trim();
     }
-
-    public static string? ReadString(HttpRequest request)
-    {
-        var token = Read(request);
-        return token.IsEmpty ? null : token.ToString();
-    }
 }
