@@ -178,25 +178,23 @@ internal sealed class JwtAuthenticator : IAuthenticator
         return issuer;
     }
 
-    // 'scope' is a space-separated string (RFC 8693); 'scp' is a string or an array (Azure AD, Okta).
-    private static bool HasScope(JsonWebToken token, string scope)
-    {
-        foreach (var claim in token.Claims)
-        {
-            if (claim.Type is "scope" or "scp" && claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal))
-            {
-                return true;
-            }
-        }
+    // 'scope' is a space-separated string (RFC 8693); 'scp' is a string or an array (Azure AD, Okta). Read from the
+    // parsed payload directly: enumerating token.Claims would build a Claim object per claim.
+    private static bool HasScope(JsonWebToken token, string scope) =>
+        (token.TryGetPayloadValue<string>("scope", out var spaced) && ContainsWord(spaced, scope))
+        || (token.TryGetPayloadValue<string>("scp", out var scp) && ContainsWord(scp, scope))
+        || (token.TryGetPayloadValue<string[]>("scp", out var scopes) && Array.IndexOf(scopes, scope) >= 0);
 
-        return false;
-    }
+    private static bool HasClaim(JsonWebToken token, string name, string value) =>
+        (token.TryGetPayloadValue<string>(name, out var single) && single == value)
+        || (token.TryGetPayloadValue<string[]>(name, out var values) && Array.IndexOf(values, value) >= 0);
 
-    private static bool HasClaim(JsonWebToken token, string name, string value)
+    private static bool ContainsWord(string words, string word)
     {
-        foreach (var claim in token.Claims)
+        var span = words.AsSpan();
+        foreach (var range in span.Split(' '))
         {
-            if (claim.Type == name && claim.Value == value)
+            if (span[range].SequenceEqual(word))
             {
                 return true;
             }
