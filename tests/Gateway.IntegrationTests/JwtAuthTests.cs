@@ -3,6 +3,8 @@ using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests;
 
+// Key refresh is rate-limited on the wall clock (RefreshInterval 1s), so these run apart from other timed tests.
+[Collection(SerialCollection.Name)]
 public sealed class JwtAuthTests : IAsyncLifetime
 {
     private const string Audience = "models";
