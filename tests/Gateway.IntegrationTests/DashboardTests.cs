@@ -19,14 +19,21 @@ public sealed partial class DashboardTests : TwoBackendTest
         };
         await using var gateway = await TestGateway.StartAsync(new
         {
-            Routes = new object[] { new { Name = "split", Backends = new object[] { new { Name = "a", Weight = 1 }, new { Name = "b", Weight = 1 } }, RateLimitPolicy = "tight" } },
+            Routes = new object[]
+            {
+                new { Name = "split", Backends = new object[] { new { Name = "a", Weight = 1 }, new { Name = "b", Weight = 1 } }, RateLimitPolicy = "tight" },
+                new { Name = "secure", Matches = new[] { new { Path = "/secure" } }, Backends = new object[] { "a" }, AuthPolicy = "keys" },
+            },
             RateLimitPolicies = new Dictionary<string, object> { ["tight"] = new { Rate = "10/m", Burst = 5 } },
+            AuthPolicies = new Dictionary<string, object> { ["keys"] = new { Type = "ApiKey", ApiKey = new { Keys = Array.Empty<object>() } } },
             Backends,
         });
         for (var i = 0; i < 20; i++)
         {
             (await gateway.Client.GetAsync("/x")).Dispose();
         }
+
+        (await gateway.Client.GetAsync("/secure")).Dispose();
 
         var exported = await gateway.Admin.GetStringAsync("/metrics");
         var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(DashboardPath()))!;

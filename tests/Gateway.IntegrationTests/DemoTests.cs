@@ -38,6 +38,12 @@ public sealed class DemoTests
 
         using var unknown = await client.GetAsync("/service-ab");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        using var anonymous = await client.GetAsync("/secure/hello");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using var withKey = new HttpRequestMessage(HttpMethod.Get, "/secure/hello") { Headers = { { "X-Api-Key", "demo-key-123" } } };
+        var secure = JsonNode.Parse(await (await client.SendAsync(withKey)).Content.ReadAsStringAsync())!;
+        Assert.Equal("/hello", (string)secure["path"]!);
         await app.StopAsync();
     }
 }

@@ -1,3 +1,4 @@
+using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Demo;
 using Gateway.Model;
@@ -73,7 +74,11 @@ internal static class GatewayApp
         services.AddGatewayTelemetry(options.Telemetry, listeners);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
-        services.AddSingleton<IModelApplier>(sp => ActivatorUtilities.CreateInstance<RateLimitingModelApplier>(sp, sp.GetRequiredService<ProxyConfigApplier>()));
+        services.AddSingleton<IModelApplier>(sp => new AuthModelApplier(
+            ActivatorUtilities.CreateInstance<RateLimitingModelApplier>(sp, sp.GetRequiredService<ProxyConfigApplier>()),
+            sp.GetRequiredService<AuthRegistry>()));
+        services.AddSingleton<AuthRegistry>();
+        services.AddSingleton<AuthMetrics>();
         services.AddGatewayRateLimiting();
         services.AddSingleton(new InMemoryConfigProvider([], []));
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
@@ -103,9 +108,11 @@ internal static class GatewayApp
             branch.Run(admin.InvokeAsync);
         });
         var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();
+        var auth = app.Services.GetRequiredService<AuthRegistry>();
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
+        app.UseMiddleware<AuthMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
@@ -124,6 +131,7 @@ internal static class GatewayApp
                 var behavior = RouteBehavior.From(route);
                 builder.Metadata.Add(behavior);
                 builder.Metadata.Add(routeStats.For(behavior.RouteName));
+                builder.Metadata.Add(auth.SlotFor(route));
                 builder.Metadata.Add(rateLimits.SlotFor(route));
                 if (CanaryTable.From(route) is { } canary)
                 {

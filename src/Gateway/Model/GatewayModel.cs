@@ -14,4 +14,7 @@ internal sealed record GatewayModel
 
     public ImmutableDictionary<string, RateLimitPolicy> RateLimitPolicies { get; init; } =
         ImmutableDictionary<string, RateLimitPolicy>.Empty.WithComparers(StringComparer.Ordinal);
+
+    public ImmutableDictionary<string, AuthPolicy> AuthPolicies { get; init; } =
+        ImmutableDictionary<string, AuthPolicy>.Empty.WithComparers(StringComparer.Ordinal);
 }

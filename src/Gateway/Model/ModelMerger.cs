@@ -4,7 +4,7 @@ namespace Gateway.Model;
 
 /// <summary>
 /// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route,
-/// backend or rate-limit policy replaces an earlier one of the same name (a route keeps its original place in
+/// backend, rate-limit or auth policy replaces an earlier one of the same name (a route keeps its original place in
 /// declaration order).
 /// </summary>
 internal static class ModelMerger
@@ -15,6 +15,7 @@ internal static class ModelMerger
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         var backends = ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal);
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
+        var authPolicies = ImmutableDictionary.CreateBuilder<string, AuthPolicy>(StringComparer.Ordinal);
         foreach (var model in models)
         {
             foreach (var route in model.Routes)
@@ -39,8 +40,13 @@ internal static class ModelMerger
             {
                 policies[name] = policy;
             }
+
+            foreach (var (name, policy) in model.AuthPolicies)
+            {
+                authPolicies[name] = policy;
+            }
         }
 
-        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable() };
+        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable(), AuthPolicies = authPolicies.ToImmutable() };
     }
 }

@@ -36,6 +36,11 @@ internal static class ModelValidator
             RateLimitPolicyValidator.Validate(policy, problems);
         }
 
+        foreach (var policy in model.AuthPolicies.Values)
+        {
+            AuthPolicyValidator.Validate(policy, problems);
+        }
+
         return problems;
     }
 
@@ -128,6 +133,7 @@ internal static class ModelValidator
         }
 
         ResilienceValidator.ValidateRoute(route, Problem);
+        AuthPolicyValidator.ValidateRoute(route, model, problems);
     }
 
     private static void ValidateCanary(CanaryPolicy canary, RouteModel route, Action<string, string> problem)

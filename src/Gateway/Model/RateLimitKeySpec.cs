@@ -1,14 +1,14 @@
 namespace Gateway.Model;
 
 /// <summary>
-/// Which parts of a request make up a policy's bucket key: the client IP, one request header, the route, or a mix
-/// written <c>ip+header:X-Api-Key</c>.
+/// Which parts of a request make up a policy's bucket key: the client IP, one request header, the route, the
+/// authenticated caller (<c>identity</c>: API key id or token subject), or a mix written <c>ip+header:X-Api-Key</c>.
 /// </summary>
-internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Route)
+internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Route, bool Identity = false)
 {
     public const string DefaultText = "ip";
 
-    public const string Expected = "ip, header:<Name>, route, or a '+'-joined combination such as ip+header:X-Api-Key";
+    public const string Expected = "ip, header:<Name>, route, identity, or a '+'-joined combination such as ip+header:X-Api-Key";
 
     public static RateLimitKeySpec Default { get; } = new(true, null, false);
 
@@ -23,7 +23,7 @@ internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Rout
             return false;
         }
 
-        bool ip = false, route = false;
+        bool ip = false, route = false, identity = false;
         string? header = null;
         foreach (var raw in text.Split('+'))
         {
@@ -35,6 +35,10 @@ internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Rout
             else if (part.Equals("route", StringComparison.OrdinalIgnoreCase) && !route)
             {
                 route = true;
+            }
+            else if (part.Equals("identity", StringComparison.OrdinalIgnoreCase) && !identity)
+            {
+                identity = true;
             }
             else if (part.StartsWith("header:", StringComparison.OrdinalIgnoreCase) && header is null)
             {
@@ -52,7 +56,7 @@ internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Rout
             }
         }
 
-        spec = new RateLimitKeySpec(ip, header, route);
+        spec = new RateLimitKeySpec(ip, header, route, identity);
         return true;
     }
 

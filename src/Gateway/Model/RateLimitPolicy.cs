@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Gateway.Model;
 
 /// <summary>
@@ -36,6 +38,12 @@ internal sealed record RateLimitPolicy
 
     /// <summary>How long a global policy waits for Redis before <see cref="FailMode"/> decides; null means 50 ms.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Rates by the caller's plan (API key metadata or a token claim, see auth policies), e.g. <c>free: 10/m</c>,
+    /// <c>pro: 600/m</c>; a plan's burst is its rate's tokens. Callers without a listed plan get <see cref="Rate"/>.
+    /// </summary>
+    public ImmutableDictionary<string, string> Plans { get; init; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>The bucket size in effect: <see cref="Burst"/>, or the rate's tokens per period.</summary>
     public int EffectiveBurst(RateLimitRate rate) => Burst ?? rate.Tokens;

@@ -37,9 +37,21 @@ internal static class RateLimitPolicyValidator
             Problem("Queue", $"is {policy.Queue}; it must be between 0 (never queue) and {MaxBurst}");
         }
 
-        if (!RateLimitKeySpec.TryParse(policy.Key, out _, out var keyError))
+        if (!RateLimitKeySpec.TryParse(policy.Key, out var key, out var keyError))
         {
             Problem("Key", keyError);
+        }
+        else if (!policy.Plans.IsEmpty && !key.Identity)
+        {
+            Problem("Plans", $"need a Key that includes 'identity' (e.g. \"identity\"), so each caller's plan applies to the caller's own bucket; Key is '{policy.Key}'");
+        }
+
+        foreach (var (plan, rate) in policy.Plans)
+        {
+            if (!RateLimitRate.TryParse(rate, out _))
+            {
+                Problem($"Plans.{plan}", $"'{rate}' is not {RateLimitRate.Expected} (1 to {RateLimitRate.MaxTokens} tokens)");
+            }
         }
 
         if (policy.StatusCode is < 400 or > 599)

@@ -36,4 +36,7 @@ internal sealed record RouteModel
 
     /// <summary>Largest request body in bytes (413 beyond); null uses the listener's limit.</summary>
     public long? MaxRequestBodySize { get; init; }
+
+    /// <summary>Names of the auth policies (in <see cref="GatewayModel.AuthPolicies"/>) of which a caller must satisfy one; empty leaves the route open.</summary>
+    public ImmutableArray<string> AuthPolicies { get; init; } = [];
 }

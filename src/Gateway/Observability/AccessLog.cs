@@ -45,6 +45,10 @@ internal sealed partial class AccessLog(IOptions<AccessLogOptions> options, ILog
 
             json.WriteString("client_ip", entry.ClientIp);
             json.WriteString("trace_id", entry.TraceId);
+            if (entry.Caller is { } caller)
+            {
+                json.WriteString("caller", caller);
+            }
             json.WriteEndObject();
         }
 

@@ -1,6 +1,6 @@
 namespace Gateway.Observability;
 
-/// <summary>One line of the access log.</summary>
+/// <summary>One line of the access log. <c>Caller</c> is the authenticated API key id or token subject, never a credential.</summary>
 internal readonly record struct AccessLogEntry(
     DateTimeOffset Time,
     string Method,
@@ -11,4 +11,5 @@ internal readonly record struct AccessLogEntry(
     TimeSpan Duration,
     TimeSpan? UpstreamDuration,
     string? ClientIp,
-    string? TraceId);
+    string? TraceId,
+    string? Caller = null);

@@ -57,7 +57,8 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
                     elapsed,
                     upstream!.Duration == TimeSpan.Zero ? null : upstream.Duration,
                     context.Connection.RemoteIpAddress?.ToString(),
-                    activity?.TraceId.ToHexString()));
+                    activity?.TraceId.ToHexString(),
+                    context.Features.Get<Auth.AuthIdentity>()?.Subject));
             }
         }
     }

@@ -112,6 +112,11 @@ internal static class RoutesPage
             parts.Add("response headers");
         }
 
+        if (!route.AuthPolicies.IsEmpty)
+        {
+            parts.Add($"auth {string.Join(" or ", route.AuthPolicies.Select(name => model.AuthPolicies.TryGetValue(name, out var auth) ? $"{name} ({auth.Type})" : name))}");
+        }
+
         if (route.RateLimitPolicy is { } policyName)
         {
             parts.Add(model.RateLimitPolicies.TryGetValue(policyName, out var policy)

@@ -11,6 +11,7 @@ internal sealed class RateLimitRule
         RateLimitRate.TryParse(policy.Rate, out var rate);
         RateLimitKeySpec.TryParse(policy.Key, out var key, out _);
         Policy = policy;
+        TimestampFrequency = timestampFrequency;
         Rate = rate;
         Key = key;
         Burst = policy.EffectiveBurst(rate);
@@ -20,6 +21,9 @@ internal sealed class RateLimitRule
     }
 
     public RateLimitPolicy Policy { get; }
+
+    /// <summary>The clock frequency the timestamps are in, to build variants of this rule (per plan).</summary>
+    public long TimestampFrequency { get; }
 
     public string Name => Policy.Name;
 

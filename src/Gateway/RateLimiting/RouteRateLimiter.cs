@@ -1,3 +1,4 @@
+using Gateway.Auth;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -8,9 +9,21 @@ internal sealed class RouteRateLimiter
 {
     private readonly ClientIpResolver _clientIp;
     private readonly string _quotedName;
+    private readonly Dictionary<string, RouteRateLimiter>? _plans;
 
     public RouteRateLimiter(string routeName, RateLimitRule rule, IRateLimitStore store, ClientIpResolver clientIp)
     {
+        if (!rule.Policy.Plans.IsEmpty)
+        {
+            // Same policy name, so a plan's buckets live in the policy's store; only rate and burst differ.
+            _plans = new Dictionary<string, RouteRateLimiter>(StringComparer.Ordinal);
+            foreach (var (plan, rate) in rule.Policy.Plans)
+            {
+                var planPolicy = rule.Policy with { Rate = rate, Burst = null, Plans = [] };
+                _plans[plan] = new RouteRateLimiter(routeName, new RateLimitRule(planPolicy, rule.TimestampFrequency), store, clientIp);
+            }
+        }
+
         RouteName = routeName;
         Rule = rule;
         Store = store;
@@ -35,6 +48,12 @@ internal sealed class RouteRateLimiter
 
     public string RejectedTitle { get; }
 
+    /// <summary>The limiter for the caller's plan (set by auth), or this one when the policy has no such plan.</summary>
+    public RouteRateLimiter ForCaller(HttpContext context) =>
+        _plans is not null && context.Features.Get<AuthIdentity>()?.Plan is { } plan && _plans.TryGetValue(plan, out var limiter)
+            ? limiter
+            : this;
+
     public ValueTask<RateLimitDecision> AcquireAsync(HttpContext context) => Store.AcquireAsync(KeyFor(context), Rule);
 
     public BucketKey KeyFor(HttpContext context)
@@ -49,7 +68,9 @@ internal sealed class RouteRateLimiter
             header = values.Count > 0 ? values[0] ?? "" : "";
         }
 
-        return new BucketKey(address, header, spec.Route ? RouteName : null);
+        // Auth runs first; a request it did not identify (an open route) shares the anonymous bucket.
+        var identity = spec.Identity ? context.Features.Get<AuthIdentity>()?.RateLimitKey ?? "" : null;
+        return new BucketKey(address, header, spec.Route ? RouteName : null, identity);
     }
 
     public string StateHeader(RateLimitDecision decision) => RateLimitHeaders.FormatState(_quotedName, decision);

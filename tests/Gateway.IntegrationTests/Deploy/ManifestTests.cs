@@ -55,7 +55,7 @@ public sealed class ManifestTests
         // Shutdown:Delay (5 s) and Shutdown:DrainTimeout (30 s) must fit in the grace period, or Kubernetes kills mid-drain.
         Assert.True(pod.TerminationGracePeriodSeconds > 35);
         Assert.Contains(gateway.Env, e => e.Name == "Gateway__ConfigFile" && gateway.VolumeMounts.Any(m => e.Value.StartsWith(m.MountPath + "/", StringComparison.Ordinal)));
-        Assert.Contains(objects.OfType<V1HorizontalPodAutoscaler>(), h => h.Spec.ScaleTargetRef.Name == deployment.Metadata.Name);
+        Assert.Contains(objects.OfType<V2HorizontalPodAutoscaler>(), h => h.Spec.ScaleTargetRef.Name == deployment.Metadata.Name);
         Assert.Contains(objects.OfType<V1PodDisruptionBudget>(), p => p.Spec.Selector.MatchLabels.All(l => deployment.Spec.Template.Metadata.Labels[l.Key] == l.Value));
         Assert.Equal("LoadBalancer", objects.OfType<V1Service>().Single(s => s.Metadata.Name == "mlgateway").Spec.Type);
         Assert.Equal("mlgateway.io/gateway-controller", Assert.Single(objects.OfType<V1IngressClass>()).Spec.Controller);

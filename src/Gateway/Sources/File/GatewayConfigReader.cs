@@ -12,7 +12,7 @@ namespace Gateway.Sources.File;
 internal static class GatewayConfigReader
 {
     /// <summary>Keys that configure routing, the only ones a ConfigMap file may hold.</summary>
-    public static readonly string[] RoutingKeys = ["Routes", "Backends", "RateLimitPolicies"];
+    public static readonly string[] RoutingKeys = ["Routes", "Backends", "RateLimitPolicies", "AuthPolicies"];
 
     /// <summary>Keys of appsettings' <c>Gateway</c> section: routing, plus process settings read through options.</summary>
     public static readonly string[] AppSettingsKeys = [.. RoutingKeys, .. GatewayOptions.ProcessKeys];
@@ -53,6 +53,7 @@ internal static class GatewayConfigReader
             Routes = routes.ToImmutable(),
             Backends = backends.ToImmutable(),
             RateLimitPolicies = RateLimitPolicyReader.ReadAll(reader, section.GetSection("RateLimitPolicies")),
+            AuthPolicies = AuthPolicyReader.ReadAll(reader, section.GetSection("AuthPolicies")),
         };
         return new SourceSnapshot(source, model, [.. problems]);
     }
@@ -67,7 +68,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -105,6 +106,7 @@ internal static class GatewayConfigReader
             Retry = ResilienceReader.ReadRetry(reader, section.GetSection("Retry"), obj),
             MaxRequestBodySize = reader.Long(section, "MaxRequestBodySize", obj, ""),
             ResponseHeadersTimeout = reader.Duration(section, "ResponseHeadersTimeout", obj, ""),
+            AuthPolicies = AuthPolicyReader.ReadRouteField(reader, section, obj),
         };
     }
 

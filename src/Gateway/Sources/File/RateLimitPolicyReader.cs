@@ -7,7 +7,7 @@ namespace Gateway.Sources.File;
 /// <summary>Reads the <c>RateLimitPolicies</c> dictionary (policy name to settings); values are checked by <see cref="ModelValidator"/>.</summary>
 internal static class RateLimitPolicyReader
 {
-    private static readonly string[] Fields = ["Rate", "Burst", "Key", "StatusCode", "Queue", "Mode", "FailMode", "Timeout"];
+    private static readonly string[] Fields = ["Rate", "Burst", "Key", "StatusCode", "Queue", "Mode", "FailMode", "Timeout", "Plans"];
 
     public static ImmutableDictionary<string, RateLimitPolicy> ReadAll(ConfigFieldReader reader, IConfigurationSection section)
     {
@@ -36,6 +36,24 @@ internal static class RateLimitPolicyReader
             Mode = reader.Enum<RateLimitMode>(section, "Mode", obj, "") ?? RateLimitMode.Local,
             FailMode = reader.Enum<RateLimitFailMode>(section, "FailMode", obj, "") ?? RateLimitFailMode.Open,
             Timeout = reader.Duration(section, "Timeout", obj, ""),
+            Plans = ReadPlans(reader, section.GetSection("Plans"), obj),
         };
+    }
+
+    private static ImmutableDictionary<string, string> ReadPlans(ConfigFieldReader reader, IConfigurationSection section, string obj)
+    {
+        var plans = ImmutableDictionary<string, string>.Empty;
+        foreach (var plan in section.GetChildren())
+        {
+            if (plan.Value is null)
+            {
+                reader.Problem(obj, $"Plans.{plan.Key}", "must be a rate such as \"600/m\"");
+                continue;
+            }
+
+            plans = plans.SetItem(plan.Key, plan.Value);
+        }
+
+        return plans;
     }
 }

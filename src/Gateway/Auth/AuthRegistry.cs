@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Gateway.Model;
+using Gateway.Proxy;
+using Microsoft.Extensions.Logging;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Auth;
+
+/// <summary>
+/// Turns each applied model's auth policies into authenticators and publishes them through the routes'
+/// <see cref="RouteAuthSlot"/>s. Key caches of OIDC providers survive reloads that do not change the provider, so a
+/// reload does not refetch keys.
+/// </summary>
+internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory loggerFactory) : IDisposable
+{
+    private readonly ConcurrentDictionary<string, RouteAuthSlot> _slots = new(StringComparer.Ordinal);
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly ILogger _logger = loggerFactory.CreateLogger<JwksCache>();
+    private Dictionary<string, JwksCache> _providers = new(StringComparer.Ordinal);
+
+    /// <summary>The model whose auth is in force.</summary>
+    public GatewayModel Applied { get; private set; } = GatewayModel.Empty;
+
+    /// <summary>The slot of the model route <paramref name="routeName"/>; the same object for the route's whole life.</summary>
+    public RouteAuthSlot SlotFor(string routeName) => _slots.GetOrAdd(routeName, static _ => new RouteAuthSlot());
+
+    public RouteAuthSlot SlotFor(RouteConfig route) =>
+        SlotFor(route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId);
+
+    /// <summary>What would stop <paramref name="model"/>'s policies from working: JWKS files that cannot be read.</summary>
+    public static List<ModelProblem> Check(GatewayModel model)
+    {
+        var problems = new List<ModelProblem>();
+        foreach (var policy in model.AuthPolicies.Values)
+        {
+            if (policy.Jwt?.JwksFile is not { Length: > 0 } path)
+            {
+                continue;
+            }
+
+            string? error;
+            try
+            {
+                error = AuthPolicyValidator.ParseJwks(File.ReadAllText(path));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                error = $"cannot be read: {ex.Message}";
+            }
+
+            if (error is not null)
+            {
+                problems.Add(new ModelProblem(policy.Source, $"auth policy '{policy.Name}'", "Jwt.JwksFile", $"'{path}' {error}"));
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Puts <paramref name="model"/>'s auth in force. Called by one thread at a time (the model store's).</summary>
+    public void Apply(GatewayModel model)
+    {
+        var providers = new Dictionary<string, JwksCache>(StringComparer.Ordinal);
+        var authenticators = new Dictionary<string, IAuthenticator>(StringComparer.Ordinal);
+        foreach (var policy in model.AuthPolicies.Values)
+        {
+            authenticators[policy.Name] = policy.Type == AuthPolicyType.Jwt
+                ? new JwtAuthenticator(policy, KeysFor(policy.Jwt!, providers), timeProvider)
+                : new ApiKeyAuthenticator(policy);
+        }
+
+        var inUse = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var route in model.Routes)
+        {
+            inUse.Add(route.Name);
+            RouteAuth? auth = null;
+            if (!route.AuthPolicies.IsEmpty)
+            {
+                var routeAuthenticators = new IAuthenticator[route.AuthPolicies.Length];
+                var policies = new AuthPolicy[route.AuthPolicies.Length];
+                for (var i = 0; i < policies.Length; i++)
+                {
+                    routeAuthenticators[i] = authenticators[route.AuthPolicies[i]];
+                    policies[i] = model.AuthPolicies[route.AuthPolicies[i]];
+                }
+
+                auth = new RouteAuth(route.Name, routeAuthenticators, policies);
+            }
+
+            SlotFor(route.Name).Auth = auth;
+        }
+
+        foreach (var (name, slot) in _slots)
+        {
+            if (!inUse.Contains(name))
+            {
+                slot.Auth = null;
+            }
+        }
+
+        _providers = providers;
+        Applied = model;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    // Check has read the file; should it vanish before Apply, the policy refuses every token rather than failing the reload.
+    private static string ReadJwksFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "{\"keys\":[]}";
+        }
+    }
+
+    private JwksCache KeysFor(JwtAuth settings, Dictionary<string, JwksCache> providers)
+    {
+        if (settings.Jwks is { } inline)
+        {
+            return JwksCache.Static(inline, timeProvider, _logger);
+        }
+
+        if (settings.JwksFile is { } path)
+        {
+            return JwksCache.Static(ReadJwksFile(path), timeProvider, _logger);
+        }
+
+        var identity = JwksCache.IdentityOf(settings);
+        if (!providers.TryGetValue(identity, out var cache))
+        {
+            cache = _providers.TryGetValue(identity, out var kept) ? kept : JwksCache.FromDiscovery(settings, _http, timeProvider, _logger);
+            providers[identity] = cache;
+        }
+
+        return cache;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real identity provider's public side on a loopback port: the OIDC discovery document and the JWKS with the
+/// public halves of RSA keys generated in the test. <see cref="Rotate"/> replaces the published keys.
+/// </summary>
+public sealed class OidcServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private volatile TestSigningKey[] _published = [];
+    private int _jwksRequests;
+
+    private OidcServer(WebApplication app) => _app = app;
+
+    public string Issuer { get; private set; } = "";
+
+    public string DiscoveryUrl => $"{Issuer}/.well-known/openid-configuration";
+
+    /// <summary>How many times the JWKS was fetched.</summary>
+    public int JwksRequests => Volatile.Read(ref _jwksRequests);
+
+    public static async Task<OidcServer> StartAsync(params TestSigningKey[] keys)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new OidcServer(app) { _published = keys };
+        app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = server.Issuer,
+            ["jwks_uri"] = $"{server.Issuer}/jwks",
+        }));
+        app.MapGet("/jwks", () =>
+        {
+            Interlocked.Increment(ref server._jwksRequests);
+            return Results.Text(server.JwksJson(), "application/json");
+        });
+        await app.StartAsync();
+        server.Issuer = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return server;
+    }
+
+    /// <summary>Publishes <paramref name="keys"/> instead of the current keys, as a provider rotating its signing key.</summary>
+    public void Rotate(params TestSigningKey[] keys) => _published = keys;
+
+    public string JwksJson() => JwksJson(_published);
+
+    public static string JwksJson(params TestSigningKey[] keys) =>
+        JsonSerializer.Serialize(new { keys = keys.Select(k => k.PublicJwk()).ToArray() });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
