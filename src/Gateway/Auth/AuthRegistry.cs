@@ -11,7 +11,7 @@ namespace Gateway.Auth;
 /// <see cref="RouteAuthSlot"/>s. Key caches of OIDC providers survive reloads that do not change the provider, so a
 /// reload does not refetch keys.
 /// </summary>
-internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory loggerFactory) : IDisposable
+internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory loggerFactory) : IModelStage, IDisposable
 {
     private readonly ConcurrentDictionary<string, RouteAuthSlot> _slots = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) };
@@ -28,7 +28,7 @@ internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory log
         SlotFor(route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId);
 
     /// <summary>What would stop <paramref name="model"/>'s policies from working: JWKS files that cannot be read.</summary>
-    public static List<ModelProblem> Check(GatewayModel model)
+    public IReadOnlyList<ModelProblem> Check(GatewayModel model)
     {
         var problems = new List<ModelProblem>();
         foreach (var policy in model.AuthPolicies.Values)
@@ -58,7 +58,13 @@ internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory log
     }
 
     /// <summary>Puts <paramref name="model"/>'s auth in force. Called by one thread at a time (the model store's).</summary>
-    public void Apply(GatewayModel model)
+    public ValueTask ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+    {
+        Apply(model);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Apply(GatewayModel model)
     {
         var providers = new Dictionary<string, JwksCache>(StringComparer.Ordinal);
         var authenticators = new Dictionary<string, IAuthenticator>(StringComparer.Ordinal);

@@ -74,10 +74,12 @@ internal static class GatewayApp
         services.AddGatewayTelemetry(options.Telemetry, listeners);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
-        services.AddSingleton<IModelApplier>(sp => new AuthModelApplier(
-            ActivatorUtilities.CreateInstance<RateLimitingModelApplier>(sp, sp.GetRequiredService<ProxyConfigApplier>()),
-            sp.GetRequiredService<AuthRegistry>()));
+        services.AddSingleton<IModelApplier, StagedModelApplier>();
+
+        // Stages apply in this order: a new route is authenticated, then limited, then served.
         services.AddSingleton<AuthRegistry>();
+        services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<AuthRegistry>());
+        services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<RateLimiterRegistry>());
         services.AddSingleton<AuthMetrics>();
         services.AddGatewayRateLimiting();
         services.AddSingleton(new InMemoryConfigProvider([], []));

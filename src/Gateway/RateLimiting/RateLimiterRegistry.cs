@@ -16,7 +16,7 @@ internal sealed class RateLimiterRegistry(
     TimeProvider timeProvider,
     ClientIpResolver clientIp,
     RedisConnection redis,
-    RedisRateLimitStore redisStore) : IDisposable
+    RedisRateLimitStore redisStore) : IModelStage, IDisposable
 {
     private readonly ConcurrentDictionary<string, RouteRateLimitSlot> _slots = new(StringComparer.Ordinal);
     private Dictionary<string, LocalRateLimitStore> _localStores = new(StringComparer.Ordinal);
@@ -31,7 +31,7 @@ internal sealed class RateLimiterRegistry(
         SlotFor(route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId);
 
     /// <summary>What would stop <paramref name="model"/>'s limits from working with this process's settings.</summary>
-    public List<ModelProblem> Check(GatewayModel model)
+    public IReadOnlyList<ModelProblem> Check(GatewayModel model)
     {
         var problems = new List<ModelProblem>();
         foreach (var policy in model.RateLimitPolicies.Values)
@@ -47,7 +47,7 @@ internal sealed class RateLimiterRegistry(
     }
 
     /// <summary>Puts <paramref name="model"/>'s limits in force. Called by one thread at a time (the model store's).</summary>
-    public async Task ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+    public async ValueTask ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
     {
         var settings = options.Value.RateLimiting;
         var rules = new Dictionary<string, RateLimitRule>(StringComparer.Ordinal);
