@@ -8,6 +8,8 @@ using OpenTelemetry.Trace;
 
 namespace Gateway.IntegrationTests;
 
+// Metric listeners are process-wide: gateways of tests running in parallel would add to these exact counts.
+[Collection(SerialCollection.Name)]
 public sealed class ObservabilityTests : TwoBackendTest
 {
     private object Section => new
