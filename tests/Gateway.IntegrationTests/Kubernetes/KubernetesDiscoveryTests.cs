@@ -214,4 +214,37 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await k8s.Gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "/readyz to turn 200");
         Assert.Equal("a", await k8s.AnswerAsync("/model-a"));
     }
+
+    [Fact]
+    public async Task Rate_limit_annotations_limit_the_services_route()
+    {
+        _api.Apply(Service("model", new() { ["mlgateway.io/rate-limit"] = "2/m", ["mlgateway.io/rate-limit-burst"] = "2" }));
+        _api.Apply(EndpointSlice("model-x1", "model", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(_api);
+
+        Assert.Equal("a", await k8s.AnswerAsync("/model"));
+        Assert.Equal("a", await k8s.AnswerAsync("/model"));
+        using var limited = await k8s.Gateway.Client.GetAsync("/model");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.True(limited.Headers.RetryAfter is not null, "a limited answer says when to retry");
+    }
+
+    [Fact]
+    public async Task Canary_header_annotation_forces_the_canary_even_at_weight_zero()
+    {
+        _api.Apply(Service("model"));
+        _api.Apply(EndpointSlice("model-x1", "model", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
+        _api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "0", ["mlgateway.io/canary-header"] = "X-Canary" }));
+        _api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(_api);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal("a", await k8s.AnswerAsync("/model"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/model");
+            request.Headers.Add("X-Canary", "always");
+            using var forced = await k8s.Gateway.Client.SendAsync(request);
+            Assert.Equal("b", (await BackendEcho.ReadAsync(forced)).Backend);
+        }
+    }
 }

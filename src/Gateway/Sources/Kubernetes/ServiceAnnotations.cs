@@ -32,8 +32,6 @@ internal static class ServiceAnnotations
         RateLimit, RateLimitBurst, RateLimitKey,
     ];
 
-    private static readonly string[] NotYetSupported = [CanaryHeader, CanaryHeaderValue, CanaryCookie, RateLimit, RateLimitBurst, RateLimitKey];
-
     public static string Object(V1Service service) => $"Service '{service.Metadata.NamespaceProperty}/{service.Metadata.Name}'";
 
     public static string Field(string annotation) => $"metadata.annotations[{annotation}]";
@@ -59,10 +57,6 @@ internal static class ServiceAnnotations
             if (Array.IndexOf(Known, key) < 0)
             {
                 warnings.Add(new ModelProblem(source, obj, Field(key), $"is not a gateway annotation and is ignored; known annotations: {string.Join(", ", Known)}"));
-            }
-            else if (Array.IndexOf(NotYetSupported, key) >= 0)
-            {
-                warnings.Add(new ModelProblem(source, obj, Field(key), "is not supported by this gateway version yet and is ignored; the Service is served without it"));
             }
         }
 
@@ -117,7 +111,20 @@ internal static class ServiceAnnotations
             Problem(CanaryWeight, $"is required with {CanaryOf}: the percentage (0-100) of requests sent to this canary");
         }
 
-        CheckRateLimit(Get(RateLimit), Get(RateLimitBurst), Get(RateLimitKey), Problem);
+        var canaryHeader = Get(CanaryHeader);
+        var canaryHeaderValue = Get(CanaryHeaderValue);
+        var canaryCookie = Get(CanaryCookie);
+        if ((canaryHeader ?? canaryCookie) is not null && canaryOf is null)
+        {
+            Problem(canaryHeader is not null ? CanaryHeader : CanaryCookie, $"belongs on a canary Service, next to {CanaryOf}");
+        }
+
+        if (canaryHeaderValue is not null && canaryHeader is null)
+        {
+            Problem(CanaryHeaderValue, $"needs {CanaryHeader}, the header whose value selects the canary");
+        }
+
+        var rateLimit = ReadRateLimit(Get(RateLimit), Get(RateLimitBurst), Get(RateLimitKey), $"service/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}", source, Problem);
 
         if (problems.Count > errorCount)
         {
@@ -134,26 +141,56 @@ internal static class ServiceAnnotations
             Port = port,
             CanaryOf = canaryOf,
             CanaryWeight = weight,
+            CanaryHeader = canaryHeader,
+            CanaryHeaderValue = canaryHeaderValue,
+            CanaryCookie = canaryCookie,
+            RateLimit = rateLimit,
         };
     }
 
-    /// <summary>Rate limits are not applied yet, but a value that could never be applied is an error now rather than later.</summary>
-    private static void CheckRateLimit(string? rate, string? burst, string? key, Action<string, string> problem)
+    /// <summary>The route's limit policy, named after the Service; the rate limiter reads it like a configured policy.</summary>
+    private static RateLimitPolicy? ReadRateLimit(string? rate, string? burst, string? key, string name, string source, Action<string, string> problem)
     {
-        if (rate is not null && !IsRate(rate))
+        if (rate is null)
         {
-            problem(RateLimit, $"'{rate}' is not a rate; write requests per second, minute or hour, e.g. \"10/s\" or \"30/m\"");
+            if ((burst ?? key) is not null)
+            {
+                problem(burst is not null ? RateLimitBurst : RateLimitKey, $"needs {RateLimit}, e.g. \"30/m\"");
+            }
+
+            return null;
         }
 
-        if (burst is not null && !int.TryParse(burst, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        var valid = true;
+        if (!IsRate(rate))
         {
-            problem(RateLimitBurst, $"'{burst}' must be a whole number of requests");
+            problem(RateLimit, $"'{rate}' is not a rate; write requests per second, minute or hour, e.g. \"10/s\" or \"30/m\"");
+            valid = false;
+        }
+
+        int? burstSize = null;
+        if (burst is not null)
+        {
+            if (!int.TryParse(burst, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+            {
+                problem(RateLimitBurst, $"'{burst}' must be a whole number of requests, 1 or more");
+                valid = false;
+            }
+            else
+            {
+                burstSize = parsed;
+            }
         }
 
         if (key is not null && key != "ip" && !(key.StartsWith("header:", StringComparison.Ordinal) && key.Length > "header:".Length))
         {
             problem(RateLimitKey, $"'{key}' must be \"ip\" or \"header:<name>\", e.g. header:X-Api-Key");
+            valid = false;
         }
+
+        return valid
+            ? new RateLimitPolicy { Name = name, Source = source, Rate = rate, Burst = burstSize, Key = key ?? RateLimitKeySpec.DefaultText }
+            : null;
     }
 
     private static bool IsRate(string text)

@@ -1,3 +1,5 @@
+using Gateway.Model;
+
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>How one labelled Service asks to be exposed, read from its annotations.</summary>
@@ -20,6 +22,17 @@ internal sealed record ServiceExposure
     public string? CanaryOf { get; init; }
 
     public int CanaryWeight { get; init; }
+
+    /// <summary>On a canary Service: the header that forces it (<c>always</c>/<c>never</c>, or <see cref="CanaryHeaderValue"/>).</summary>
+    public string? CanaryHeader { get; init; }
+
+    public string? CanaryHeaderValue { get; init; }
+
+    /// <summary>On a canary Service: the cookie that forces it (<c>always</c>/<c>never</c>).</summary>
+    public string? CanaryCookie { get; init; }
+
+    /// <summary>The limit of the Service's route, from the rate-limit annotations; null for none.</summary>
+    public RateLimitPolicy? RateLimit { get; init; }
 
     public string Id => $"{Namespace}/{Name}";
 }

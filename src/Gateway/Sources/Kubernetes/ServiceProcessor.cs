@@ -114,7 +114,16 @@ internal sealed class ServiceProcessor
             return _last;
         }
 
-        var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backendModels };
+        var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (groups[id] is { Route: not null, Stable.RateLimit: { } policy })
+            {
+                policies[policy.Name] = policy;
+            }
+        }
+
+        var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backendModels, RateLimitPolicies = policies.ToImmutable() };
         return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. warnings] };
     }
 
@@ -267,6 +276,8 @@ internal sealed class ServiceProcessor
             backends.Add(backend);
         }
 
+        // ingress-nginx semantics: the canary that names an override header or cookie is the one it forces.
+        var forced = group.Canaries.FirstOrDefault(c => (c.Exposure.CanaryHeader ?? c.Exposure.CanaryCookie) is not null);
         var route = new RouteModel
         {
             Name = BackendName(stable.Namespace, stable.Name),
@@ -277,11 +288,18 @@ internal sealed class ServiceProcessor
                 ? new RouteFilters { UrlRewrite = new UrlRewrite { Path = new PathRewrite(PathRewriteType.ReplacePrefixMatch, "/") } }
                 : RouteFilters.None,
             Backends = refs.ToImmutable(),
+            RateLimitPolicy = stable.RateLimit?.Name,
+            Canary = forced.Exposure is { } forcedCanary
+                ? new CanaryPolicy { Backend = forced.Backend.Name, Header = forcedCanary.CanaryHeader, HeaderValue = forcedCanary.CanaryHeaderValue, Cookie = forcedCanary.CanaryCookie }
+                : null,
         };
         var problems = ModelValidator.Validate(new GatewayModel
         {
             Routes = [route],
             Backends = backends.ToImmutableDictionary(b => b.Name, StringComparer.Ordinal),
+            RateLimitPolicies = stable.RateLimit is { } policy
+                ? ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy)
+                : ImmutableDictionary<string, RateLimitPolicy>.Empty,
         });
         if (problems.Count > 0)
         {

@@ -63,6 +63,11 @@ public sealed class ServiceAnnotationsTests
             annotations["mlgateway.io/canary-of"] = "llama-stable";
         }
 
+        if (annotation is "mlgateway.io/rate-limit-burst" or "mlgateway.io/rate-limit-key")
+        {
+            annotations["mlgateway.io/rate-limit"] = "30/m";
+        }
+
         var (exposure, problems, _) = Parse(annotations);
         Assert.Null(exposure);
         var problem = Assert.Single(problems);
@@ -79,22 +84,41 @@ public sealed class ServiceAnnotationsTests
     }
 
     [Fact]
-    public void Valid_but_unimplemented_and_unknown_annotations_are_warnings_and_the_service_is_kept()
+    public void Rate_limit_annotations_become_the_routes_policy_and_unknown_annotations_are_warnings()
     {
         var (exposure, problems, warnings) = Parse(new()
         {
             ["mlgateway.io/rate-limit"] = "30/m",
+            ["mlgateway.io/rate-limit-burst"] = "5",
             ["mlgateway.io/rate-limit-key"] = "header:X-Api-Key",
-            ["mlgateway.io/canary-header"] = "X-Canary",
             ["mlgateway.io/path-prefx"] = "/typo",
             ["other.io/ignored"] = "x",
         });
-        Assert.NotNull(exposure);
+
         Assert.Empty(problems);
         Assert.Equal(
-            ["mlgateway.io/canary-header", "mlgateway.io/path-prefx", "mlgateway.io/rate-limit", "mlgateway.io/rate-limit-key"],
-            warnings.Select(w => w.Field.Replace("metadata.annotations[", "").TrimEnd(']')).Order());
-        Assert.Contains(warnings, w => w.Field.Contains("path-prefx") && w.Message.StartsWith("is not a gateway annotation"));
-        Assert.Contains(warnings, w => w.Field.Contains("rate-limit]") && w.Message.StartsWith("is not supported by this gateway version yet"));
+            new RateLimitPolicy { Name = "service/ml/llama", Source = exposure!.RateLimit!.Source, Rate = "30/m", Burst = 5, Key = "header:X-Api-Key" },
+            exposure.RateLimit);
+        var warning = Assert.Single(warnings);
+        Assert.Contains("path-prefx", warning.Field);
+        Assert.StartsWith("is not a gateway annotation", warning.Message);
+    }
+
+    [Fact]
+    public void Canary_override_annotations_belong_on_the_canary()
+    {
+        var (exposure, problems, _) = Parse(new()
+        {
+            ["mlgateway.io/canary-of"] = "stable",
+            ["mlgateway.io/canary-weight"] = "10",
+            ["mlgateway.io/canary-header"] = "X-Canary",
+            ["mlgateway.io/canary-header-value"] = "yes",
+            ["mlgateway.io/canary-cookie"] = "canary",
+        });
+        Assert.Empty(problems);
+        Assert.Equal(("X-Canary", "yes", "canary"), (exposure!.CanaryHeader, exposure.CanaryHeaderValue, exposure.CanaryCookie));
+
+        Assert.Contains(Parse(new() { ["mlgateway.io/canary-header"] = "X-Canary" }).Problems, p => p.Message.StartsWith("belongs on a canary Service"));
+        Assert.Contains(Parse(new() { ["mlgateway.io/rate-limit-burst"] = "5" }).Problems, p => p.Message.StartsWith("needs mlgateway.io/rate-limit"));
     }
 }
