@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using Gateway.IntegrationTests.Infrastructure;
 using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 
@@ -246,5 +247,39 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
             using var forced = await k8s.Gateway.Client.SendAsync(request);
             Assert.Equal("b", (await BackendEcho.ReadAsync(forced)).Backend);
         }
+    }
+
+    [Fact]
+    public async Task Resilience_annotations_reach_the_backend_a_full_gpu_backend_answers_503()
+    {
+        var release = new TaskCompletionSource();
+        var started = 0;
+        _a.Handler = async context =>
+        {
+            if (context.Request.Path == "/healthz")
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref started);
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            await context.Response.WriteAsync("done");
+        };
+        _api.Apply(Service("gpu", new() { ["mlgateway.io/max-concurrent-requests"] = "1", ["mlgateway.io/health-path"] = "/healthz" }));
+        _api.Apply(EndpointSlice("gpu-x1", "gpu", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(_api);
+
+        var backend = (await k8s.ConfigAsync())["model"]!["backends"]!["service/default/gpu"]!;
+        Assert.Equal("/healthz", (string)backend["healthCheck"]!["active"]!["path"]!);
+        var first = k8s.Gateway.Client.GetAsync("/gpu");
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref started) >= 1), "the first request to reach the backend");
+        using (var second = await k8s.Gateway.Client.GetAsync("/gpu"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        }
+
+        release.SetResult();
+        using var answered = await first;
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
     }
 }

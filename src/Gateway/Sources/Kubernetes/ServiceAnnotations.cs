@@ -25,11 +25,21 @@ internal static class ServiceAnnotations
     public const string RateLimit = Prefix + "rate-limit";
     public const string RateLimitBurst = Prefix + "rate-limit-burst";
     public const string RateLimitKey = Prefix + "rate-limit-key";
+    public const string HealthPath = Prefix + "health-path";
+    public const string HealthInterval = Prefix + "health-interval";
+    public const string HealthTimeout = Prefix + "health-timeout";
+    public const string HealthyThreshold = Prefix + "health-healthy-threshold";
+    public const string UnhealthyThreshold = Prefix + "health-unhealthy-threshold";
+    public const string OutlierFailures = Prefix + "outlier-consecutive-failures";
+    public const string OutlierEjection = Prefix + "outlier-ejection-period";
+    public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
+    public const string ConnectTimeout = Prefix + "connect-timeout";
 
     private static readonly string[] Known =
     [
         PathPrefix, StripPrefix, Host, Port, CanaryOf, CanaryWeight, CanaryHeader, CanaryHeaderValue, CanaryCookie,
-        RateLimit, RateLimitBurst, RateLimitKey,
+        RateLimit, RateLimitBurst, RateLimitKey, HealthPath, HealthInterval, HealthTimeout, HealthyThreshold, UnhealthyThreshold,
+        OutlierFailures, OutlierEjection, MaxConcurrentRequests, ConnectTimeout,
     ];
 
     public static string Object(V1Service service) => $"Service '{service.Metadata.NamespaceProperty}/{service.Metadata.Name}'";
@@ -124,6 +134,7 @@ internal static class ServiceAnnotations
             Problem(CanaryHeaderValue, $"needs {CanaryHeader}, the header whose value selects the canary");
         }
 
+        var backend = ReadBackendSettings(Get, Problem);
         var rateLimit = ReadRateLimit(Get(RateLimit), Get(RateLimitBurst), Get(RateLimitKey), $"service/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}", source, Problem);
 
         if (problems.Count > errorCount)
@@ -145,6 +156,90 @@ internal static class ServiceAnnotations
             CanaryHeaderValue = canaryHeaderValue,
             CanaryCookie = canaryCookie,
             RateLimit = rateLimit,
+            Backend = backend,
+        };
+    }
+
+    /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout.</summary>
+    private static BackendSettings ReadBackendSettings(Func<string, string?> get, Action<string, string> problem)
+    {
+        int? Count(string annotation)
+        {
+            if (get(annotation) is not { } text)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
+            {
+                return value;
+            }
+
+            problem(annotation, $"'{text}' must be a whole number, 1 or more");
+            return null;
+        }
+
+        TimeSpan? Duration(string annotation)
+        {
+            if (get(annotation) is not { } text)
+            {
+                return null;
+            }
+
+            if (DurationParser.TryParse(text, out var value) && value > TimeSpan.Zero)
+            {
+                return value;
+            }
+
+            problem(annotation, $"'{text}' is not a duration such as 500ms, 5s or 1m");
+            return null;
+        }
+
+        var path = get(HealthPath);
+        if (path is not null && !path.StartsWith('/'))
+        {
+            problem(HealthPath, $"'{path}' must start with '/', e.g. /healthz");
+        }
+
+        var interval = Duration(HealthInterval);
+        var timeout = Duration(HealthTimeout);
+        var healthy = Count(HealthyThreshold);
+        var unhealthy = Count(UnhealthyThreshold);
+        var probeSetting = interval is not null ? HealthInterval
+            : timeout is not null ? HealthTimeout
+            : healthy is not null ? HealthyThreshold
+            : unhealthy is not null ? UnhealthyThreshold
+            : null;
+        if (path is null && probeSetting is not null)
+        {
+            problem(probeSetting, $"needs {HealthPath}, the path that is probed");
+        }
+
+        var failures = Count(OutlierFailures);
+        var ejection = Duration(OutlierEjection);
+        if (ejection is not null && failures is null)
+        {
+            problem(OutlierEjection, $"needs {OutlierFailures}, how many failures in a row eject an endpoint");
+        }
+
+        var active = path is null ? null : new ActiveHealthCheck
+        {
+            Path = path,
+            Interval = interval ?? ActiveHealthCheck.DefaultInterval,
+            Timeout = timeout ?? ActiveHealthCheck.DefaultTimeout,
+            HealthyThreshold = healthy ?? ActiveHealthCheck.DefaultHealthyThreshold,
+            UnhealthyThreshold = unhealthy ?? ActiveHealthCheck.DefaultUnhealthyThreshold,
+        };
+        var passive = failures is null ? null : new PassiveHealthCheck
+        {
+            ConsecutiveFailures = failures.Value,
+            EjectionPeriod = ejection ?? PassiveHealthCheck.DefaultEjectionPeriod,
+        };
+        return new BackendSettings
+        {
+            HealthCheck = active is null && passive is null ? null : new BackendHealthCheck { Active = active, Passive = passive },
+            MaxConcurrentRequests = Count(MaxConcurrentRequests),
+            ConnectTimeout = Duration(ConnectTimeout),
         };
     }
 

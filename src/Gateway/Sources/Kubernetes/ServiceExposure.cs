@@ -31,6 +31,9 @@ internal sealed record ServiceExposure
     /// <summary>On a canary Service: the cookie that forces it (<c>always</c>/<c>never</c>).</summary>
     public string? CanaryCookie { get; init; }
 
+    /// <summary>Health checks, concurrency limit and connect timeout of the Service's backend.</summary>
+    public BackendSettings Backend { get; init; } = BackendSettings.None;
+
     /// <summary>The limit of the Service's route, from the rate-limit annotations; null for none.</summary>
     public RateLimitPolicy? RateLimit { get; init; }
 

@@ -50,14 +50,14 @@ internal sealed class ServiceProcessor
             }
 
             var serviceSlices = index.SlicesOf(exposure.Id);
-            if (!_backends.TryGetValue(exposure.Id, out var backend) || !backend.BuiltFrom(serviceSlices, result.Port!.Name))
+            if (!_backends.TryGetValue(exposure.Id, out var backend) || !backend.BuiltFrom(serviceSlices, result.Port!.Name, exposure.Backend))
             {
-                backend = new ServiceBackend(serviceSlices, result.Port!.Name, new BackendModel
+                backend = new ServiceBackend(serviceSlices, result.Port!.Name, exposure.Backend, exposure.Backend.ApplyTo(new BackendModel
                 {
                     Name = BackendName(exposure.Namespace, exposure.Name),
                     Source = Source,
                     Endpoints = EndpointSliceIndex.Endpoints(serviceSlices, result.Port.Name),
-                });
+                }));
             }
 
             backends[exposure.Id] = backend;

@@ -121,4 +121,39 @@ public sealed class ServiceAnnotationsTests
         Assert.Contains(Parse(new() { ["mlgateway.io/canary-header"] = "X-Canary" }).Problems, p => p.Message.StartsWith("belongs on a canary Service"));
         Assert.Contains(Parse(new() { ["mlgateway.io/rate-limit-burst"] = "5" }).Problems, p => p.Message.StartsWith("needs mlgateway.io/rate-limit"));
     }
+
+    [Fact]
+    public void Resilience_annotations_configure_the_backend()
+    {
+        var (exposure, problems, _) = Parse(new()
+        {
+            ["mlgateway.io/health-path"] = "/ready",
+            ["mlgateway.io/health-interval"] = "5s",
+            ["mlgateway.io/health-unhealthy-threshold"] = "2",
+            ["mlgateway.io/outlier-consecutive-failures"] = "3",
+            ["mlgateway.io/outlier-ejection-period"] = "1m",
+            ["mlgateway.io/max-concurrent-requests"] = "8",
+            ["mlgateway.io/connect-timeout"] = "2s",
+        });
+
+        Assert.Empty(problems);
+        var backend = exposure!.Backend;
+        Assert.Equal(new ActiveHealthCheck { Path = "/ready", Interval = TimeSpan.FromSeconds(5), UnhealthyThreshold = 2 }, backend.HealthCheck!.Active);
+        Assert.Equal(new PassiveHealthCheck { ConsecutiveFailures = 3, EjectionPeriod = TimeSpan.FromMinutes(1) }, backend.HealthCheck.Passive);
+        Assert.Equal(8, backend.MaxConcurrentRequests);
+        Assert.Equal(TimeSpan.FromSeconds(2), backend.ConnectTimeout);
+    }
+
+    [Theory]
+    [InlineData("mlgateway.io/health-interval", "5s", "needs mlgateway.io/health-path")]
+    [InlineData("mlgateway.io/health-path", "ready", "'ready' must start with '/'")]
+    [InlineData("mlgateway.io/max-concurrent-requests", "0", "'0' must be a whole number, 1 or more")]
+    [InlineData("mlgateway.io/connect-timeout", "soon", "'soon' is not a duration")]
+    [InlineData("mlgateway.io/outlier-ejection-period", "30s", "needs mlgateway.io/outlier-consecutive-failures")]
+    public void Bad_resilience_annotations_are_problems(string annotation, string value, string message)
+    {
+        var problem = Assert.Single(Parse(new() { [annotation] = value }).Problems);
+        Assert.Equal($"metadata.annotations[{annotation}]", problem.Field);
+        Assert.StartsWith(message, problem.Message);
+    }
 }
