@@ -283,7 +283,7 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>
-    /// Keeps every gateway busy well above the rate for 5 s with 4 concurrent clients each (so a slow moment on a
+    /// Keeps every gateway busy well above the rate for 5 s with 8 concurrent clients each (so a slow moment on a
     /// shared machine does not leave tokens unused); expected is burst + rate x (last answer - first send). A warm-up
     /// request per gateway first, then a pause that refills the bucket, keeps first-call costs out of the figure.
     /// </summary>
@@ -298,7 +298,7 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
         var admitted = 0;
         var duration = TimeSpan.FromSeconds(5);
         var watch = Stopwatch.StartNew();
-        await Task.WhenAll(gateways.SelectMany(gateway => Enumerable.Repeat(gateway, 4)).Select(async gateway =>
+        await Task.WhenAll(gateways.SelectMany(gateway => Enumerable.Repeat(gateway, 8)).Select(async gateway =>
         {
             while (watch.Elapsed < duration)
             {

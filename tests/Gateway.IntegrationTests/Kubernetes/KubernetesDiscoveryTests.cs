@@ -223,6 +223,11 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         _api.Apply(EndpointSlice("model-x1", "model", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
         await using var k8s = await KubernetesGateway.StartAsync(_api);
 
+        // Watch activity is visible to operators: every kind was listed once to sync.
+        var metrics = await k8s.Gateway.Admin.GetStringAsync("/metrics");
+        Assert.Matches("gateway_kubernetes_lists_total\\{[^}]*kind=\"Service\"[^}]*\\} [1-9]", metrics);
+        Assert.Matches("gateway_kubernetes_lists_total\\{[^}]*kind=\"EndpointSlice\"[^}]*\\} [1-9]", metrics);
+
         Assert.Equal("a", await k8s.AnswerAsync("/model"));
         Assert.Equal("a", await k8s.AnswerAsync("/model"));
         using var limited = await k8s.Gateway.Client.GetAsync("/model");

@@ -26,7 +26,8 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         ModelStore store,
         ReadinessRegistry readiness,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        KubernetesMetrics metrics)
     {
         var options = gatewayOptions.Value.Kubernetes;
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
@@ -36,7 +37,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             where T : IKubernetesObject<V1ObjectMeta>
         {
             var cache = new ResourceCache<T>();
-            var loop = new WatchLoop<T>(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), options.WatchIdleTimeout, timeProvider, logger);
+            var loop = new WatchLoop<T>(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), options.WatchIdleTimeout, timeProvider, logger, metrics);
             _runs.Add(loop.RunAsync);
             return cache;
         }

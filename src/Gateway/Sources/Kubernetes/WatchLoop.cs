@@ -16,9 +16,12 @@ namespace Gateway.Sources.Kubernetes;
 /// connection can die without a reset (a NAT entry dropped), and would otherwise freeze the cache without an error.
 /// </remarks>
 internal sealed partial class WatchLoop<T>(
-    WatchTarget<T> target, ResourceCache<T> cache, Backoff backoff, TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger)
+    WatchTarget<T> target, ResourceCache<T> cache, Backoff backoff, TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger, KubernetesMetrics? metrics = null)
     where T : IKubernetesObject<V1ObjectMeta>
 {
+    // "V1EndpointSlice" -> "EndpointSlice": a bounded label naming the kind.
+    private static readonly string Kind = typeof(T).Name.StartsWith("V1", StringComparison.Ordinal) ? typeof(T).Name[2..] : typeof(T).Name;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
@@ -34,6 +37,7 @@ internal sealed partial class WatchLoop<T>(
                     cache.Replace(list.Items);
                     resourceVersion = list.ResourceVersion;
                     Log.Listed(logger, target.Description, list.Items.Count, resourceVersion);
+                    metrics?.Listed(Kind);
                 }
 
                 using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
@@ -44,6 +48,7 @@ internal sealed partial class WatchLoop<T>(
                     received = true;
                     expiredInARow = 0;
                     backoff.Reset();
+                    metrics?.Event(Kind, type.ToString());
                     switch (type)
                     {
                         case WatchEventType.Added:
