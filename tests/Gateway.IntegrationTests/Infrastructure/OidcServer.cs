@@ -1,13 +1,7 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.IntegrationTests.Infrastructure;
 
@@ -32,10 +26,7 @@ public sealed class OidcServer : IAsyncDisposable
 
     public static async Task<OidcServer> StartAsync(params TestSigningKey[] keys)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new OidcServer(app) { _published = keys };
         app.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
@@ -47,8 +38,7 @@ public sealed class OidcServer : IAsyncDisposable
             Interlocked.Increment(ref server._jwksRequests);
             return Results.Text(server.JwksJson(), "application/json");
         });
-        await app.StartAsync();
-        server.Issuer = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        server.Issuer = await LoopbackApp.StartAsync(app);
         return server;
     }
 

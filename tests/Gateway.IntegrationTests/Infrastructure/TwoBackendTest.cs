@@ -14,13 +14,13 @@ public abstract class TwoBackendTest : IAsyncLifetime
         ["b"] = new { Endpoints = new[] { B.Url } },
     };
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         A = await TestBackend.StartAsync("a");
         B = await TestBackend.StartAsync("b");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await A.DisposeAsync();
         await B.DisposeAsync();

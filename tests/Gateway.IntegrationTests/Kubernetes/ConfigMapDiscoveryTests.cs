@@ -5,25 +5,8 @@ using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 namespace Gateway.IntegrationTests.Kubernetes;
 
 /// <summary>The gateway ConfigMap, read through the API, holds the same JSON as appsettings' Gateway section.</summary>
-public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
+public sealed class ConfigMapDiscoveryTests : KubernetesTest
 {
-    private FakeKubernetesApiServer _api = null!;
-    private TestBackend _a = null!;
-    private TestBackend _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await FakeKubernetesApiServer.StartAsync();
-        _a = await TestBackend.StartAsync("a");
-        _b = await TestBackend.StartAsync("b");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
 
     private static string Gateway(string path, TestBackend backend) => JsonSerializer.Serialize(new
     {
@@ -34,24 +17,24 @@ public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task ConfigMap_changes_update_routes()
     {
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a)));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", A)));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
         Assert.Equal("a", await k8s.AnswerAsync("/chat"));
 
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _b)));
+        Api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", B)));
         await k8s.WaitForAnswerAsync("/chat", "b");
 
-        _api.Delete("configmaps", Namespace, KubernetesGateway.ConfigMapName);
+        Api.Delete("configmaps", Namespace, KubernetesGateway.ConfigMapName);
         await k8s.WaitForAnswerAsync("/chat", "404");
     }
 
     [Fact]
     public async Task Invalid_ConfigMap_is_rejected_and_the_previous_one_keeps_serving()
     {
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a)));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", A)));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, """{ "Routes": [ { "Name": "x", "Matchs": [] } ] }"""));
+        Api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, """{ "Routes": [ { "Name": "x", "Matchs": [] } ] }"""));
         await Eventually.TrueAsync(async () => (await k8s.ConfigAsync())["lastRejected"] is not null, "the change to be rejected");
 
         var rejected = (await k8s.ConfigAsync())["lastRejected"]!;
@@ -63,10 +46,10 @@ public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task ConfigMap_route_wins_over_a_discovered_route_for_the_same_path_and_the_conflict_is_reported()
     {
-        _api.Apply(Service("chat"));
-        _api.Apply(EndpointSlice("chat-x1", "chat", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", _a)));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("chat"));
+        Api.Apply(EndpointSlice("chat-x1", "chat", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/chat", A)));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         await k8s.WaitForAnswerAsync("/chat", "a");
         Assert.Contains(
@@ -74,7 +57,7 @@ public sealed class ConfigMapDiscoveryTests : IAsyncLifetime
             await k8s.WarningsAsync());
 
         // Once the ConfigMap no longer claims the path, the discovered route serves it.
-        _api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/other", _a)));
+        Api.Apply(ConfigMap(KubernetesGateway.ConfigMapName, KubernetesGateway.ConfigMapKey, Gateway("/other", A)));
         await k8s.WaitForAnswerAsync("/chat", "b");
     }
 }

@@ -9,34 +9,17 @@ namespace Gateway.IntegrationTests.Kubernetes;
 /// Services and EndpointSlices created, changed and deleted in a fake API server move real traffic between real
 /// loopback backends, through the real Kubernetes client.
 /// </summary>
-public sealed class KubernetesDiscoveryTests : IAsyncLifetime
+public sealed class KubernetesDiscoveryTests : KubernetesTest
 {
-    private FakeKubernetesApiServer _api = null!;
-    private TestBackend _a = null!;
-    private TestBackend _b = null!;
-
-    public async Task InitializeAsync()
-    {
-        _api = await FakeKubernetesApiServer.StartAsync();
-        _a = await TestBackend.StartAsync("a");
-        _b = await TestBackend.StartAsync("b");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        await _a.DisposeAsync();
-        await _b.DisposeAsync();
-    }
 
     [Fact]
     public async Task Labelled_service_with_an_endpoint_slice_becomes_a_route_to_the_pod()
     {
-        _api.Apply(Service("model-a"));
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        _api.Apply(Service("not-exposed", exposed: false));
-        _api.Apply(EndpointSlice("not-exposed-x1", "not-exposed", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model-a"));
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(Service("not-exposed", exposed: false));
+        Api.Apply(EndpointSlice("not-exposed-x1", "not-exposed", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         using var response = await k8s.Gateway.Client.GetAsync("/model-a/v1/predict?x=1");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -51,14 +34,14 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Annotations_set_path_prefix_host_and_keep_the_prefix()
     {
-        _api.Apply(Service("model-a", new()
+        Api.Apply(Service("model-a", new()
         {
             ["mlgateway.io/path-prefix"] = "/v1/chat",
             ["mlgateway.io/strip-prefix"] = "false",
             ["mlgateway.io/host"] = "models.example.com",
         }));
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/chat/completions") { Headers = { Host = "models.example.com" } };
         using var response = await k8s.Gateway.Client.SendAsync(request);
@@ -71,13 +54,13 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Scaling_and_terminating_endpoints_move_traffic()
     {
-        _api.Apply(Service("model-a"));
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model-a"));
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
         Assert.Equal("a", await k8s.AnswerAsync("/model-a"));
 
         // Scale up: a second pod, in its own slice with its own resolved target port.
-        _api.Apply(EndpointSlice("model-a-x2", "model-a", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(EndpointSlice("model-a-x2", "model-a", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
         await Eventually.TrueAsync(async () => await k8s.AnswerAsync("/model-a") == "b", "the new pod to get requests");
         var seen = new HashSet<string>();
         for (var i = 0; i < 40; i++)
@@ -88,55 +71,55 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         Assert.Equal(["a", "b"], seen.Order());
 
         // The first pod starts terminating (MODIFIED slice): it gets no new requests.
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.TerminatingPod));
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.TerminatingPod));
         await Eventually.TrueAsync(async () => (await k8s.ConfigAsync())["model"]!["backends"]!["service/default/model-a"]!["endpoints"]!.AsArray().Count == 1, "the terminating endpoint to leave the backend");
-        var before = _a.RequestCount;
+        var before = A.RequestCount;
         for (var i = 0; i < 20; i++)
         {
             Assert.Equal("b", await k8s.AnswerAsync("/model-a"));
         }
 
-        Assert.Equal(before, _a.RequestCount);
+        Assert.Equal(before, A.RequestCount);
     }
 
     [Fact]
     public async Task Service_without_ready_endpoints_answers_503_and_deleting_it_gives_404()
     {
-        _api.Apply(Service("model-a"));
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: new Endpoint(Ready: false)));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model-a"));
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: new Endpoint(Ready: false)));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
         await k8s.WaitForAnswerAsync("/model-a", "503");
 
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
         await k8s.WaitForAnswerAsync("/model-a", "a");
 
-        _api.Delete("services", Namespace, "model-a");
+        Api.Delete("services", Namespace, "model-a");
         await k8s.WaitForAnswerAsync("/model-a", "404");
     }
 
     [Fact]
     public async Task Removing_the_expose_label_removes_the_route_and_adding_it_back_restores_it()
     {
-        _api.Apply(Service("model-a"));
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model-a"));
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
         Assert.Equal("a", await k8s.AnswerAsync("/model-a"));
 
-        _api.Apply(Service("model-a", exposed: false));
+        Api.Apply(Service("model-a", exposed: false));
         await k8s.WaitForAnswerAsync("/model-a", "404");
 
-        _api.Apply(Service("model-a"));
+        Api.Apply(Service("model-a"));
         await k8s.WaitForAnswerAsync("/model-a", "a");
     }
 
     [Fact]
     public async Task Canary_of_a_service_gets_its_weight_on_the_stable_route()
     {
-        _api.Apply(Service("model"));
-        _api.Apply(EndpointSlice("model-x1", "model", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        _api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "30" }));
-        _api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model"));
+        Api.Apply(EndpointSlice("model-x1", "model", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "30" }));
+        Api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         var route = (await k8s.ConfigAsync())["model"]!["routes"]!.AsArray().Single(r => r!["name"]!.GetValue<string>() == "service/default/model")!;
         Assert.Equal(
@@ -145,7 +128,7 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         Assert.Equal("404", await k8s.AnswerAsync("/model-v2"));
 
         // All of the traffic: the canary answers every request.
-        _api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "100" }));
+        Api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "100" }));
 
         // An answer from b alone proves nothing while the 70/30 split still serves; wait for the new weights.
         await Eventually.EqualAsync(
@@ -161,9 +144,9 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Canary_of_a_missing_service_answers_500_for_the_stable_share()
     {
-        _api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "10" }));
-        _api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "10" }));
+        Api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         await k8s.WaitForAnswerAsync("/model", "500");
         Assert.Contains("Service 'default/model' named by mlgateway.io/canary-of on Service 'default/model-v2' does not exist", await k8s.WarningsAsync());
@@ -172,13 +155,13 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Bad_annotations_leave_out_only_that_service_and_are_shown_on_config()
     {
-        _api.Apply(Service("good"));
-        _api.Apply(EndpointSlice("good-x1", "good", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        _api.Apply(Service("heavy", new() { ["mlgateway.io/canary-of"] = "good", ["mlgateway.io/canary-weight"] = "150" }));
-        _api.Apply(Service("limited", new() { ["mlgateway.io/rate-limit"] = "fast" }));
-        _api.Apply(Service("ported", new() { ["mlgateway.io/port"] = "grpc" }));
-        _api.Apply(EndpointSlice("ported-x1", "ported", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("good"));
+        Api.Apply(EndpointSlice("good-x1", "good", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(Service("heavy", new() { ["mlgateway.io/canary-of"] = "good", ["mlgateway.io/canary-weight"] = "150" }));
+        Api.Apply(Service("limited", new() { ["mlgateway.io/rate-limit"] = "fast" }));
+        Api.Apply(Service("ported", new() { ["mlgateway.io/port"] = "grpc" }));
+        Api.Apply(EndpointSlice("ported-x1", "ported", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         Assert.Equal("a", await k8s.AnswerAsync("/good"));
         Assert.Equal("404", await k8s.AnswerAsync("/ported"));
@@ -189,7 +172,7 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
         Assert.Contains("Service 'default/ported', field 'metadata.annotations[mlgateway.io/port]': 'grpc' is not a port of the Service; its ports are http (80)", warnings);
 
         // Fixing the annotation brings the Service in, and its warning goes away.
-        _api.Apply(Service("ported", new() { ["mlgateway.io/port"] = "http" }));
+        Api.Apply(Service("ported", new() { ["mlgateway.io/port"] = "http" }));
         await k8s.WaitForAnswerAsync("/ported", "b");
         Assert.DoesNotContain("default/ported", await k8s.WarningsAsync());
     }
@@ -197,12 +180,12 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Readyz_stays_503_until_the_first_sync()
     {
-        _api.Apply(Service("model-a"));
-        _api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        _api.HoldLists();
-        await using var k8s = await KubernetesGateway.StartAsync(_api, waitUntilReady: false);
+        Api.Apply(Service("model-a"));
+        Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        Api.HoldLists();
+        await using var k8s = await KubernetesGateway.StartAsync(Api, waitUntilReady: false);
 
-        await Eventually.TrueAsync(() => Task.FromResult(_api.ListCount("services") > 0), "the gateway to list Services");
+        await Eventually.TrueAsync(() => Task.FromResult(Api.ListCount("services") > 0), "the gateway to list Services");
         using (var response = await k8s.Gateway.Admin.GetAsync("/readyz"))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -211,7 +194,7 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
 
         Assert.Equal("404", await k8s.AnswerAsync("/model-a"));
 
-        _api.ReleaseLists();
+        Api.ReleaseLists();
         await Eventually.TrueAsync(async () => (await k8s.Gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "/readyz to turn 200");
         Assert.Equal("a", await k8s.AnswerAsync("/model-a"));
     }
@@ -219,9 +202,9 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Rate_limit_annotations_limit_the_services_route()
     {
-        _api.Apply(Service("model", new() { ["mlgateway.io/rate-limit"] = "2/m", ["mlgateway.io/rate-limit-burst"] = "2" }));
-        _api.Apply(EndpointSlice("model-x1", "model", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model", new() { ["mlgateway.io/rate-limit"] = "2/m", ["mlgateway.io/rate-limit-burst"] = "2" }));
+        Api.Apply(EndpointSlice("model-x1", "model", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         // Watch activity is visible to operators: every kind was listed once to sync.
         var metrics = await k8s.Gateway.Admin.GetStringAsync("/metrics");
@@ -238,11 +221,11 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     [Fact]
     public async Task Canary_header_annotation_forces_the_canary_even_at_weight_zero()
     {
-        _api.Apply(Service("model"));
-        _api.Apply(EndpointSlice("model-x1", "model", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        _api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "0", ["mlgateway.io/canary-header"] = "X-Canary" }));
-        _api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(_b.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("model"));
+        Api.Apply(EndpointSlice("model-x1", "model", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/canary-weight"] = "0", ["mlgateway.io/canary-header"] = "X-Canary" }));
+        Api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         for (var i = 0; i < 5; i++)
         {
@@ -259,7 +242,7 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
     {
         var release = new TaskCompletionSource();
         var started = 0;
-        _a.Handler = async context =>
+        A.Handler = async context =>
         {
             if (context.Request.Path == "/healthz")
             {
@@ -270,9 +253,9 @@ public sealed class KubernetesDiscoveryTests : IAsyncLifetime
             await release.Task.WaitAsync(TimeSpan.FromSeconds(20));
             await context.Response.WriteAsync("done");
         };
-        _api.Apply(Service("gpu", new() { ["mlgateway.io/max-concurrent-requests"] = "1", ["mlgateway.io/health-path"] = "/healthz" }));
-        _api.Apply(EndpointSlice("gpu-x1", "gpu", PortOf(_a.Url), endpoints: Endpoint.ReadyPod));
-        await using var k8s = await KubernetesGateway.StartAsync(_api);
+        Api.Apply(Service("gpu", new() { ["mlgateway.io/max-concurrent-requests"] = "1", ["mlgateway.io/health-path"] = "/healthz" }));
+        Api.Apply(EndpointSlice("gpu-x1", "gpu", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
 
         var backend = (await k8s.ConfigAsync())["model"]!["backends"]!["service/default/gpu"]!;
         Assert.Equal("/healthz", (string)backend["healthCheck"]!["active"]!["path"]!);
