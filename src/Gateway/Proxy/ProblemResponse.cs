@@ -8,7 +8,6 @@ internal static class ProblemResponse
     public static Task WriteAsync(HttpContext context, int statusCode, string title)
     {
         context.Response.StatusCode = statusCode;
-        context.Response.ContentType = "application/problem+json";
         return context.Response.WriteAsJsonAsync(
             new Problem(title, statusCode),
             ProblemJsonContext.Default.Problem,
