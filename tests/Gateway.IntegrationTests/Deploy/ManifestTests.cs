@@ -82,6 +82,7 @@ public sealed class ManifestTests
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();
@@ -125,6 +126,7 @@ public sealed class ManifestTests
             "GET" when rest.Length == 1 => "list",
             "GET" => "get",
             "PUT" => "update",
+            "POST" => "create",
             _ => method.ToLowerInvariant(),
         };
         return (group, rest.Length == 3 ? $"{rest[0]}/{rest[2]}" : rest[0], verb);
