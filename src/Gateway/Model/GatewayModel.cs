@@ -17,4 +17,7 @@ internal sealed record GatewayModel
 
     public ImmutableDictionary<string, AuthPolicy> AuthPolicies { get; init; } =
         ImmutableDictionary<string, AuthPolicy>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Keys a source adds to policies declared by others; empty once merged (they are then in <see cref="AuthPolicies"/>).</summary>
+    public ImmutableArray<ApiKeyGrant> ApiKeyGrants { get; init; } = [];
 }

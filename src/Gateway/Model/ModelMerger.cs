@@ -5,7 +5,7 @@ namespace Gateway.Model;
 /// <summary>
 /// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route,
 /// backend, rate-limit or auth policy replaces an earlier one of the same name (a route keeps its original place in
-/// declaration order).
+/// declaration order); API-key grants of all sources are kept, to be folded into their policies by <see cref="ApiKeyGrants"/>.
 /// </summary>
 internal static class ModelMerger
 {
@@ -16,6 +16,7 @@ internal static class ModelMerger
         var backends = ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal);
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         var authPolicies = ImmutableDictionary.CreateBuilder<string, AuthPolicy>(StringComparer.Ordinal);
+        var grants = ImmutableArray.CreateBuilder<ApiKeyGrant>();
         foreach (var model in models)
         {
             foreach (var route in model.Routes)
@@ -45,8 +46,10 @@ internal static class ModelMerger
             {
                 authPolicies[name] = policy;
             }
+
+            grants.AddRange(model.ApiKeyGrants);
         }
 
-        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable(), AuthPolicies = authPolicies.ToImmutable() };
+        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable(), AuthPolicies = authPolicies.ToImmutable(), ApiKeyGrants = grants.ToImmutable() };
     }
 }

@@ -44,7 +44,7 @@ internal sealed partial class ModelStore : IDisposable
             // Validate the merge even when the source already has problems, so one report lists every mistake.
             var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
             List<ModelProblem> warnings = [.. candidate.Values.SelectMany(s => s.Warnings)];
-            var merged = ModelMerger.Merge(RouteConflicts.Resolve([.. candidate.Values], warnings));
+            var merged = ApiKeyGrants.Fold(ModelMerger.Merge(RouteConflicts.Resolve([.. candidate.Values], warnings)), warnings);
             IReadOnlyList<ModelProblem> problems = [.. snapshot.Problems, .. ModelValidator.Validate(merged)];
             if (problems.Count == 0)
             {
