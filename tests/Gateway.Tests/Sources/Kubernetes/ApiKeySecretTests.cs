@@ -2,8 +2,10 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Model;
+using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using k8s.Models;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Tests.Sources.Kubernetes;
 
@@ -155,6 +157,21 @@ public sealed class ApiKeySecretTests
                 "kubernetes api-key secrets: Secret 'ml/d-same-key', field 'data[key]': is the same key as another key of policy 'keys'; give every client its own key; the key is not accepted until this is fixed",
             ],
             warnings.Select(w => w.ToString()));
+    }
+
+    [Theory]
+    [InlineData("""{ "Type": "ApiKey", "ApiKey": {} }""")]
+    [InlineData("""{ "Type": "ApiKey" }""")]
+    public void A_policy_whose_keys_all_come_from_secrets_needs_no_keys_in_configuration(string policy)
+    {
+        var json = $$"""{ "AuthPolicies": { "keys": {{policy}} } }""";
+        var section = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
+
+        var snapshot = GatewayConfigReader.Read(section, "file", GatewayConfigReader.RoutingKeys);
+
+        Assert.Empty(snapshot.Problems);
+        Assert.Empty(ModelValidator.Validate(snapshot.Model));
+        Assert.Empty(snapshot.Model.AuthPolicies["keys"].ApiKey!.Keys);
     }
 
     private static AuthPolicy ApiKeyPolicy(string name, params ApiKeyEntry[] keys) =>
