@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.Logging;
 using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 
 namespace Gateway.IntegrationTests.Kubernetes;
@@ -156,13 +157,18 @@ public sealed class ApiKeySecretTests : KubernetesTest
     }
 
     [Fact]
-    public async Task A_bad_secret_is_reported_on_config_and_left_out_while_the_other_keys_work()
+    public async Task A_bad_secret_is_reported_once_on_config_and_in_the_log_and_left_out_while_the_other_keys_work()
     {
         const string Newline = "carol-5e6f7a8b9c0d1e2f\n";
         Api.Apply(Secret("key-alice", AliceKey));
         Api.Apply(Secret("key-carol", Newline));
         Api.Apply(Secret("key-bob", BobKey, policy: "nope"));
-        await using var k8s = await KubernetesGateway.StartAsync(Api, Section());
+        var logs = new CapturedLogs();
+        await using var k8s = await KubernetesGateway.StartAsync(Api, Section(), builder =>
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+            builder.Logging.AddProvider(logs);
+        });
 
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(k8s, "/predict", AliceKey));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(k8s, "/predict", BobKey));
@@ -177,6 +183,15 @@ public sealed class ApiKeySecretTests : KubernetesTest
         // Fixed, the Secret's key is accepted without a restart.
         Api.Apply(Secret("key-bob", BobKey));
         await WaitForStatusAsync(k8s, "/predict", BobKey, HttpStatusCode.OK);
+
+        // Logged once each, naming the Secret; no key in any log line, at any level.
+        Assert.Single(logs.Lines, l => l.Contains("Secret 'default/key-carol', field 'data[key]'", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.Contains("Secret 'default/key-bob'", StringComparison.Ordinal));
+        foreach (var key in new[] { AliceKey, BobKey, Newline.Trim() })
+        {
+            Assert.DoesNotContain(key, logs.All, StringComparison.Ordinal);
+            Assert.DoesNotContain(Convert.ToBase64String(Encoding.UTF8.GetBytes(key)), logs.All, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
