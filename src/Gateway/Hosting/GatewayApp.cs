@@ -114,6 +114,8 @@ internal static class GatewayApp
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
+        app.UseMiddleware<CorsMiddleware>();
+        app.UseMiddleware<SourceRangeMiddleware>();
         app.UseMiddleware<AuthMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
