@@ -78,10 +78,13 @@ public sealed class ManifestTests
         await using var api = await FakeKubernetesApiServer.StartAsync();
         var directory = Directory.CreateTempSubdirectory("gateway-rbac-").FullName;
         var kubeconfig = await api.WriteKubeconfigAsync(directory);
-        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}"))
+        // An Ingress of ours with an unsupported annotation makes the gateway write its status and post an Event.
+        api.Apply(IngressObjects.Ingress("web", new() { ["nginx.ingress.kubernetes.io/enable-access-log"] = "false" }, paths: ("/web", "web", 80)));
+        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:Ingress:StatusAddresses:0=192.0.2.10"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0 && api.Requests.Any(r => r.StartsWith("PATCH", StringComparison.Ordinal))), "the gateway to write the Ingress status and an Event");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();
@@ -125,6 +128,7 @@ public sealed class ManifestTests
             "GET" when rest.Length == 1 => "list",
             "GET" => "get",
             "PUT" => "update",
+            "POST" => "create",
             _ => method.ToLowerInvariant(),
         };
         return (group, rest.Length == 3 ? $"{rest[0]}/{rest[2]}" : rest[0], verb);
