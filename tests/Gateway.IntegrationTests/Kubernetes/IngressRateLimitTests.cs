@@ -46,6 +46,30 @@ public sealed class IngressRateLimitTests : KubernetesTest
         Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
     }
 
+    [Fact]
+    public async Task Limit_allowlist_exempts_its_clients_from_the_limit()
+    {
+        Api.Apply(Service("web", exposed: false));
+        Api.Apply(EndpointSlice("web-x1", "web", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(IngressObjects.Ingress("limited", new()
+        {
+            ["nginx.ingress.kubernetes.io/limit-rpm"] = "1",
+            ["nginx.ingress.kubernetes.io/limit-burst-multiplier"] = "1",
+            ["nginx.ingress.kubernetes.io/limit-allowlist"] = "10.0.0.0/8",
+        }, paths: ("/predict", "web", 80)));
+        await using var k8s = await KubernetesGateway.StartAsync(Api, null, true, "--Gateway:RateLimiting:TrustedProxies:0=127.0.0.1");
+        await Eventually.TrueAsync(async () => (await SendAsync(k8s, "10.1.2.3")) == HttpStatusCode.OK, "the Ingress to be served");
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await SendAsync(k8s, "10.1.2.3"));
+        }
+
+        // One request a minute for everyone else: the second is refused.
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(k8s, "203.0.113.7"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await SendAsync(k8s, "203.0.113.7"));
+    }
+
     private static async Task<HttpStatusCode> SendAsync(KubernetesGateway k8s, string client)
     {
         using var response = await RequestAsync(k8s, client);

@@ -205,6 +205,19 @@ public sealed class IngressTests : KubernetesTest
         Assert.Single(Api.Requests, r => r.StartsWith("PATCH", StringComparison.Ordinal) && r.Contains("/ingresses/web/status", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_status_copies_the_load_balancer_of_the_status_service()
+    {
+        var gatewayService = Service("mlgateway", exposed: false, ns: "mlgateway-system");
+        gatewayService["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["ip"] = "203.0.113.50" }) } };
+        Api.Apply(gatewayService);
+        Api.Apply(Service("web", exposed: false));
+        Api.Apply(Ingress("web", paths: ("/web", "web", 80)));
+        await using var k8s = await KubernetesGateway.StartAsync(Api, null, true, "--Gateway:Kubernetes:Ingress:StatusService=mlgateway-system/mlgateway");
+
+        await Eventually.TrueAsync(() => Task.FromResult(Api.Get("ingresses", "default", "web")?["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"]?.GetValue<string>() == "203.0.113.50"), "the Service's address on the Ingress");
+    }
+
     private static JsonObject WithClass(JsonObject ingress, string className)
     {
         ingress["spec"]!["ingressClassName"] = className;
