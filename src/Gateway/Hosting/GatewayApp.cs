@@ -117,6 +117,7 @@ internal static class GatewayApp
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<SourceRangeMiddleware>();
         app.UseMiddleware<AuthMiddleware>();
+        app.UseMiddleware<ClientConcurrencyMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();

@@ -137,6 +137,11 @@ internal static class ModelValidator
             Problem("Cors.AllowOrigins", "must name at least one origin (or '*')");
         }
 
+        if (route.MaxConcurrentRequestsPerClient is < 1)
+        {
+            Problem("MaxConcurrentRequestsPerClient", "must be 1 or more");
+        }
+
         if (route.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             Problem("Timeout", "must be greater than zero");

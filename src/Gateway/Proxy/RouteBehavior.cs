@@ -72,6 +72,11 @@ internal sealed class RouteBehavior
             DeniedSources = AddressRanges.Parse(JsonSerializer.Deserialize<string[]>(denied, ModelJson.Options) ?? []);
         }
 
+        if (metadata.TryGetValue(RouteMetadataKeys.MaxConcurrentRequestsPerClient, out var perClient))
+        {
+            ClientConcurrency = new ClientConcurrency(int.Parse(perClient, CultureInfo.InvariantCulture));
+        }
+
         Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
         if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
         {
@@ -106,6 +111,9 @@ internal sealed class RouteBehavior
 
     /// <summary>Client address ranges the route serves (others get 403); null serves every client.</summary>
     public AddressRanges? AllowedSources { get; }
+
+    /// <summary>Requests in flight per client (ingress-nginx <c>limit-connections</c>); null is unlimited.</summary>
+    public ClientConcurrency? ClientConcurrency { get; }
 
     /// <summary>Client address ranges the route refuses with 403; null refuses none.</summary>
     public AddressRanges? DeniedSources { get; }

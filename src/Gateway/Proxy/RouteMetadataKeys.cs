@@ -48,6 +48,9 @@ internal static class RouteMetadataKeys
     /// <summary>JSON array of the client address ranges the route is limited to.</summary>
     public const string AllowSources = "Gateway.AllowSources";
 
+    /// <summary>Requests one client may have in flight on the route.</summary>
+    public const string MaxConcurrentRequestsPerClient = "Gateway.MaxConcurrentRequestsPerClient";
+
     /// <summary>JSON array of the client address ranges the route refuses.</summary>
     public const string DenySources = "Gateway.DenySources";
 }

@@ -99,6 +99,11 @@ internal static class YarpTranslator
             metadata[RouteMetadataKeys.Cors] = JsonSerializer.Serialize(cors, ModelJson.Options);
         }
 
+        if (route.MaxConcurrentRequestsPerClient is { } perClient)
+        {
+            metadata[RouteMetadataKeys.MaxConcurrentRequestsPerClient] = perClient.ToString(CultureInfo.InvariantCulture);
+        }
+
         if (!route.Filters.AllowSources.IsEmpty)
         {
             metadata[RouteMetadataKeys.AllowSources] = JsonSerializer.Serialize(route.Filters.AllowSources, ModelJson.Options);

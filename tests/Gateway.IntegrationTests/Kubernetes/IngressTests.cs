@@ -138,6 +138,38 @@ public sealed class IngressTests : KubernetesTest
     }
 
     [Fact]
+    public async Task Limit_connections_refuses_a_client_with_too_many_requests_in_flight()
+    {
+        Api.Apply(Service("web", exposed: false));
+        Api.Apply(EndpointSlice("web-x1", "web", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
+        Api.Apply(Ingress("slow", new() { [Nginx + "limit-connections"] = "2" }, paths: ("/slow", "web", 80)));
+        await using var k8s = await KubernetesGateway.StartAsync(Api);
+        await k8s.WaitForAnswerAsync("/slow", "a");
+
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var arrived = 0;
+        A.Handler = async context =>
+        {
+            Interlocked.Increment(ref arrived);
+            await release.Task;
+            await context.Response.WriteAsync("done");
+        };
+        var held = new[] { k8s.Gateway.Client.GetAsync("/slow"), k8s.Gateway.Client.GetAsync("/slow") };
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref arrived) == 2), "two requests to be in flight");
+
+        Assert.Equal("503", await k8s.AnswerAsync("/slow"));
+        release.SetResult();
+        foreach (var response in await Task.WhenAll(held))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            response.Dispose();
+        }
+
+        using var after = await k8s.Gateway.Client.GetAsync("/slow");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
     public async Task Cors_preflights_are_answered_by_the_gateway_and_responses_carry_the_headers()
     {
         Api.Apply(Service("web", exposed: false));

@@ -225,6 +225,7 @@ internal static class IngressAnnotations
         }
 
         var redirect = ReadRedirect(Get, Int, Error);
+        var limitConnections = Int(NginxAnnotations.LimitConnections, 1, 1_000_000, "requests one client may have in flight");
         var sslRedirect = Bool(NginxAnnotations.SslRedirect);
         var forceSslRedirect = Bool(NginxAnnotations.ForceSslRedirect) ?? false;
         var connectTimeout = Seconds(NginxAnnotations.ProxyConnectTimeout);
@@ -256,6 +257,7 @@ internal static class IngressAnnotations
             SendTimeout = sendTimeout,
             MaxBodySize = bodySize,
             RateLimit = rateLimit,
+            MaxConcurrentRequestsPerClient = limitConnections,
             AllowSources = allow,
             DenySources = deny,
             Canary = canary,

@@ -121,6 +121,7 @@ internal sealed class IngressGroupBuilder(V1Ingress ingress, IngressSettings set
             Backends = redirect is null ? backends : [],
             Canary = redirect is null ? canary : null,
             RateLimitPolicy = settings.RateLimit?.Name,
+            MaxConcurrentRequestsPerClient = settings.MaxConcurrentRequestsPerClient,
             ResponseHeadersTimeout = settings.ReadTimeout,
             MaxRequestBodySize = settings.MaxBodySize,
             AuthPolicies = settings.AuthPolicies,

@@ -38,6 +38,9 @@ internal sealed record IngressSettings
     /// <summary>The per-client limit of the Ingress's paths (all of them share the buckets, as one nginx zone).</summary>
     public RateLimitPolicy? RateLimit { get; init; }
 
+    /// <summary>Requests one client may have in flight on each path (ingress-nginx <c>limit-connections</c>).</summary>
+    public int? MaxConcurrentRequestsPerClient { get; init; }
+
     public ImmutableArray<string> AllowSources { get; init; } = [];
 
     public ImmutableArray<string> DenySources { get; init; } = [];

@@ -78,7 +78,7 @@ internal static class NginxAnnotations
         [
             AppRoot, RewriteTarget, UseRegex, SslRedirect, ForceSslRedirect, BackendProtocol, ProxyConnectTimeout,
             ProxyReadTimeout, ProxySendTimeout, ProxyBodySize, ProxySslVerify, LimitRps, LimitRpm, LimitBurstMultiplier,
-            LimitAllowlist, LimitWhitelist, AllowlistSourceRange, WhitelistSourceRange, DenylistSourceRange, Canary,
+            LimitConnections, LimitAllowlist, LimitWhitelist, AllowlistSourceRange, WhitelistSourceRange, DenylistSourceRange, Canary,
             CanaryWeight, CanaryWeightTotal, CanaryByHeader, CanaryByHeaderValue, CanaryByHeaderPattern, CanaryByCookie,
             EnableCors, CorsAllowOrigin, CorsAllowMethods, CorsAllowHeaders, CorsExposeHeaders, CorsAllowCredentials,
             CorsMaxAge, UpstreamVhost, XForwardedPrefix, ServerAlias, PermanentRedirect, PermanentRedirectCode,
@@ -100,7 +100,7 @@ internal static class NginxAnnotations
             "proxy-next-upstream-timeout", "proxy-next-upstream-tries", "proxy-ssl-ciphers", "proxy-ssl-name",
             "proxy-ssl-protocols", "proxy-ssl-server-name", "proxy-ssl-verify-depth", "from-to-www-redirect",
             "preserve-trailing-slash", "use-port-in-redirects", "service-upstream", "ssl-ciphers", "ssl-prefer-server-ciphers",
-            LimitConnections, "limit-rate", "limit-rate-after", "global-rate-limit", "global-rate-limit-window",
+            "limit-rate", "limit-rate-after", "global-rate-limit", "global-rate-limit-window",
             "global-rate-limit-key", "global-rate-limit-ignored-cidrs", "mirror-target", "mirror-host", "mirror-request-body",
             "modsecurity-transaction-id", "enable-global-auth", "fastcgi-index", "fastcgi-params-configmap",
         ];
