@@ -62,6 +62,16 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task Ingress_status_names_the_gateways_load_balancer_service()
+    {
+        var objects = await LoadAsync("base");
+        var gateway = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "mlgateway").Spec.Template.Spec.Containers.Single();
+        var service = objects.OfType<V1Service>().Single(s => s.Spec.Type == "LoadBalancer");
+
+        Assert.Contains(gateway.Env, e => e.Name == "Gateway__Kubernetes__Ingress__StatusService" && e.Value == $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}");
+    }
+
+    [Fact]
     public async Task The_redis_overlay_points_the_gateway_at_its_redis_service()
     {
         var objects = await LoadAsync(Path.Combine("overlays", "redis"));
