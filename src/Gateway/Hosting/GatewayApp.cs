@@ -114,7 +114,10 @@ internal static class GatewayApp
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
+        app.UseMiddleware<CorsMiddleware>();
+        app.UseMiddleware<SourceRangeMiddleware>();
         app.UseMiddleware<AuthMiddleware>();
+        app.UseMiddleware<ClientConcurrencyMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();

@@ -24,6 +24,12 @@ internal sealed record BackendModel
     /// <summary>How long opening a connection to an endpoint may take; null uses the default (5 s).</summary>
     public TimeSpan? ConnectTimeout { get; init; }
 
+    /// <summary>Forward with HTTP/2 only: prior-knowledge h2c on http:// endpoints (as gRPC servers listen), h2 on https://.</summary>
+    public bool Http2 { get; init; }
+
+    /// <summary>Accept any certificate from https:// endpoints, as ingress-nginx does unless <c>proxy-ssl-verify</c> is on.</summary>
+    public bool AcceptAnyServerCertificate { get; init; }
+
     /// <summary>How long the backend may stay silent while answering (no headers or body bytes) before 504; null uses 100 s.</summary>
     public TimeSpan? IdleTimeout { get; init; }
 }

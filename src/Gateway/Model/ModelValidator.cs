@@ -73,6 +73,8 @@ internal static class ModelValidator
             Problem("Filters.UrlRewrite.Hostname", $"'{rewriteHost}' is not a hostname");
         }
 
+        ValidateRanges(filters.AllowSources, "Filters.AllowSources", Problem);
+        ValidateRanges(filters.DenySources, "Filters.DenySources", Problem);
         ValidateHeaders(filters.RequestHeaders, "Filters.RequestHeaders", Problem);
         ValidateHeaders(filters.ResponseHeaders, "Filters.ResponseHeaders", Problem);
 
@@ -133,6 +135,11 @@ internal static class ModelValidator
         if (route.Cors is { AllowOrigins.IsEmpty: true })
         {
             Problem("Cors.AllowOrigins", "must name at least one origin (or '*')");
+        }
+
+        if (route.MaxConcurrentRequestsPerClient is < 1)
+        {
+            Problem("MaxConcurrentRequestsPerClient", "must be 1 or more");
         }
 
         if (route.Timeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -260,9 +267,27 @@ internal static class ModelValidator
 
     private static void ValidatePathRewrite(PathRewrite rewrite, RouteModel route, string field, Action<string, string> problem)
     {
-        if (ValidatePath(rewrite.Value) is { } error)
+        // A substitution may start with a capture ("$1"); the transform makes the result absolute.
+        var value = rewrite.Type == PathRewriteType.RegexSubstitution && rewrite.Value.StartsWith('$') ? "/" + rewrite.Value : rewrite.Value;
+        if (ValidatePath(value) is { } error)
         {
             problem($"{field}.Value", error);
+        }
+
+        if (rewrite.Type == PathRewriteType.RegexSubstitution)
+        {
+            for (var i = 0; i < route.Matches.Length; i++)
+            {
+                var match = route.Matches[i].Path;
+                if (match.Type != PathMatchType.RegularExpression)
+                {
+                    problem($"{field}.Type", $"RegexSubstitution needs a RegularExpression match, but Matches[{i}] is {match.Type}");
+                }
+                else if (IsValidRegex(match.Value) && Proxy.RewriteTemplate.Parse(rewrite.Value).HighestGroup > Proxy.RouteBehavior.FullMatch(match.Value).GetGroupNumbers().Max())
+                {
+                    problem($"{field}.Value", $"'{rewrite.Value}' uses a group that Matches[{i}] '{match.Value}' does not capture");
+                }
+            }
         }
 
         if (rewrite.Type == PathRewriteType.ReplacePrefixMatch)
@@ -371,6 +396,21 @@ internal static class ModelValidator
         }
 
         return null;
+    }
+
+    private static void ValidateRanges(System.Collections.Immutable.ImmutableArray<string> ranges, string field, Action<string, string> problem)
+    {
+        if (!ranges.IsEmpty && !Proxy.AddressRanges.TryParse(ranges, out _, out var error))
+        {
+            problem(field, error);
+        }
+    }
+
+    private static bool IsValidRegex(string pattern)
+    {
+        var valid = true;
+        ValidateRegex(pattern, "", (_, _) => valid = false);
+        return valid;
     }
 
     private static void ValidateRegex(string pattern, string field, Action<string, string> problem)

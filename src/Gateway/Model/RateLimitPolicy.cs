@@ -45,6 +45,9 @@ internal sealed record RateLimitPolicy
     /// </summary>
     public ImmutableDictionary<string, string> Plans { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>Client address ranges (CIDRs or addresses) the policy never limits, as ingress-nginx <c>limit-allowlist</c>.</summary>
+    public ImmutableArray<string> ExemptSources { get; init; } = [];
+
     /// <summary>The bucket size in effect: <see cref="Burst"/>, or the rate's tokens per period.</summary>
     public int EffectiveBurst(RateLimitRate rate) => Burst ?? rate.Tokens;
 }

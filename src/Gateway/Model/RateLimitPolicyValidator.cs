@@ -46,6 +46,11 @@ internal static class RateLimitPolicyValidator
             Problem("Plans", $"need a Key that includes 'identity' (e.g. \"identity\"), so each caller's plan applies to the caller's own bucket; Key is '{policy.Key}'");
         }
 
+        if (!policy.ExemptSources.IsEmpty && !Proxy.AddressRanges.TryParse(policy.ExemptSources, out _, out var rangeError))
+        {
+            Problem("ExemptSources", rangeError);
+        }
+
         foreach (var (plan, rate) in policy.Plans)
         {
             if (!RateLimitRate.TryParse(rate, out _))

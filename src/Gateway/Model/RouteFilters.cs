@@ -4,6 +4,12 @@ namespace Gateway.Model;
 
 internal sealed record RouteFilters
 {
+    /// <summary>Client address ranges (CIDRs or addresses) the route serves; others get 403. Empty serves every client.</summary>
+    public ImmutableArray<string> AllowSources { get; init; } = [];
+
+    /// <summary>Client address ranges the route refuses with 403.</summary>
+    public ImmutableArray<string> DenySources { get; init; } = [];
+
     public static RouteFilters None { get; } = new();
 
     public UrlRewrite? UrlRewrite { get; init; }

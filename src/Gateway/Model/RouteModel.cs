@@ -40,6 +40,9 @@ internal sealed record RouteModel
     /// <summary>Names of the auth policies (in <see cref="GatewayModel.AuthPolicies"/>) of which a caller must satisfy one; empty leaves the route open.</summary>
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
 
+    /// <summary>Requests one client address may have in flight on the route (503 beyond); null is unlimited.</summary>
+    public int? MaxConcurrentRequestsPerClient { get; init; }
+
     /// <summary>Plain-HTTP requests get 308 to the same URL on https.</summary>
     public bool RedirectToHttps { get; init; }
 

@@ -7,6 +7,20 @@ internal sealed class GatewayTransformFactory : ITransformFactory
 {
     public bool Validate(TransformRouteValidationContext context, IReadOnlyDictionary<string, string> transformValues)
     {
+        if (transformValues.TryGetValue(TransformNames.RegexRewrite, out var pattern))
+        {
+            if (transformValues.Count != 2 || !transformValues.TryGetValue(TransformNames.With, out var template))
+            {
+                context.Errors.Add(new ArgumentException($"{TransformNames.RegexRewrite} needs exactly one companion key '{TransformNames.With}'."));
+            }
+            else if (RewriteTemplate.Parse(template).HighestGroup > RouteBehavior.FullMatch(pattern).GetGroupNumbers().Max())
+            {
+                context.Errors.Add(new ArgumentException($"{TransformNames.RegexRewrite} template '{template}' names a group that '{pattern}' does not capture."));
+            }
+
+            return true;
+        }
+
         if (!transformValues.TryGetValue(TransformNames.ReplacePrefixMatch, out var prefix))
         {
             return false;
@@ -26,6 +40,12 @@ internal sealed class GatewayTransformFactory : ITransformFactory
 
     public bool Build(TransformBuilderContext context, IReadOnlyDictionary<string, string> transformValues)
     {
+        if (transformValues.TryGetValue(TransformNames.RegexRewrite, out var pattern))
+        {
+            context.RequestTransforms.Add(new RegexRewriteTransform(pattern, transformValues[TransformNames.With]));
+            return true;
+        }
+
         if (!transformValues.TryGetValue(TransformNames.ReplacePrefixMatch, out var prefix))
         {
             return false;

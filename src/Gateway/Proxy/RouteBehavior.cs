@@ -57,6 +57,26 @@ internal sealed class RouteBehavior
             ResponseHeadersTimeout = TimeSpan.Parse(headersTimeout, CultureInfo.InvariantCulture);
         }
 
+        if (metadata.TryGetValue(RouteMetadataKeys.Cors, out var cors))
+        {
+            Cors = new CorsBehavior(JsonSerializer.Deserialize<CorsPolicy>(cors, ModelJson.Options)!);
+        }
+
+        if (metadata.TryGetValue(RouteMetadataKeys.AllowSources, out var sources))
+        {
+            AllowedSources = AddressRanges.Parse(JsonSerializer.Deserialize<string[]>(sources, ModelJson.Options) ?? []);
+        }
+
+        if (metadata.TryGetValue(RouteMetadataKeys.DenySources, out var denied))
+        {
+            DeniedSources = AddressRanges.Parse(JsonSerializer.Deserialize<string[]>(denied, ModelJson.Options) ?? []);
+        }
+
+        if (metadata.TryGetValue(RouteMetadataKeys.MaxConcurrentRequestsPerClient, out var perClient))
+        {
+            ClientConcurrency = new ClientConcurrency(int.Parse(perClient, CultureInfo.InvariantCulture));
+        }
+
         Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
         if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
         {
@@ -85,6 +105,18 @@ internal sealed class RouteBehavior
 
     /// <summary>Largest request body in bytes; null keeps the listener's limit.</summary>
     public long? MaxRequestBodySize { get; }
+
+    /// <summary>Preflight answers and response headers for cross-origin requests; null leaves CORS to the backend.</summary>
+    public CorsBehavior? Cors { get; }
+
+    /// <summary>Client address ranges the route serves (others get 403); null serves every client.</summary>
+    public AddressRanges? AllowedSources { get; }
+
+    /// <summary>Requests in flight per client (ingress-nginx <c>limit-connections</c>); null is unlimited.</summary>
+    public ClientConcurrency? ClientConcurrency { get; }
+
+    /// <summary>Client address ranges the route refuses with 403; null refuses none.</summary>
+    public AddressRanges? DeniedSources { get; }
 
     /// <summary>True when the route needs our middleware; false lets plain proxying skip it.</summary>
     public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;

@@ -41,4 +41,16 @@ internal static class RouteMetadataKeys
 
     /// <summary>How long the backend may take to start its response, as a TimeSpan string.</summary>
     public const string ResponseHeadersTimeout = "Gateway.ResponseHeadersTimeout";
+
+    /// <summary>JSON of the route's <see cref="Model.CorsPolicy"/>.</summary>
+    public const string Cors = "Gateway.Cors";
+
+    /// <summary>JSON array of the client address ranges the route is limited to.</summary>
+    public const string AllowSources = "Gateway.AllowSources";
+
+    /// <summary>Requests one client may have in flight on the route.</summary>
+    public const string MaxConcurrentRequestsPerClient = "Gateway.MaxConcurrentRequestsPerClient";
+
+    /// <summary>JSON array of the client address ranges the route refuses.</summary>
+    public const string DenySources = "Gateway.DenySources";
 }

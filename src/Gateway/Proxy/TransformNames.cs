@@ -6,6 +6,9 @@ internal static class TransformNames
     /// <summary>Replaces the matched path prefix (case-sensitively, segment-aware) and reports it in X-Forwarded-Prefix.</summary>
     public const string ReplacePrefixMatch = "Gateway.ReplacePrefixMatch";
 
-    /// <summary>The replacement for <see cref="ReplacePrefixMatch"/>.</summary>
+    /// <summary>Replaces the whole path with a template of the groups the route's regular expression captured.</summary>
+    public const string RegexRewrite = "Gateway.RegexRewrite";
+
+    /// <summary>The replacement for <see cref="ReplacePrefixMatch"/> or <see cref="RegexRewrite"/>.</summary>
     public const string With = "With";
 }

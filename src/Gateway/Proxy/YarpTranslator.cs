@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using Gateway.Canary;
@@ -91,6 +92,26 @@ internal static class YarpTranslator
         if (route.MaxRequestBodySize is { } maxBody)
         {
             metadata[RouteMetadataKeys.MaxRequestBodySize] = maxBody.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (route.Cors is { } cors)
+        {
+            metadata[RouteMetadataKeys.Cors] = JsonSerializer.Serialize(cors, ModelJson.Options);
+        }
+
+        if (route.MaxConcurrentRequestsPerClient is { } perClient)
+        {
+            metadata[RouteMetadataKeys.MaxConcurrentRequestsPerClient] = perClient.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (!route.Filters.AllowSources.IsEmpty)
+        {
+            metadata[RouteMetadataKeys.AllowSources] = JsonSerializer.Serialize(route.Filters.AllowSources, ModelJson.Options);
+        }
+
+        if (!route.Filters.DenySources.IsEmpty)
+        {
+            metadata[RouteMetadataKeys.DenySources] = JsonSerializer.Serialize(route.Filters.DenySources, ModelJson.Options);
         }
 
         string? clusterId = null;
@@ -221,6 +242,9 @@ internal static class YarpTranslator
             case { Type: PathRewriteType.ReplaceFullPath } full:
                 transforms.Add(Transform("PathSet", full.Value));
                 break;
+            case { Type: PathRewriteType.RegexSubstitution } substitution:
+                transforms.Add(Transform(TransformNames.RegexRewrite, match.Path.Value, TransformNames.With, substitution.Value));
+                break;
         }
 
         if (route.Filters.RequestHeaders is { } request)
@@ -286,7 +310,13 @@ internal static class YarpTranslator
             ClusterId = backend.Name,
             Destinations = destinations,
             HealthCheck = ClusterResilience.HealthCheck(backend),
-            HttpRequest = backend.IdleTimeout is { } idle ? new ForwarderRequestConfig { ActivityTimeout = idle } : null,
+            HttpRequest = backend.IdleTimeout is null && !backend.Http2 ? null : new ForwarderRequestConfig
+            {
+                ActivityTimeout = backend.IdleTimeout,
+                Version = backend.Http2 ? HttpVersion.Version20 : null,
+                VersionPolicy = backend.Http2 ? HttpVersionPolicy.RequestVersionExact : null,
+            },
+            HttpClient = backend.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
             Metadata = ClusterResilience.Metadata(backend),
         };
     }

@@ -1,5 +1,6 @@
 using Gateway.Auth;
 using Gateway.Model;
+using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.RateLimiting;
@@ -10,6 +11,7 @@ internal sealed class RouteRateLimiter
     private readonly ClientIpResolver _clientIp;
     private readonly string _quotedName;
     private readonly Dictionary<string, RouteRateLimiter>? _plans;
+    private readonly AddressRanges? _exempt;
 
     public RouteRateLimiter(string routeName, RateLimitRule rule, IRateLimitStore store, ClientIpResolver clientIp)
     {
@@ -30,6 +32,7 @@ internal sealed class RouteRateLimiter
         _clientIp = clientIp;
         _quotedName = RateLimitHeaders.QuotedName(rule.Name);
         PolicyHeader = RateLimitHeaders.FormatPolicy(rule);
+        _exempt = rule.Policy.ExemptSources.IsEmpty ? null : AddressRanges.Parse(rule.Policy.ExemptSources);
         RejectedTitle = $"Too many requests: rate limit '{rule.Name}' ({rule.Rate}, burst {rule.Burst}) exceeded.";
     }
 
@@ -53,6 +56,9 @@ internal sealed class RouteRateLimiter
         _plans is not null && context.Features.Get<AuthIdentity>()?.Plan is { } plan && _plans.TryGetValue(plan, out var limiter)
             ? limiter
             : this;
+
+    /// <summary>Whether the client's address is in the policy's exempt ranges, so the limit does not apply to it.</summary>
+    public bool Exempts(HttpContext context) => _exempt is not null && _exempt.Contains(_clientIp.Resolve(context));
 
     public ValueTask<RateLimitDecision> AcquireAsync(HttpContext context) => Store.AcquireAsync(KeyFor(context), Rule);
 

@@ -62,6 +62,16 @@ public sealed class ManifestTests
     }
 
     [Fact]
+    public async Task Ingress_status_names_the_gateways_load_balancer_service()
+    {
+        var objects = await LoadAsync("base");
+        var gateway = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "mlgateway").Spec.Template.Spec.Containers.Single();
+        var service = objects.OfType<V1Service>().Single(s => s.Spec.Type == "LoadBalancer");
+
+        Assert.Contains(gateway.Env, e => e.Name == "Gateway__Kubernetes__Ingress__StatusService" && e.Value == $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}");
+    }
+
+    [Fact]
     public async Task The_redis_overlay_points_the_gateway_at_its_redis_service()
     {
         var objects = await LoadAsync(Path.Combine("overlays", "redis"));
@@ -78,11 +88,14 @@ public sealed class ManifestTests
         await using var api = await FakeKubernetesApiServer.StartAsync();
         var directory = Directory.CreateTempSubdirectory("gateway-rbac-").FullName;
         var kubeconfig = await api.WriteKubeconfigAsync(directory);
-        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}"))
+        // An Ingress of ours with an unsupported annotation makes the gateway write its status and post an Event.
+        api.Apply(IngressObjects.Ingress("web", new() { ["nginx.ingress.kubernetes.io/enable-access-log"] = "false" }, paths: ("/web", "web", 80)));
+        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:Ingress:StatusAddresses:0=192.0.2.10"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0 && api.Requests.Any(r => r.StartsWith("PATCH", StringComparison.Ordinal))), "the gateway to write the Ingress status and an Event");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();

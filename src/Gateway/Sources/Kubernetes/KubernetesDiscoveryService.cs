@@ -1,6 +1,7 @@
 using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Observability;
+using Gateway.Sources.Kubernetes.Ingress;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,9 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         ReadinessRegistry readiness,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        KubernetesMetrics metrics)
+        KubernetesMetrics metrics,
+        KubernetesEventRecorder events,
+        KubernetesLeadership leadership)
     {
         var options = gatewayOptions.Value.Kubernetes;
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
@@ -69,6 +72,27 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             var secretProcessor = new ApiKeySecretProcessor();
             Publish(ApiKeySecretProcessor.Source, SourcePrecedence.KubernetesApiKeySecrets, secrets, () => secretProcessor.Build(
                 secrets.SelectMany(c => c.Items.Values)));
+        }
+
+        if (options.Ingress.Enabled)
+        {
+            var ingresses = namespaces.Select(ns => Watch(IngressQueries.Ingresses(client, ns))).ToArray();
+            var ingressClasses = Watch(IngressQueries.IngressClasses(client));
+            var ingressProcessor = new IngressProcessor(options.Ingress);
+            var statusWriter = new IngressStatusWriter(client, options.Ingress, leadership, logger);
+            _runs.Add(statusWriter.RunAsync);
+            Publish(IngressProcessor.Source, SourcePrecedence.KubernetesIngress, [.. ingresses, ingressClasses, .. Catalog.Caches], () =>
+            {
+                var catalog = Catalog.Current();
+                var build = ingressProcessor.Build(ingresses.SelectMany(c => c.Items.Values), ingressClasses.Items.Values, catalog);
+                foreach (var report in build.Reports)
+                {
+                    events.Warn(report.Ingress, report.Reason, report.Message);
+                }
+
+                statusWriter.Update(build.Ours, catalog);
+                return build.Snapshot;
+            });
         }
 
         if (options.ConfigMap.Name is { } name)

@@ -22,6 +22,9 @@ internal sealed class KubernetesOptions
     /// </summary>
     public bool ApiKeySecrets { get; set; } = true;
 
+    /// <summary>Ingresses of our IngressClass, with ingress-nginx annotations.</summary>
+    public Ingress.IngressOptions Ingress { get; set; } = new();
+
     /// <summary>How long to gather a burst of watch events (a rollout) into one rebuild.</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -69,6 +72,11 @@ internal sealed class KubernetesOptions
         foreach (var problem in LeaderElection.Validate())
         {
             yield return problem;
+        }
+
+        foreach (var error in Ingress.Validate())
+        {
+            yield return error;
         }
 
         if (Kubeconfig is { } path && !System.IO.File.Exists(path))
