@@ -8,7 +8,7 @@ namespace Gateway.RateLimiting;
 internal sealed class RouteRateLimiter
 {
     private readonly ClientIpResolver _clientIp;
-    private readonly string _quotedName;
+    private readonly StateHeaderCache _stateHeaders;
     private readonly Dictionary<string, RouteRateLimiter>? _plans;
 
     public RouteRateLimiter(string routeName, RateLimitRule rule, IRateLimitStore store, ClientIpResolver clientIp)
@@ -28,7 +28,7 @@ internal sealed class RouteRateLimiter
         Rule = rule;
         Store = store;
         _clientIp = clientIp;
-        _quotedName = RateLimitHeaders.QuotedName(rule.Name);
+        _stateHeaders = new StateHeaderCache(RateLimitHeaders.QuotedName(rule.Name));
         PolicyHeader = RateLimitHeaders.FormatPolicy(rule);
         RejectedTitle = $"Too many requests: rate limit '{rule.Name}' ({rule.Rate}, burst {rule.Burst}) exceeded.";
     }
@@ -73,5 +73,5 @@ internal sealed class RouteRateLimiter
         return new BucketKey(address, header, spec.Route ? RouteName : null, identity);
     }
 
-    public string StateHeader(RateLimitDecision decision) => RateLimitHeaders.FormatState(_quotedName, decision);
+    public string StateHeader(RateLimitDecision decision) => _stateHeaders.Get(decision);
 }
