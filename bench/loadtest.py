@@ -139,10 +139,10 @@ def gateway_config(workdir, backend):
     return workdir
 
 
-def start_gateway(workdir, port, admin, extra_args, env_extra):
+def start_gateway(workdir, port, admin, extra_args, env_extra, dll=GATEWAY_DLL):
     env = dict(os.environ)
     env.update(env_extra)
-    args = ["dotnet", GATEWAY_DLL, f"--contentRoot={workdir}", f"--Gateway:Listen:Http=http://127.0.0.1:{port}",
+    args = ["dotnet", dll, f"--contentRoot={workdir}", f"--Gateway:Listen:Http=http://127.0.0.1:{port}",
             f"--Gateway:Admin:Url=http://127.0.0.1:{admin}"] + extra_args
     proc = subprocess.Popen(args, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wait_http(f"http://127.0.0.1:{admin}/readyz")
@@ -168,11 +168,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per run (after warm-up)")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of load discarded before each measured run")
+    parser.add_argument("--prewarm", type=int, default=10,
+                        help="seconds of load per contender before the first round (tiered JIT, PGO), discarded")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--contenders", default="direct,nginx,gateway",
                         help="comma list of: direct, nginx, gateway, gateway-no-telemetry, gateway-tracing")
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=SPEC",
+                        help="an extra gateway contender for A/B runs; SPEC is space-separated --Key=Value gateway "
+                             "arguments, ENV=value variables and dll=PATH (another build); list NAME in --contenders")
     parser.add_argument("--paced", action="store_true", help="also measure latency at half of each contender's peak")
     parser.add_argument("--output", default=os.path.join(ROOT, "bench", "results"))
     args = parser.parse_args()
@@ -199,17 +204,32 @@ def main():
             "gateway-no-telemetry": (["--Gateway:Telemetry:Metrics=false", "--Gateway:Telemetry:Tracing=false"], {}),
             "gateway-tracing": (["--Gateway:Telemetry:Tracing=true", "--Gateway:Telemetry:TraceSampleRatio=0.01"], {}),
         }
+        dlls = {}
+        for variant in args.variant:
+            name, _, spec = variant.partition("=")
+            extra, env = [], {}
+            for token in spec.split():
+                key, _, value = token.partition("=")
+                if token.startswith("--"):
+                    extra.append(token)
+                elif key == "dll":
+                    dlls[name] = value
+                else:
+                    env[key] = value
+            gateway_variants[name] = (extra, env)
         for name, (extra, env) in gateway_variants.items():
             if name in contenders:
                 gwdir = os.path.join(workdir, name)
                 os.makedirs(gwdir)
                 gateway_config(gwdir, backend_port)
                 port, admin = free_port(), free_port()
-                proc = start_gateway(gwdir, port, admin, extra, env)
+                proc = start_gateway(gwdir, port, admin, extra, env, dlls.get(name, GATEWAY_DLL))
                 procs.append(proc)
                 targets[name] = (f"http://127.0.0.1:{port}{PATH}", [proc.pid])
 
         runs = {name: [] for name in contenders}
+        for name in contenders:
+            run_wrk(targets[name][0], args.prewarm, args.connections, args.threads)
         for round_index in range(args.rounds):
             for name in contenders:
                 url, pids = targets[name]

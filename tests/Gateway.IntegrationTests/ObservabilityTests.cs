@@ -87,6 +87,28 @@ public sealed class ObservabilityTests : TwoBackendTest
     }
 
     [Fact]
+    public async Task With_tracing_off_the_clients_traceparent_reaches_the_backend_unchanged()
+    {
+        const string sent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        string? received = null;
+        A.Handler = context =>
+        {
+            received = context.Request.Headers["traceparent"];
+            return context.Response.WriteAsync("ok");
+        };
+        await using var gateway = await TestGateway.StartAsync(Section, "--Gateway:Telemetry:Tracing=false");
+
+        // A client that writes no trace headers of its own, so the header is exactly the one set here.
+        using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = gateway.Client.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/a/predict");
+        request.Headers.TryAddWithoutValidation("traceparent", sent);
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(sent, received);
+    }
+
+    [Fact]
     public async Task The_backend_receives_a_traceparent_of_the_exported_trace()
     {
         var spans = new List<Activity>();

@@ -52,6 +52,9 @@ internal sealed class GatewayMetrics
         _duration.Record(duration.TotalSeconds, tags);
     }
 
+    /// <summary>True while something listens to the upstream duration, so timing the forward is worth an await.</summary>
+    public bool UpstreamEnabled => _upstreamDuration.Enabled;
+
     public void RecordUpstream(string route, string backend, TimeSpan duration)
     {
         if (_upstreamDuration.Enabled)

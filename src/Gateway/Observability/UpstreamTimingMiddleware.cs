@@ -8,7 +8,15 @@ namespace Gateway.Observability;
 /// <summary>Last step of the proxy pipeline: times the forward itself, the part of a request's life the backend owns.</summary>
 internal sealed class UpstreamTimingMiddleware(RequestDelegate next, GatewayMetrics metrics)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
+    {
+        var timing = context.Features.Get<UpstreamTiming>();
+
+        // Timing needs an await; skip it (and its state machine) while neither the metric nor the access log listens.
+        return timing is null && !metrics.UpstreamEnabled ? next(context) : InvokeMeasuredAsync(context, timing);
+    }
+
+    private async Task InvokeMeasuredAsync(HttpContext context, UpstreamTiming? timing)
     {
         var start = Stopwatch.GetTimestamp();
         await next(context);
@@ -16,7 +24,7 @@ internal sealed class UpstreamTimingMiddleware(RequestDelegate next, GatewayMetr
         var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>()?.RouteName ?? GatewayMetrics.NoRoute;
         var backend = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId ?? "";
         metrics.RecordUpstream(route, backend, elapsed);
-        if (context.Features.Get<UpstreamTiming>() is { } timing)
+        if (timing is not null)
         {
             timing.Duration = elapsed;
         }

@@ -9,7 +9,7 @@ namespace Gateway.RateLimiting;
 internal sealed class RouteRateLimiter
 {
     private readonly ClientIpResolver _clientIp;
-    private readonly string _quotedName;
+    private readonly StateHeaderCache _stateHeaders;
     private readonly Dictionary<string, RouteRateLimiter>? _plans;
     private readonly AddressRanges? _exempt;
 
@@ -30,7 +30,7 @@ internal sealed class RouteRateLimiter
         Rule = rule;
         Store = store;
         _clientIp = clientIp;
-        _quotedName = RateLimitHeaders.QuotedName(rule.Name);
+        _stateHeaders = new StateHeaderCache(RateLimitHeaders.QuotedName(rule.Name));
         PolicyHeader = RateLimitHeaders.FormatPolicy(rule);
         _exempt = rule.Policy.ExemptSources.IsEmpty ? null : AddressRanges.Parse(rule.Policy.ExemptSources);
         RejectedTitle = $"Too many requests: rate limit '{rule.Name}' ({rule.Rate}, burst {rule.Burst}) exceeded.";
@@ -79,5 +79,5 @@ internal sealed class RouteRateLimiter
         return new BucketKey(address, header, spec.Route ? RouteName : null, identity);
     }
 
-    public string StateHeader(RateLimitDecision decision) => RateLimitHeaders.FormatState(_quotedName, decision);
+    public string StateHeader(RateLimitDecision decision) => _stateHeaders.Get(decision);
 }
