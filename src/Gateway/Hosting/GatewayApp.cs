@@ -107,6 +107,7 @@ internal static class GatewayApp
         services.AddSingleton<ITransformFactory, GatewayTransformFactory>();
         services.AddSingleton<CanaryMetrics>();
         services.AddReverseProxy();
+        services.AddConfigValidationCache();
         services.AddGatewayResilience();
 
         var app = builder.Build();

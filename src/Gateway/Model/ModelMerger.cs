@@ -10,11 +10,11 @@ namespace Gateway.Model;
 /// </summary>
 internal static class ModelMerger
 {
-    public static GatewayModel Merge(IEnumerable<GatewayModel> models)
+    public static GatewayModel Merge(IReadOnlyList<GatewayModel> models)
     {
         var routes = new List<RouteModel>();
         var positions = new Dictionary<string, int>(StringComparer.Ordinal);
-        var backends = ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal);
+        var backends = MergeBackends(models);
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         var authPolicies = ImmutableDictionary.CreateBuilder<string, AuthPolicy>(StringComparer.Ordinal);
         var tlsBindings = ImmutableArray.CreateBuilder<TlsBinding>();
@@ -34,11 +34,6 @@ internal static class ModelMerger
                 }
             }
 
-            foreach (var (name, backend) in model.Backends)
-            {
-                backends[name] = backend;
-            }
-
             foreach (var (name, policy) in model.RateLimitPolicies)
             {
                 policies[name] = policy;
@@ -56,11 +51,47 @@ internal static class ModelMerger
         return new GatewayModel
         {
             Routes = [.. routes],
-            Backends = backends.ToImmutable(),
+            Backends = backends,
             RateLimitPolicies = policies.ToImmutable(),
             AuthPolicies = authPolicies.ToImmutable(),
             TlsBindings = tlsBindings.ToImmutable(),
             ApiKeyGrants = grants.ToImmutable(),
         };
+    }
+
+    /// <summary>
+    /// The backends of all models, a later model's replacing an earlier one's of the same name. Starts from the largest
+    /// map (thousands of discovered Services) and edits it, instead of copying it entry by entry on every change.
+    /// </summary>
+    private static ImmutableDictionary<string, BackendModel> MergeBackends(IReadOnlyList<GatewayModel> models)
+    {
+        var largest = -1;
+        for (var i = 0; i < models.Count; i++)
+        {
+            if (models[i].Backends.KeyComparer == StringComparer.Ordinal && (largest < 0 || models[i].Backends.Count > models[largest].Backends.Count))
+            {
+                largest = i;
+            }
+        }
+
+        var backends = largest < 0 ? ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal) : models[largest].Backends.ToBuilder();
+        for (var i = 0; i < models.Count; i++)
+        {
+            if (i == largest)
+            {
+                continue;
+            }
+
+            foreach (var (name, backend) in models[i].Backends)
+            {
+                // Models before the largest lose to it on shared names; models after it win.
+                if (i > largest || !models[largest].Backends.ContainsKey(name))
+                {
+                    backends[name] = backend;
+                }
+            }
+        }
+
+        return backends.ToImmutable();
     }
 }

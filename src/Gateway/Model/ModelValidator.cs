@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gateway.Model;
 
 /// <summary>
@@ -11,6 +13,13 @@ internal static class ModelValidator
     // Gateway API's limit; it also keeps the sum of a route's weights far from overflowing.
     private const int MaxWeight = 1_000_000;
 
+    // Routes and backends found clean, by reference: records are immutable and sources hand the unchanged ones back
+    // across rebuilds, so with thousands of discovered Services a change re-checks only what changed. Entries live as
+    // long as their record.
+    private static readonly ConditionalWeakTable<RouteModel, object> CleanRoutes = [];
+    private static readonly ConditionalWeakTable<BackendModel, object> CleanBackends = [];
+    private static readonly object Clean = new();
+
     public static List<ModelProblem> Validate(GatewayModel model)
     {
         var problems = new List<ModelProblem>();
@@ -22,13 +31,33 @@ internal static class ModelValidator
                 problems.Add(new ModelProblem(route.Source, $"route '{route.Name}'", "Name", "is used by another route; route names must be unique"));
             }
 
+            if (CleanRoutes.TryGetValue(route, out _) && ReferencesResolve(route, model))
+            {
+                continue;
+            }
+
+            var before = problems.Count;
             ValidateRoute(route, model, problems);
+            if (problems.Count == before)
+            {
+                CleanRoutes.AddOrUpdate(route, Clean);
+            }
         }
 
         foreach (var backend in model.Backends.Values)
         {
+            if (CleanBackends.TryGetValue(backend, out _))
+            {
+                continue;
+            }
+
+            var before = problems.Count;
             ValidateBackend(backend, problems);
             ResilienceValidator.ValidateBackend(backend, problems);
+            if (problems.Count == before)
+            {
+                CleanBackends.AddOrUpdate(backend, Clean);
+            }
         }
 
         foreach (var policy in model.RateLimitPolicies.Values)
@@ -42,6 +71,31 @@ internal static class ModelValidator
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// Whether every name a clean route looks up in the rest of the model is still defined: the only checks of
+    /// <see cref="ValidateRoute"/> that depend on more than the route itself. Keep the two in step.
+    /// </summary>
+    private static bool ReferencesResolve(RouteModel route, GatewayModel model)
+    {
+        foreach (var backendRef in route.Backends)
+        {
+            if (!model.Backends.ContainsKey(backendRef.Name))
+            {
+                return false;
+            }
+        }
+
+        foreach (var policy in route.AuthPolicies)
+        {
+            if (!string.Equals(policy, AuthPolicy.None, StringComparison.OrdinalIgnoreCase) && !model.AuthPolicies.ContainsKey(policy))
+            {
+                return false;
+            }
+        }
+
+        return route.RateLimitPolicy is not { } rateLimit || model.RateLimitPolicies.ContainsKey(rateLimit);
     }
 
     private static void ValidateRoute(RouteModel route, GatewayModel model, List<ModelProblem> problems)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Gateway.Model;
@@ -9,6 +10,10 @@ namespace Gateway.Model;
 /// </summary>
 internal static class RouteConflicts
 {
+    // A route's keys by reference: sources hand unchanged routes back across rebuilds, so a change among thousands of
+    // discovered routes builds the keys of the changed ones only.
+    private static readonly ConditionalWeakTable<RouteModel, List<string>> KeysByRoute = [];
+
     /// <param name="snapshots">Accepted snapshots, lowest precedence first.</param>
     /// <param name="warnings">Receives one entry per route left out.</param>
     /// <returns>The models of <paramref name="snapshots"/> without the routes that lost a conflict.</returns>
@@ -24,7 +29,7 @@ internal static class RouteConflicts
             for (var r = 0; r < model.Routes.Length; r++)
             {
                 var route = model.Routes[r];
-                var keys = Keys(route);
+                var keys = KeysByRoute.GetValue(route, Keys);
                 var winner = FindWinner(route, keys, claimed);
                 if (winner is not null)
                 {

@@ -9,9 +9,11 @@ namespace Gateway.Proxy;
 /// </summary>
 internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator) : IModelApplier
 {
+    private readonly TranslationCache _cache = new();
+
     public async ValueTask<IReadOnlyList<ModelProblem>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
     {
-        var config = YarpTranslator.Translate(model);
+        var config = YarpTranslator.Translate(model, _cache);
         var problems = new List<ModelProblem>();
         foreach (var route in config.Routes)
         {

@@ -20,28 +20,28 @@ internal static class YarpTranslator
 {
     private const string CatchAll = "{**gateway-rest}";
 
-    public static ProxyConfigSnapshot Translate(GatewayModel model)
+    public static ProxyConfigSnapshot Translate(GatewayModel model) => Translate(model, cache: null);
+
+    /// <param name="model">The model to translate.</param>
+    /// <param name="cache">
+    /// The translations of earlier calls, reused for unchanged routes and backends (and updated); the result is the same
+    /// as without it, but unchanged parts are the very same YARP objects, which YARP then keeps as they are.
+    /// </param>
+    public static ProxyConfigSnapshot Translate(GatewayModel model, TranslationCache? cache)
     {
-        var candidates = new List<(RoutePrecedence Precedence, RouteConfig Route)>();
+        var candidates = new List<(RoutePrecedence Precedence, TranslatedRoute Route)>();
         for (var routeIndex = 0; routeIndex < model.Routes.Length; routeIndex++)
         {
             var route = model.Routes[routeIndex];
-            var hostGroups = HostGroup.Of(route);
-            var count = route.Matches.Length * hostGroups.Count;
-            var serial = 0;
-            for (var matchIndex = 0; matchIndex < route.Matches.Length; matchIndex++)
+            if (cache?.Find(route, model) is not { } parts)
             {
-                var match = route.Matches[matchIndex];
-                for (var groupIndex = 0; groupIndex < hostGroups.Count; groupIndex++)
-                {
-                    var group = hostGroups[groupIndex];
-                    var id = count == 1 ? route.Name : $"{route.Name}#{serial}";
-                    serial++;
-                    var precedence = new RoutePrecedence(
-                        group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
-                        match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex);
-                    candidates.Add((precedence, BuildRoute(id, route, match, group, model)));
-                }
+                parts = TranslateRoute(route, routeIndex, model);
+                cache?.Add(route, model, parts);
+            }
+
+            foreach (var part in parts)
+            {
+                candidates.Add((part.Precedence with { RouteIndex = routeIndex }, part));
             }
         }
 
@@ -49,15 +49,41 @@ internal static class YarpTranslator
         var routes = new RouteConfig[candidates.Count];
         for (var i = 0; i < routes.Length; i++)
         {
-            routes[i] = candidates[i].Route with { Order = i };
+            routes[i] = candidates[i].Route.WithOrder(i);
         }
 
         var clusters = model.Backends.Values
             .Where(b => b.UnresolvedReason is null)
             .OrderBy(b => b.Name, StringComparer.Ordinal)
-            .Select(BuildCluster)
+            .Select(b => cache is null ? BuildCluster(b) : cache.Cluster(b, BuildCluster))
             .ToArray();
+        cache?.Commit();
         return new ProxyConfigSnapshot(routes, clusters);
+    }
+
+    /// <summary>One YARP route per (match, host group) of <paramref name="route"/>, not yet ordered.</summary>
+    private static TranslatedRoute[] TranslateRoute(RouteModel route, int routeIndex, GatewayModel model)
+    {
+        var hostGroups = HostGroup.Of(route);
+        var count = route.Matches.Length * hostGroups.Count;
+        var parts = new TranslatedRoute[count];
+        var serial = 0;
+        for (var matchIndex = 0; matchIndex < route.Matches.Length; matchIndex++)
+        {
+            var match = route.Matches[matchIndex];
+            for (var groupIndex = 0; groupIndex < hostGroups.Count; groupIndex++)
+            {
+                var group = hostGroups[groupIndex];
+                var id = count == 1 ? route.Name : $"{route.Name}#{serial}";
+                var precedence = new RoutePrecedence(
+                    group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
+                    match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex);
+                parts[serial] = new TranslatedRoute(precedence, BuildRoute(id, route, match, group, model));
+                serial++;
+            }
+        }
+
+        return parts;
     }
 
     private static RouteConfig BuildRoute(string id, RouteModel route, RouteMatch match, HostGroup hosts, GatewayModel model)

@@ -132,4 +132,19 @@ public sealed class ModelValidatorTests
 
         Assert.Equal(2, ModelValidator.Validate(model).Count(p => p.Object == "backend 'b'"));
     }
+
+    [Fact]
+    public void A_route_found_clean_before_is_still_checked_against_the_backends_and_policies_of_each_model()
+    {
+        var route = Route() with { RateLimitPolicy = "p" };
+        var policy = new RateLimitPolicy { Name = "p", Rate = "10/s" };
+        var policies = ImmutableDictionary<string, RateLimitPolicy>.Empty.Add("p", policy);
+        Assert.Empty(ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = Backends, RateLimitPolicies = policies }));
+
+        var withoutBackend = ModelValidator.Validate(new GatewayModel { Routes = [route], RateLimitPolicies = policies });
+        Assert.Contains(withoutBackend, p => p.Field == "Backends[0].Name" && p.Message.StartsWith("backend 'b' is not defined", StringComparison.Ordinal));
+
+        var withoutPolicy = ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = Backends });
+        Assert.Contains(withoutPolicy, p => p.Field == "RateLimitPolicy");
+    }
 }

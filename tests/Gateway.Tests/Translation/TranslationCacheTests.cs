@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Gateway.Model;
+using Gateway.Proxy;
+
+namespace Gateway.Tests.Translation;
+
+/// <summary>
+/// Translating with a cache must give exactly what translating from scratch gives, through a sequence of changes
+/// like those discovery makes (endpoints change, routes come and go and shift each other's order, a backend disappears),
+/// and hand back the very same YARP objects for what did not change, so YARP keeps their endpoints.
+/// </summary>
+public sealed class TranslationCacheTests
+{
+    [Fact]
+    public void Cached_translation_equals_a_fresh_one_through_a_sequence_of_changes()
+    {
+        var cache = new TranslationCache();
+        var backends = Enumerable.Range(0, 4).ToDictionary(i => $"b{i}", i => Backend($"b{i}", $"http://10.0.0.{i}:80"));
+        var routes = Enumerable.Range(0, 4).Select(i => Route($"r{i}", $"/m{i}", $"b{i}")).ToList();
+        var first = Translate(cache, routes, backends);
+
+        // One backend's endpoints change: its cluster is new, everything else is the same object.
+        backends["b1"] = Backend("b1", "http://10.0.1.1:80", "http://10.0.1.2:80");
+        var second = Translate(cache, routes, backends);
+        Assert.NotSame(first.Clusters[1], second.Clusters[1]);
+        Assert.Same(first.Clusters[0], second.Clusters[0]);
+        Assert.Same(first.Routes.Single(r => r.RouteId == "r3"), second.Routes.Single(r => r.RouteId == "r3"));
+
+        // A more specific route arrives first in declaration order: every route index and order shifts.
+        routes.Insert(0, Route("r-new", "/m2/deeper", "b2"));
+        Translate(cache, routes, backends);
+
+        // A backend disappears: the route naming it turns into a fixed 500, though the route record is unchanged.
+        backends.Remove("b3");
+        var last = Translate(cache, routes, backends);
+        Assert.Equal("500", last.Routes.Single(r => r.RouteId == "r3").Metadata![RouteMetadataKeys.FixedStatus]);
+
+        // And back again, with routes removed.
+        backends["b3"] = Backend("b3", "http://10.0.0.3:80");
+        routes.RemoveAt(2);
+        Translate(cache, routes, backends);
+    }
+
+    private static ProxyConfigSnapshot Translate(TranslationCache cache, List<RouteModel> routes, Dictionary<string, BackendModel> backends)
+    {
+        var model = new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutableDictionary(StringComparer.Ordinal) };
+        var cached = YarpTranslator.Translate(model, cache);
+        Assert.Equal(JsonSerializer.Serialize(YarpTranslator.Translate(model)), JsonSerializer.Serialize(cached));
+        return cached;
+    }
+
+    private static BackendModel Backend(string name, params string[] endpoints) => new() { Name = name, Source = "s", Endpoints = [.. endpoints] };
+
+    private static RouteModel Route(string name, string prefix, string backend) => new()
+    {
+        Name = name,
+        Source = "s",
+        Matches = [new RouteMatch { Path = new PathMatch(PathMatchType.PathPrefix, prefix) }],
+        Backends = [new BackendRef(backend)],
+    };
+}
