@@ -57,6 +57,7 @@ internal sealed class RouteBehavior
             ResponseHeadersTimeout = TimeSpan.Parse(headersTimeout, CultureInfo.InvariantCulture);
         }
 
+        RedirectToHttps = metadata.ContainsKey(RouteMetadataKeys.RedirectToHttps);
         Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
         if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
         {
@@ -85,6 +86,9 @@ internal sealed class RouteBehavior
 
     /// <summary>Largest request body in bytes; null keeps the listener's limit.</summary>
     public long? MaxRequestBodySize { get; }
+
+    /// <summary>A plain-HTTP request gets 308 to https, read by <see cref="Tls.HttpsRedirectMiddleware"/>.</summary>
+    public bool RedirectToHttps { get; }
 
     /// <summary>True when the route needs our middleware; false lets plain proxying skip it.</summary>
     public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;

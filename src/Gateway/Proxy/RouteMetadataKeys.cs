@@ -41,4 +41,7 @@ internal static class RouteMetadataKeys
 
     /// <summary>How long the backend may take to start its response, as a TimeSpan string.</summary>
     public const string ResponseHeadersTimeout = "Gateway.ResponseHeadersTimeout";
+
+    /// <summary>Present when a plain-HTTP request to the route is redirected to https (value <c>true</c>).</summary>
+    public const string RedirectToHttps = "Gateway.RedirectToHttps";
 }
