@@ -1,11 +1,12 @@
 using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Tls;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Observability;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -38,6 +39,7 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                             : null,
                         Warnings = status.Warnings.Select(p => p.ToString()),
                         status.Model,
+                        Tls = tls.Describe(),
                     },
                     ModelJson.Indented);
             case "/routes":

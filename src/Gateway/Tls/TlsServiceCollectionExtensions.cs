@@ -11,6 +11,8 @@ internal static class TlsServiceCollectionExtensions
         services.AddSingleton<CertificateStore>();
         services.AddSingleton<TlsMetrics>();
         services.AddSingleton<HttpsListener>();
+        services.AddSingleton<CertificateRegistry>();
+        services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<CertificateRegistry>());
         return services;
     }
 }

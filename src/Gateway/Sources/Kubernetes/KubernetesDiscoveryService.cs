@@ -1,6 +1,7 @@
 using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Observability;
+using Gateway.Tls;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -27,7 +28,9 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         ReadinessRegistry readiness,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        KubernetesMetrics metrics)
+        KubernetesMetrics metrics,
+        CertificateRegistry certificates,
+        KubernetesEventRecorder events)
     {
         var options = gatewayOptions.Value.Kubernetes;
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
@@ -55,6 +58,8 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => processor.Build(
             services.SelectMany(c => c.Items.Values),
             slices.SelectMany(c => c.Items.Values)));
+
+        certificates.WatchSecrets([.. namespaces.Select(ns => Watch(KubernetesQueries.TlsSecrets(client, ns)))], readiness, events);
 
         if (options.ConfigMap.Name is { } name)
         {
