@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Gateway.Model;
 
 internal sealed record RouteFilters
@@ -11,4 +13,7 @@ internal sealed record RouteFilters
     public HeaderModifier? ResponseHeaders { get; init; }
 
     public RequestRedirect? Redirect { get; init; }
+
+    /// <summary>Backends that get a copy of the request; empty mirrors nothing.</summary>
+    public ImmutableArray<RequestMirror> Mirrors { get; init; } = [];
 }
