@@ -69,11 +69,80 @@ public sealed class TlsTests : TwoBackendTest
         Assert.Contains(ex.Errors, e => e.StartsWith($"Gateway:Tls:Certificates:0:KeyFile '{otherKey}' does not match the certificate", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_route_requiring_https_answers_plain_http_with_308_to_the_same_url_and_serves_https()
+    {
+        var a = _ca.Issue(["a.example.com"]);
+        await using var gateway = await TestGateway.StartAsync(RedirectSection(a, new { }));
+        using var client = new TlsClient(gateway.HttpsPort, _ca.Root);
+
+        using (var response = await PlainAsync(gateway, HttpMethod.Post, "a.example.com", "/v1/predict?x=1&y=a%20b"))
+        {
+            Assert.Equal(HttpStatusCode.PermanentRedirect, response.StatusCode);
+            Assert.Equal("https://a.example.com/v1/predict?x=1&y=a%20b", response.Headers.Location!.OriginalString);
+        }
+
+        // Only a trusted proxy's X-Forwarded-Proto counts; none is configured here.
+        using (var spoofed = await PlainAsync(gateway, HttpMethod.Get, "a.example.com", "/v1/predict", forwardedProto: "https"))
+        {
+            Assert.Equal(HttpStatusCode.PermanentRedirect, spoofed.StatusCode);
+        }
+
+        using (var other = await PlainAsync(gateway, HttpMethod.Get, "other.example.com", "/v1/predict"))
+        {
+            Assert.Equal("b", (await BackendEcho.ReadAsync(other)).Backend);
+        }
+
+        using var secure = await client.GetAsync("a.example.com", "/v1/predict?x=1");
+        Assert.Equal(HttpStatusCode.OK, secure.StatusCode);
+        var echo = await BackendEcho.ReadAsync(secure);
+        Assert.Equal(("a", "?x=1"), (echo.Backend, echo.Query));
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_its_forwarded_https_passes_and_redirects_name_the_configured_port()
+    {
+        var a = _ca.Issue(["a.example.com"]);
+        await using var gateway = await TestGateway.StartAsync(RedirectSection(a, new { TrustedProxies = new[] { "127.0.0.1", "::1" } }, redirectPort: 8443));
+
+        using (var forwarded = await PlainAsync(gateway, HttpMethod.Get, "a.example.com", "/v1/predict", forwardedProto: "https"))
+        {
+            Assert.Equal("a", (await BackendEcho.ReadAsync(forwarded)).Backend);
+        }
+
+        using var plain = await PlainAsync(gateway, HttpMethod.Get, "a.example.com", "/v1/predict", forwardedProto: "http");
+        Assert.Equal(HttpStatusCode.PermanentRedirect, plain.StatusCode);
+        Assert.Equal("https://a.example.com:8443/v1/predict", plain.Headers.Location!.OriginalString);
+    }
+
     public override async Task DisposeAsync()
     {
         _ca.Dispose();
         Directory.Delete(_directory, recursive: true);
         await base.DisposeAsync();
+    }
+
+    private object RedirectSection(TestCertificate certificate, object rateLimiting, int redirectPort = 443) => new
+    {
+        Tls = new { Certificates = new[] { File(certificate, "a", "a.example.com") }, RedirectPort = redirectPort },
+        RateLimiting = rateLimiting,
+        Routes = new object[]
+        {
+            new { Name = "secure", Hostnames = new[] { "a.example.com" }, RedirectToHttps = true, Backends = new[] { "a" } },
+            new { Name = "open", Hostnames = new[] { "other.example.com" }, Backends = new[] { "b" } },
+        },
+        Backends,
+    };
+
+    private static async Task<HttpResponseMessage> PlainAsync(TestGateway gateway, HttpMethod method, string host, string path, string? forwardedProto = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Headers = { Host = host } };
+        if (forwardedProto is not null)
+        {
+            request.Headers.Add("X-Forwarded-Proto", forwardedProto);
+        }
+
+        return await gateway.Client.SendAsync(request);
     }
 
     private object File(TestCertificate certificate, string name, params string[] hosts)

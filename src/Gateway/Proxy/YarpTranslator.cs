@@ -93,6 +93,11 @@ internal static class YarpTranslator
             metadata[RouteMetadataKeys.MaxRequestBodySize] = maxBody.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (route.RedirectToHttps)
+        {
+            metadata[RouteMetadataKeys.RedirectToHttps] = "true";
+        }
+
         string? clusterId = null;
         if (route.Filters.Redirect is { } redirect)
         {

@@ -42,11 +42,10 @@ public sealed class TlsSecretTests : KubernetesTest
         Assert.Equal(b.Thumbprint, Assert.Single(client.Seen));
 
         // No certificate for the name and no default: the handshake fails cleanly, and the listener keeps serving.
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("c.example.com"));
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("c.example.com"));
         Assert.Null(await client.CertificateForAsync("c.example.com"));
         Assert.Equal(a.Thumbprint, await client.CertificateForAsync("a.example.com"));
         Assert.DoesNotContain(Api.Requests, r => r.Contains("/secrets", StringComparison.Ordinal) && !r.Contains("fieldSelector=type%3Dkubernetes.io%2Ftls", StringComparison.Ordinal));
-        _ = refused;
     }
 
     [Fact]
