@@ -66,13 +66,17 @@ internal sealed partial class CertificateRegistry : IModelStage
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Reads TLS Secrets from these caches from now on; the component is ready once every cache has listed.</summary>
-    public void WatchSecrets(IReadOnlyList<ResourceCache<V1Secret>> caches, ReadinessRegistry readiness, KubernetesEventRecorder events)
+    /// <summary>
+    /// Reads TLS Secrets from these caches from now on; the component is ready once every cache has listed. Problems with
+    /// a Secret are posted as Events on it through <paramref name="events"/> when given.
+    /// </summary>
+    public void WatchSecrets(IReadOnlyList<ResourceCache<V1Secret>> caches, ReadinessRegistry readiness, KubernetesEventRecorder? events)
     {
         readiness.Expect(SecretsComponent);
+        var secrets = new SecretCertificates(caches);
         lock (_gate)
         {
-            _secrets = new SecretCertificates(caches);
+            _secrets = secrets;
             _events = events;
         }
 
@@ -81,7 +85,7 @@ internal sealed partial class CertificateRegistry : IModelStage
             cache.Changed += () =>
             {
                 Rebuild();
-                if (_secrets.IsSynced)
+                if (secrets.IsSynced)
                 {
                     readiness.Ready(SecretsComponent);
                 }
