@@ -43,6 +43,14 @@ public sealed class TlsTests : TwoBackendTest
         Assert.Equal(fallback.Thumbprint, await client.CertificateForAsync("unknown.test"));
         using var plain = await gateway.Client.GetAsync("/v1/predict");
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+
+        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+        Assert.Matches("gateway_tls_handshakes_total\\{[^}]*outcome=\"exact\"[^}]*\\} [1-9]", metrics);
+        Assert.Matches("gateway_tls_handshakes_total\\{[^}]*outcome=\"wildcard\"[^}]*\\} 1", metrics);
+        Assert.Matches("gateway_tls_handshakes_total\\{[^}]*outcome=\"default\"[^}]*\\} 2", metrics);
+        var expiry = Assert.Single(metrics.Split('\n'), l => l.StartsWith("gateway_tls_certificate_expiry_seconds{", StringComparison.Ordinal) && l.Contains("host=\"a.example.com\"", StringComparison.Ordinal));
+        var seconds = double.Parse(expiry[(expiry.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(seconds, TimeSpan.FromDays(29).TotalSeconds, TimeSpan.FromDays(30).TotalSeconds);
     }
 
     [Fact]
