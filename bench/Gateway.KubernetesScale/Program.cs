@@ -35,6 +35,7 @@ var start = new ProcessStartInfo("dotnet")
         "exec", gatewayDll, $"--contentRoot={directory}",
         $"--Gateway:Listen:Http=http://127.0.0.1:{proxyPort}", $"--Gateway:Admin:Url=http://127.0.0.1:{adminPort}",
         "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Logging:LogLevel:Default=Warning",
+        "--Gateway:Listen:Https=https://127.0.0.1:0",
     },
     RedirectStandardOutput = true,
     RedirectStandardError = true,

@@ -8,6 +8,7 @@ using Gateway.RateLimiting;
 using Gateway.Resilience;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
+using Gateway.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Matching;
@@ -62,12 +63,22 @@ internal static class GatewayApp
         var listeners = new Listeners();
         ListenAddress.TryParse(options.Listen.Http, out var proxyAddress);
         ListenAddress.TryParse(options.Admin.Url, out var adminAddress);
+        ListenAddress.TryParse(options.Listen.Https, out var httpsAddress, Uri.UriSchemeHttps);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             options.Limits.ApplyTo(kestrel.Limits);
             proxyAddress.Bind(kestrel, listen => listeners.Proxy = listen);
             adminAddress.Bind(kestrel, listen => listeners.Admin = listen);
+            if (options.ServesHttps)
+            {
+                var https = kestrel.ApplicationServices.GetRequiredService<HttpsListener>();
+                httpsAddress.Bind(kestrel, listen =>
+                {
+                    listeners.Https = listen;
+                    https.Configure(listen);
+                });
+            }
         });
 
         var services = builder.Services;
@@ -109,6 +120,7 @@ internal static class GatewayApp
         services.AddReverseProxy();
         services.AddConfigValidationCache();
         services.AddGatewayResilience();
+        services.AddGatewayTls();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();
@@ -126,6 +138,7 @@ internal static class GatewayApp
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
+        app.UseMiddleware<HttpsRedirectMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<SourceRangeMiddleware>();
         app.UseMiddleware<AuthMiddleware>();

@@ -1,6 +1,7 @@
 using Gateway.Canary;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
+using Gateway.Tls;
 
 namespace Gateway.Hosting;
 
@@ -10,7 +11,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -39,12 +40,23 @@ internal sealed class GatewayOptions
     /// <summary>Header, body and slow-client limits of the proxy listener.</summary>
     public LimitsOptions Limits { get; set; } = new();
 
+    /// <summary>Certificates from files and the HTTPS redirect port.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>Whether the HTTPS listener is bound: only when a certificate can be served.</summary>
+    public bool ServesHttps => !string.IsNullOrEmpty(Listen.Https) && (Tls.HasFileCertificates || Kubernetes.IsEnabled);
+
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
     {
         if (!ListenAddress.TryParse(Listen.Http, out _))
         {
             yield return $"Gateway:Listen:Http '{Listen.Http}' is not an http:// address such as http://0.0.0.0:8080";
+        }
+
+        if (!string.IsNullOrEmpty(Listen.Https) && !ListenAddress.TryParse(Listen.Https, out _, Uri.UriSchemeHttps))
+        {
+            yield return $"Gateway:Listen:Https '{Listen.Https}' is not an https:// address such as https://0.0.0.0:8443 (empty turns HTTPS off)";
         }
 
         if (!ListenAddress.TryParse(Admin.Url, out _))
@@ -72,7 +84,7 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
-        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()))
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()).Concat(Tls.Validate()))
         {
             yield return error;
         }

@@ -2,14 +2,14 @@ using System.Net;
 
 namespace Gateway.Hosting;
 
-/// <summary>An <c>http://host:port</c> listen address, as Kestrel binds it.</summary>
+/// <summary>An <c>http://host:port</c> (or <c>https://</c>) listen address, as Kestrel binds it.</summary>
 internal sealed record ListenAddress(IPAddress? Address, bool Localhost, int Port)
 {
-    public static bool TryParse(string? text, out ListenAddress address)
+    public static bool TryParse(string? text, out ListenAddress address, string scheme = "http")
     {
         address = new ListenAddress(null, false, 0);
         if (!Uri.TryCreate(text?.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
-            || uri.Scheme != Uri.UriSchemeHttp
+            || uri.Scheme != scheme
             || uri.AbsolutePath != "/"
             || uri.Port is < 0 or > 65535)
         {

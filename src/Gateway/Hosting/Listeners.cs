@@ -11,6 +11,11 @@ internal sealed class Listeners
 
     public ListenOptions? Admin { get; set; }
 
+    /// <summary>The HTTPS proxy listener; null when HTTPS is off.</summary>
+    public ListenOptions? Https { get; set; }
+
+    public int HttpsPort => Https?.IPEndPoint?.Port ?? -1;
+
     public int ProxyPort => Proxy?.IPEndPoint?.Port ?? -1;
 
     /// <summary>Read on every request to tell admin connections apart; cached once bound.</summary>

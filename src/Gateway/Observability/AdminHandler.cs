@@ -1,12 +1,13 @@
 using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Sources.Kubernetes;
+using Gateway.Tls;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Observability;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, KubernetesLeadership? leadership = null)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, KubernetesLeadership? leadership = null)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -40,6 +41,7 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                         Warnings = status.Warnings.Select(p => p.ToString()),
                         Kubernetes = leadership is null ? null : new { Leader = leadership.IsLeader, leadership.Identity },
                         status.Model,
+                        Tls = tls.Describe(),
                     },
                     ModelJson.Indented);
             case "/routes":

@@ -77,6 +77,7 @@ internal sealed class RouteBehavior
             ClientConcurrency = new ClientConcurrency(int.Parse(perClient, CultureInfo.InvariantCulture));
         }
 
+        RedirectToHttps = metadata.ContainsKey(RouteMetadataKeys.RedirectToHttps);
         Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
         if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
         {
@@ -117,6 +118,9 @@ internal sealed class RouteBehavior
 
     /// <summary>Client address ranges the route refuses with 403; null refuses none.</summary>
     public AddressRanges? DeniedSources { get; }
+
+    /// <summary>A plain-HTTP request gets 308 to https, read by <see cref="Tls.HttpsRedirectMiddleware"/>.</summary>
+    public bool RedirectToHttps { get; }
 
     /// <summary>True when the route needs our middleware; false lets plain proxying skip it.</summary>
     public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;

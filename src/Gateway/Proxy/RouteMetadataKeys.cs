@@ -53,4 +53,7 @@ internal static class RouteMetadataKeys
 
     /// <summary>JSON array of the client address ranges the route refuses.</summary>
     public const string DenySources = "Gateway.DenySources";
+
+    /// <summary>Present when a plain-HTTP request to the route is redirected to https (value <c>true</c>).</summary>
+    public const string RedirectToHttps = "Gateway.RedirectToHttps";
 }

@@ -140,6 +140,11 @@ internal static class YarpTranslator
             metadata[RouteMetadataKeys.DenySources] = JsonSerializer.Serialize(route.Filters.DenySources, ModelJson.Options);
         }
 
+        if (route.RedirectToHttps)
+        {
+            metadata[RouteMetadataKeys.RedirectToHttps] = "true";
+        }
+
         string? clusterId = null;
         if (route.Filters.Redirect is { } redirect)
         {

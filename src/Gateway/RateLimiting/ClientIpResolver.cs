@@ -74,6 +74,10 @@ internal sealed class ClientIpResolver
         return client;
     }
 
+    /// <summary>True when the TCP peer is a trusted proxy, so the forwarded headers it sets are believed.</summary>
+    public bool IsTrustedPeer(HttpContext context) =>
+        _trusted.Length > 0 && context.Connection.RemoteIpAddress is { } peer && IsTrusted(peer);
+
     private bool IsTrusted(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)

@@ -35,6 +35,9 @@ public sealed class TestGateway : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
+    /// <summary>The HTTPS listener's port; -1 when HTTPS is off (no certificate configured, no Kubernetes discovery).</summary>
+    public int HttpsPort => _app.Services.GetRequiredService<Listeners>().HttpsPort;
+
     internal IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a gateway whose <c>Gateway</c> section is <paramref name="gatewaySection"/> (routes, backends, ...).</summary>
@@ -51,6 +54,7 @@ public sealed class TestGateway : IAsyncDisposable
         [
             "--Gateway:Listen:Http=http://127.0.0.1:0",
             "--Gateway:Admin:Url=http://127.0.0.1:0",
+            "--Gateway:Listen:Https=https://127.0.0.1:0",
             .. extraArgs,
         ];
         var app = GatewayApp.Build(

@@ -12,7 +12,7 @@ namespace Gateway.Sources.File;
 internal static class GatewayConfigReader
 {
     /// <summary>Keys that configure routing, the only ones a ConfigMap file may hold.</summary>
-    public static readonly string[] RoutingKeys = ["Routes", "Backends", "RateLimitPolicies", "AuthPolicies"];
+    public static readonly string[] RoutingKeys = ["Routes", "Backends", "RateLimitPolicies", "AuthPolicies", "TlsSecrets"];
 
     /// <summary>Keys of appsettings' <c>Gateway</c> section: routing, plus process settings read through options.</summary>
     public static readonly string[] AppSettingsKeys = [.. RoutingKeys, .. GatewayOptions.ProcessKeys];
@@ -54,6 +54,7 @@ internal static class GatewayConfigReader
             Backends = backends.ToImmutable(),
             RateLimitPolicies = RateLimitPolicyReader.ReadAll(reader, section.GetSection("RateLimitPolicies")),
             AuthPolicies = AuthPolicyReader.ReadAll(reader, section.GetSection("AuthPolicies")),
+            TlsBindings = TlsSecretsReader.ReadAll(reader, section),
         };
         return new SourceSnapshot(source, model, [.. problems]);
     }
@@ -68,7 +69,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -107,6 +108,7 @@ internal static class GatewayConfigReader
             MaxRequestBodySize = reader.Long(section, "MaxRequestBodySize", obj, ""),
             ResponseHeadersTimeout = reader.Duration(section, "ResponseHeadersTimeout", obj, ""),
             AuthPolicies = AuthPolicyReader.ReadRouteField(reader, section, obj),
+            RedirectToHttps = reader.Bool(section, "RedirectToHttps", obj, "") ?? false,
         };
     }
 

@@ -2,6 +2,7 @@ using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes.Ingress;
+using Gateway.Tls;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -30,6 +31,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         KubernetesMetrics metrics,
+        CertificateRegistry certificates,
         KubernetesEventRecorder events,
         KubernetesLeadership leadership)
     {
@@ -94,6 +96,8 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
                 return build.Snapshot;
             });
         }
+
+        certificates.WatchSecrets([.. namespaces.Select(ns => Watch(KubernetesQueries.TlsSecrets(client, ns)))], readiness, events);
 
         if (options.ConfigMap.Name is { } name)
         {

@@ -9,6 +9,8 @@ internal static class KubernetesQueries
 {
     public const string ExposeSelector = ServiceAnnotations.ExposeLabel + "=true";
 
+    public const string TlsSecretSelector = "type=kubernetes.io/tls";
+
     public static WatchTarget<V1Service> Services(IKubernetes client, string? ns) => new(
         ns is null ? "services in all namespaces" : $"services in namespace '{ns}'",
         async ct =>
@@ -91,6 +93,23 @@ internal static class KubernetesQueries
             yield return (type, ApiKeySecret.From(secret));
         }
     }
+
+    /// <summary>
+    /// Secrets of type kubernetes.io/tls only: the field selector keeps every other Secret (tokens, passwords) out of the
+    /// gateway's memory. RBAC cannot narrow by type or by names that Ingresses choose later, so the rule is list/watch.
+    /// </summary>
+    public static WatchTarget<V1Secret> TlsSecrets(IKubernetes client, string? ns) => new(
+        ns is null ? "tls secrets in all namespaces" : $"tls secrets in namespace '{ns}'",
+        async ct =>
+        {
+            var list = ns is null
+                ? await client.CoreV1.ListSecretForAllNamespacesAsync(fieldSelector: TlsSecretSelector, cancellationToken: ct)
+                : await client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: TlsSecretSelector, cancellationToken: ct);
+            return new ResourceList<V1Secret>([.. list.Items], list.Metadata.ResourceVersion);
+        },
+        (rv, ct) => Stream(onError => ns is null
+            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
+            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)));
 
     /// <summary>
     /// The client reports an ERROR event (e.g. 410 Gone) through its error callback and keeps reading; this turns the

@@ -1,0 +1,57 @@
+namespace Gateway.Tls;
+
+/// <summary>
+/// The <c>Gateway:Tls</c> section: certificates from files, read at start-up, and where HTTP->HTTPS redirects point.
+/// Certificates from Kubernetes Secrets are routing configuration instead (Ingress <c>spec.tls</c>, <c>TlsSecrets</c>).
+/// </summary>
+internal sealed class TlsOptions
+{
+    /// <summary>Served when no other certificate matches the client's server name (or it sent none).</summary>
+    public TlsCertificateFile? DefaultCertificate { get; set; }
+
+    /// <summary>Certificates for given hosts; a Secret bound to the same host takes precedence.</summary>
+    public List<TlsCertificateFile> Certificates { get; set; } = [];
+
+    /// <summary>
+    /// The HTTPS port clients reach (the Service's 443, not the container's 8443): redirects name it unless it is 443.
+    /// </summary>
+    public int RedirectPort { get; set; } = 443;
+
+    public bool HasFileCertificates => DefaultCertificate is not null || Certificates.Count > 0;
+
+    /// <summary>Every problem with these settings, as one line each; loads each file once to prove it serves.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (RedirectPort is < 1 or > 65535)
+        {
+            yield return $"Gateway:Tls:RedirectPort {RedirectPort} must be between 1 and 65535";
+        }
+
+        if (DefaultCertificate is { } fallback && fallback.TryLoad("Gateway:Tls:DefaultCertificate", out var error) is null)
+        {
+            yield return error!;
+        }
+
+        for (var i = 0; i < Certificates.Count; i++)
+        {
+            var field = $"Gateway:Tls:Certificates:{i}";
+            if (Certificates[i].Hosts.Length == 0)
+            {
+                yield return $"{field}:Hosts must name at least one host (use DefaultCertificate for the fallback)";
+            }
+
+            foreach (var host in Certificates[i].Hosts)
+            {
+                if (!TlsHostName.IsValid(host))
+                {
+                    yield return $"{field}:Hosts '{host}' is not a host name or a *.suffix wildcard";
+                }
+            }
+
+            if (Certificates[i].TryLoad(field, out var certificateError) is null)
+            {
+                yield return certificateError!;
+            }
+        }
+    }
+}
