@@ -7,6 +7,16 @@ internal sealed class GatewayTransformFactory : ITransformFactory
 {
     public bool Validate(TransformRouteValidationContext context, IReadOnlyDictionary<string, string> transformValues)
     {
+        if (transformValues.ContainsKey(TransformNames.RequestHeaderAdd))
+        {
+            if (transformValues.Count != 2 || !transformValues.ContainsKey(TransformNames.Value))
+            {
+                context.Errors.Add(new ArgumentException($"{TransformNames.RequestHeaderAdd} needs exactly one companion key '{TransformNames.Value}'."));
+            }
+
+            return true;
+        }
+
         if (!transformValues.TryGetValue(TransformNames.ReplacePrefixMatch, out var prefix))
         {
             return false;
@@ -26,6 +36,12 @@ internal sealed class GatewayTransformFactory : ITransformFactory
 
     public bool Build(TransformBuilderContext context, IReadOnlyDictionary<string, string> transformValues)
     {
+        if (transformValues.TryGetValue(TransformNames.RequestHeaderAdd, out var header))
+        {
+            context.RequestTransforms.Add(new RequestHeaderAddTransform(header, transformValues[TransformNames.Value]));
+            return true;
+        }
+
         if (!transformValues.TryGetValue(TransformNames.ReplacePrefixMatch, out var prefix))
         {
             return false;

@@ -14,6 +14,8 @@ internal sealed class KubernetesOptions
 
     public KubernetesConfigMapOptions ConfigMap { get; set; } = new();
 
+    public GatewayApi.GatewayApiOptions GatewayApi { get; set; } = new();
+
     /// <summary>How long to gather a burst of watch events (a rollout) into one rebuild.</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -56,6 +58,11 @@ internal sealed class KubernetesOptions
         if (string.IsNullOrWhiteSpace(ConfigMap.Key))
         {
             yield return "Gateway:Kubernetes:ConfigMap:Key must not be empty";
+        }
+
+        foreach (var error in GatewayApi.Validate())
+        {
+            yield return error;
         }
 
         if (Kubeconfig is { } path && !System.IO.File.Exists(path))
