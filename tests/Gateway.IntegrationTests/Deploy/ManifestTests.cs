@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Kubernetes;
+using Gateway.Tests.Sources.Kubernetes.GatewayApi;
 using k8s;
 using k8s.Models;
 
@@ -15,6 +16,26 @@ public sealed class ManifestTests
         ["gateway.networking.k8s.io/v1/Gateway"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/HTTPRoute"] = typeof(CustomResource),
     };
+
+    // Objects whose handling needs every Gateway API permission: watched kinds and status writes.
+    private const string GatewayApiObjects = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: { name: mlgateway }
+        spec: { controllerName: mlgateway.io/gateway-controller }
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: { name: gw }
+        spec: { gatewayClassName: mlgateway, listeners: [ { name: http, protocol: HTTP, port: 80 } ] }
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: { name: rbac }
+        spec: { parentRefs: [ { name: gw } ], rules: [ { backendRefs: [ { name: model, port: 80 } ] } ] }
+        """;
+
+    private static readonly string[] GatewayApiKinds = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "namespaces"];
 
     public static TheoryData<string> Kustomizations() => [.. Kustomize.All()];
 
@@ -78,10 +99,19 @@ public sealed class ManifestTests
         await using var api = await FakeKubernetesApiServer.StartAsync();
         var directory = Directory.CreateTempSubdirectory("gateway-rbac-").FullName;
         var kubeconfig = await api.WriteKubeconfigAsync(directory);
+        foreach (var item in YamlObjects.Load(GatewayApiObjects, "default"))
+        {
+            api.Apply(item);
+        }
+
         await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
+            await Eventually.TrueAsync(
+                () => Task.FromResult(api.Get("httproutes", "default", "rbac")?["status"] is not null
+                    && GatewayApiKinds.All(plural => api.Requests.Any(r => r.Contains($"/{plural}?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal)))),
+                "the gateway to watch the Gateway API kinds and write an HTTPRoute status");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();
