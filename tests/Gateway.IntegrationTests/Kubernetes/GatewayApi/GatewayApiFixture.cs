@@ -62,9 +62,12 @@ public abstract class GatewayApiFixture : IAsyncLifetime
         }
     }
 
-    public void Apply(string yaml)
+    /// <summary>The loopback port of echo backend <paramref name="name"/> (v1, v2 or v3).</summary>
+    public int PortOf(string name) => new Uri(_backends.Single(b => b.Name == name).Url).Port;
+
+    public void Apply(string yaml, string ns = Namespace)
     {
-        foreach (var item in YamlObjects.Load(yaml, Namespace))
+        foreach (var item in YamlObjects.Load(yaml, ns))
         {
             Api.Apply(item);
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Tests.Sources.Kubernetes.GatewayApi;
 
 namespace Gateway.IntegrationTests.Kubernetes.GatewayApi;
 
@@ -128,6 +129,48 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.InRange(counts["v1"], (int)(total * 0.65), (int)(total * 0.75));
         Assert.InRange(counts["v2"], (int)(total * 0.25), (int)(total * 0.35));
     }
+
+    [Fact]
+    public async Task Seed_002_applied_verbatim_splits_predict_80_20()
+    {
+        var seed = Path.Combine(RepositoryRoot(), "deploy", "examples", "002-httproute-weights");
+        foreach (var file in new[] { "models.yaml", "gateway.yaml", "httproute.yaml" })
+        {
+            // The Deployments are not run here: their pods are the echo backends below.
+            foreach (var item in YamlObjects.Load(File.ReadAllText(Path.Combine(seed, file)), "models").Where(o => (string?)o["kind"] != "Deployment"))
+            {
+                fixture.Api.Apply(item);
+            }
+        }
+
+        foreach (var (service, backend) in new[] { ("model-v1", "v1"), ("model-v2", "v2") })
+        {
+            fixture.Apply($$"""
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata: { name: {{service}}-x1, labels: { kubernetes.io/service-name: {{service}} } }
+                addressType: IPv4
+                ports: [ { name: http, port: {{fixture.PortOf(backend)}} } ]
+                endpoints: [ { addresses: [ 127.0.0.1 ], conditions: { ready: true } } ]
+                """, "models");
+        }
+
+        await Eventually.EqualAsync("True", () => Task.FromResult(fixture.RouteCondition("models/predict", "Accepted")?["status"]?.GetValue<string>()), "seed 002's HTTPRoute to be accepted");
+        await Eventually.TrueAsync(async () => await Answer("seed.test", "/predict") is "v1" or "v2", "seed 002 to serve /predict");
+        const int total = 500;
+        var v2 = 0;
+        for (var i = 0; i < total; i++)
+        {
+            var backend = await Answer("seed.test", "/predict");
+            Assert.True(backend is "v1" or "v2", $"/predict answered {backend}");
+            v2 += backend == "v2" ? 1 : 0;
+        }
+
+        Assert.InRange(v2, (int)(total * 0.15), (int)(total * 0.25));
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "../../../.."));
 
     [Fact]
     public async Task Url_rewrite_replaces_the_prefix_the_full_path_or_the_host()
