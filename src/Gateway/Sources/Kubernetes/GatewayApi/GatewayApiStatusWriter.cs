@@ -74,7 +74,7 @@ internal sealed partial class GatewayApiStatusWriter(IKubernetes client, TimePro
         try
         {
             var body = new V1Patch(patch, V1Patch.PatchType.MergePatch);
-            var version = update.Plural == GatewayApiGroup.ReferenceGrants ? GatewayApiGroup.V1Beta1 : GatewayApiGroup.V1;
+            const string version = GatewayApiGroup.V1;
             if (metadata.NamespaceProperty is { } ns)
             {
                 await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, GatewayApiGroup.Name, version, ns, update.Plural, metadata.Name, cancellationToken: cancellationToken);
