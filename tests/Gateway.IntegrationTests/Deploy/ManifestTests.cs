@@ -112,6 +112,7 @@ public sealed class ManifestTests
                 () => Task.FromResult(api.Get("httproutes", "default", "rbac")?["status"] is not null
                     && GatewayApiKinds.All(plural => api.Requests.Any(r => r.Contains($"/{plural}?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal)))),
                 "the gateway to watch the Gateway API kinds and write an HTTPRoute status");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();
@@ -155,6 +156,7 @@ public sealed class ManifestTests
             "GET" when rest.Length == 1 => "list",
             "GET" => "get",
             "PUT" => "update",
+            "POST" => "create",
             _ => method.ToLowerInvariant(),
         };
         return (group, rest.Length == 3 ? $"{rest[0]}/{rest[2]}" : rest[0], verb);

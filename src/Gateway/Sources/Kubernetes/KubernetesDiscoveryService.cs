@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
-/// Runs the watches (Services and EndpointSlices per configured namespace, and the gateway ConfigMap) and the
+/// Runs the watches (Services, EndpointSlices and API-key Secrets per configured namespace, and the gateway ConfigMap) and the
 /// publishers that turn their caches into source snapshots.
 /// </summary>
 internal sealed class KubernetesDiscoveryService : BackgroundService
@@ -28,7 +28,8 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         ReadinessRegistry readiness,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        KubernetesMetrics metrics)
+        KubernetesMetrics metrics,
+        KubernetesLeadership leadership)
     {
         var options = gatewayOptions.Value.Kubernetes;
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
@@ -63,6 +64,14 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             services.SelectMany(c => c.Items.Values),
             slices.SelectMany(c => c.Items.Values)));
 
+        if (options.ApiKeySecrets)
+        {
+            var secrets = namespaces.Select(ns => Watch(KubernetesQueries.ApiKeySecrets(client, ns))).ToArray();
+            var secretProcessor = new ApiKeySecretProcessor();
+            Publish(ApiKeySecretProcessor.Source, SourcePrecedence.KubernetesApiKeySecrets, secrets, () => secretProcessor.Build(
+                secrets.SelectMany(c => c.Items.Values)));
+        }
+
         if (options.ConfigMap.Name is { } name)
         {
             var ns = options.ConfigMap.Namespace ?? clientConfiguration.Namespace ?? "default";
@@ -74,7 +83,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
 
         if (options.GatewayApi.Enabled ?? true)
         {
-            _runs.Add(new GatewayApi.GatewayApiSource(client, options, namespaces, Catalog, store, readiness, timeProvider, logger, metrics).RunAsync);
+            _runs.Add(new GatewayApi.GatewayApiSource(client, options, namespaces, Catalog, store, readiness, leadership, timeProvider, logger, metrics).RunAsync);
         }
     }
 

@@ -11,7 +11,7 @@ namespace Gateway.Sources.Kubernetes.GatewayApi;
 /// <summary>
 /// The Gateway API source: waits until the gateway.networking.k8s.io CRDs are served (logging once while they are not,
 /// and counting as ready with no routes meanwhile), then watches GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants
-/// and Namespaces (for allowedRoutes selectors), publishes their model and writes their status.
+/// and Namespaces (for allowedRoutes selectors), publishes their model and (on the leader replica) writes their status.
 /// </summary>
 internal sealed partial class GatewayApiSource
 {
@@ -24,6 +24,7 @@ internal sealed partial class GatewayApiSource
     private readonly ServiceCatalogSource _catalog;
     private readonly ModelStore _store;
     private readonly ReadinessRegistry _readiness;
+    private readonly KubernetesLeadership _leadership;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly KubernetesMetrics _metrics;
@@ -35,6 +36,7 @@ internal sealed partial class GatewayApiSource
         ServiceCatalogSource catalog,
         ModelStore store,
         ReadinessRegistry readiness,
+        KubernetesLeadership leadership,
         TimeProvider timeProvider,
         ILogger logger,
         KubernetesMetrics metrics)
@@ -46,6 +48,7 @@ internal sealed partial class GatewayApiSource
         _catalog = catalog;
         _store = store;
         _readiness = readiness;
+        _leadership = leadership;
         _timeProvider = timeProvider;
         _logger = logger;
         _metrics = metrics;
@@ -79,7 +82,7 @@ internal sealed partial class GatewayApiSource
         var grants = _namespaces.Select(ns => Watch(GatewayApiQueries.ReferenceGrants(_client, ns))).ToArray();
         var namespaces = Watch(GatewayApiQueries.Namespaces(_client));
         var processor = new GatewayApiProcessor(_options.ControllerName);
-        var writer = new GatewayApiStatusWriter(_client, _timeProvider, _logger);
+        var writer = new GatewayApiStatusWriter(_client, _leadership, _timeProvider, _logger);
         runs.Add(writer.RunAsync);
 
         SourceSnapshot Build()

@@ -9,16 +9,29 @@ namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>
 /// Writes the statuses of the latest rebuild through the status subresource (a JSON merge patch of <c>status</c>),
-/// only for objects whose status differs from the one the watch last showed. Writing is idempotent, so several
-/// replicas may do it; a failed write is retried after a short wait.
+/// only for objects whose status differs from the one the watch last showed. Only the leader replica writes; a replica
+/// that becomes leader writes what the latest rebuild computed. A failed write is retried after a short wait.
 /// </summary>
-internal sealed partial class GatewayApiStatusWriter(IKubernetes client, TimeProvider timeProvider, ILogger logger)
+internal sealed partial class GatewayApiStatusWriter
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
+    private readonly IKubernetes _client;
+    private readonly KubernetesLeadership _leadership;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private volatile StatusUpdate[] _pending = [];
+
+    public GatewayApiStatusWriter(IKubernetes client, KubernetesLeadership leadership, TimeProvider timeProvider, ILogger logger)
+    {
+        _client = client;
+        _leadership = leadership;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        leadership.Elected += () => _signal.Writer.TryWrite(true);
+    }
 
     public void Enqueue(ImmutableArray<StatusUpdate> updates)
     {
@@ -32,6 +45,11 @@ internal sealed partial class GatewayApiStatusWriter(IKubernetes client, TimePro
         {
             await foreach (var signal in _signal.Reader.ReadAllAsync(cancellationToken))
             {
+                if (!_leadership.IsLeader)
+                {
+                    continue;
+                }
+
                 var failed = false;
                 foreach (var update in _pending)
                 {
@@ -40,7 +58,7 @@ internal sealed partial class GatewayApiStatusWriter(IKubernetes client, TimePro
 
                 if (failed)
                 {
-                    await Task.Delay(RetryDelay, timeProvider, cancellationToken);
+                    await Task.Delay(RetryDelay, _timeProvider, cancellationToken);
                     _signal.Writer.TryWrite(true);
                 }
             }
@@ -57,7 +75,7 @@ internal sealed partial class GatewayApiStatusWriter(IKubernetes client, TimePro
         var metadata = update.Object.Metadata;
         var current = update.Current is null ? null : JsonNode.Parse(KubernetesJson.Serialize(update.Current));
         var desired = JsonNode.Parse(KubernetesJson.Serialize(update.Desired))!;
-        StatusJson.StampTransitions(desired, current, timeProvider.GetUtcNow());
+        StatusJson.StampTransitions(desired, current, _timeProvider.GetUtcNow());
         if (JsonNode.DeepEquals(desired, current))
         {
             return true;
@@ -77,20 +95,20 @@ internal sealed partial class GatewayApiStatusWriter(IKubernetes client, TimePro
             const string version = GatewayApiGroup.V1;
             if (metadata.NamespaceProperty is { } ns)
             {
-                await client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, GatewayApiGroup.Name, version, ns, update.Plural, metadata.Name, cancellationToken: cancellationToken);
+                await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, GatewayApiGroup.Name, version, ns, update.Plural, metadata.Name, cancellationToken: cancellationToken);
             }
             else
             {
-                await client.CustomObjects.PatchClusterCustomObjectStatusAsync(body, GatewayApiGroup.Name, version, update.Plural, metadata.Name, cancellationToken: cancellationToken);
+                await _client.CustomObjects.PatchClusterCustomObjectStatusAsync(body, GatewayApiGroup.Name, version, update.Plural, metadata.Name, cancellationToken: cancellationToken);
             }
 
             _written[key] = metadata.ResourceVersion + patch;
-            LogWritten(logger, update.Object.Kind, key);
+            LogWritten(_logger, update.Object.Kind, key);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFailed(logger, update.Object.Kind, key, ex.Message, ex);
+            LogFailed(_logger, update.Object.Kind, key, ex.Message, ex);
             return false;
         }
     }
