@@ -21,6 +21,16 @@ internal sealed class GatewayTransformFactory : ITransformFactory
             return true;
         }
 
+        if (transformValues.ContainsKey(TransformNames.RequestHeaderAdd))
+        {
+            if (transformValues.Count != 2 || !transformValues.ContainsKey(TransformNames.Value))
+            {
+                context.Errors.Add(new ArgumentException($"{TransformNames.RequestHeaderAdd} needs exactly one companion key '{TransformNames.Value}'."));
+            }
+
+            return true;
+        }
+
         if (!transformValues.TryGetValue(TransformNames.ReplacePrefixMatch, out var prefix))
         {
             return false;
@@ -43,6 +53,12 @@ internal sealed class GatewayTransformFactory : ITransformFactory
         if (transformValues.TryGetValue(TransformNames.RegexRewrite, out var pattern))
         {
             context.RequestTransforms.Add(new RegexRewriteTransform(pattern, transformValues[TransformNames.With]));
+            return true;
+        }
+
+        if (transformValues.TryGetValue(TransformNames.RequestHeaderAdd, out var header))
+        {
+            context.RequestTransforms.Add(new RequestHeaderAddTransform(header, transformValues[TransformNames.Value]));
             return true;
         }
 

@@ -11,4 +11,10 @@ internal static class TransformNames
 
     /// <summary>The replacement for <see cref="ReplacePrefixMatch"/> or <see cref="RegexRewrite"/>.</summary>
     public const string With = "With";
+
+    /// <summary>Adds a value to a request header, joined to the values the client sent with <c>,</c> as Gateway API's add requires.</summary>
+    public const string RequestHeaderAdd = "Gateway.RequestHeaderAdd";
+
+    /// <summary>The value for <see cref="RequestHeaderAdd"/>.</summary>
+    public const string Value = "Value";
 }

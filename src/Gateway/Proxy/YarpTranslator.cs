@@ -287,7 +287,7 @@ internal static class YarpTranslator
 
             foreach (var (name, value) in request.Add)
             {
-                transforms.Add(Transform("RequestHeader", name, "Append", value));
+                transforms.Add(Transform(TransformNames.RequestHeaderAdd, name, TransformNames.Value, value));
             }
 
             foreach (var name in request.Remove)

@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Kubernetes;
+using Gateway.Tests.Sources.Kubernetes.GatewayApi;
 using k8s;
 using k8s.Models;
 
@@ -15,6 +16,26 @@ public sealed class ManifestTests
         ["gateway.networking.k8s.io/v1/Gateway"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/HTTPRoute"] = typeof(CustomResource),
     };
+
+    // Objects whose handling needs every Gateway API permission: watched kinds and status writes.
+    private const string GatewayApiObjects = """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: GatewayClass
+        metadata: { name: mlgateway }
+        spec: { controllerName: mlgateway.io/gateway-controller }
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: Gateway
+        metadata: { name: gw }
+        spec: { gatewayClassName: mlgateway, listeners: [ { name: http, protocol: HTTP, port: 80 } ] }
+        ---
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata: { name: rbac }
+        spec: { parentRefs: [ { name: gw } ], rules: [ { backendRefs: [ { name: model, port: 80 } ] } ] }
+        """;
+
+    private static readonly string[] GatewayApiKinds = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "namespaces"];
 
     public static TheoryData<string> Kustomizations() => [.. Kustomize.All()];
 
@@ -90,10 +111,19 @@ public sealed class ManifestTests
         var kubeconfig = await api.WriteKubeconfigAsync(directory);
         // An Ingress of ours with an unsupported annotation makes the gateway write its status and post an Event.
         api.Apply(IngressObjects.Ingress("web", new() { ["nginx.ingress.kubernetes.io/enable-access-log"] = "false" }, paths: ("/web", "web", 80)));
+        foreach (var item in YamlObjects.Load(GatewayApiObjects, "default"))
+        {
+            api.Apply(item);
+        }
+
         await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:Ingress:StatusAddresses:0=192.0.2.10"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
+            await Eventually.TrueAsync(
+                () => Task.FromResult(api.Get("httproutes", "default", "rbac")?["status"] is not null
+                    && GatewayApiKinds.All(plural => api.Requests.Any(r => r.Contains($"/{plural}?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal)))),
+                "the gateway to watch the Gateway API kinds and write an HTTPRoute status");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");
             await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0 && api.Requests.Any(r => r.StartsWith("PATCH", StringComparison.Ordinal))), "the gateway to write the Ingress status and an Event");
         }

@@ -27,6 +27,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         new("configmaps", "", ["v1"], "ConfigMap"),
         new("secrets", "", ["v1"], "Secret"),
         new("pods", "", ["v1"], "Pod"),
+        new("namespaces", "", ["v1"], "Namespace", Namespaced: false),
         new("events", "events.k8s.io", ["v1"], "Event"),
         new("leases", "coordination.k8s.io", ["v1"], "Lease"),
         new("ingresses", "networking.k8s.io", ["v1"], "Ingress"),

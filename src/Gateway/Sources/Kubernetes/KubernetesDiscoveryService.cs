@@ -107,6 +107,11 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             Publish(ConfigMapProcessor.SourceName(ns, name), SourcePrecedence.KubernetesConfigMap, [configMap], () => configMapProcessor.Build(
                 configMap.Items.Values.FirstOrDefault()));
         }
+
+        if (options.GatewayApi.Enabled ?? true)
+        {
+            _runs.Add(new GatewayApi.GatewayApiSource(client, options, namespaces, Catalog, store, readiness, leadership, timeProvider, logger, metrics).RunAsync);
+        }
     }
 
     /// <summary>The shared catalog of all Services; its <see cref="ServiceCatalogSource.Caches"/> go to the asking source's publisher.</summary>

@@ -14,6 +14,8 @@ internal sealed class KubernetesOptions
 
     public KubernetesConfigMapOptions ConfigMap { get; set; } = new();
 
+    public GatewayApi.GatewayApiOptions GatewayApi { get; set; } = new();
+
     public LeaderElectionOptions LeaderElection { get; set; } = new();
 
     /// <summary>
@@ -67,6 +69,11 @@ internal sealed class KubernetesOptions
         if (string.IsNullOrWhiteSpace(ConfigMap.Key))
         {
             yield return "Gateway:Kubernetes:ConfigMap:Key must not be empty";
+        }
+
+        foreach (var error in GatewayApi.Validate())
+        {
+            yield return error;
         }
 
         foreach (var problem in LeaderElection.Validate())

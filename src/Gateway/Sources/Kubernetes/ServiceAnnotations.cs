@@ -302,7 +302,7 @@ internal static class ServiceAnnotations
     }
 
     /// <summary>The route's limit policy, named after the Service; the rate limiter reads it like a configured policy.</summary>
-    private static RateLimitPolicy? ReadRateLimit(string? rate, string? burst, string? key, string name, string source, Action<string, string> problem)
+    internal static RateLimitPolicy? ReadRateLimit(string? rate, string? burst, string? key, string name, string source, Action<string, string> problem)
     {
         if (rate is null)
         {

@@ -1,0 +1,18 @@
+using k8s;
+using k8s.Models;
+
+namespace Gateway.Sources.Kubernetes.GatewayApi;
+
+/// <summary>A gateway.networking.k8s.io/v1 Gateway, with the fields the gateway reads.</summary>
+internal sealed class GatewayObject : IKubernetesObject<V1ObjectMeta>
+{
+    public string ApiVersion { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    public GatewaySpec Spec { get; set; } = new();
+
+    public GatewayStatus? Status { get; set; }
+}

@@ -1,0 +1,8 @@
+namespace Gateway.Sources.Kubernetes.GatewayApi;
+
+internal sealed class HttpHeader
+{
+    public string Name { get; set; } = "";
+
+    public string Value { get; set; } = "";
+}

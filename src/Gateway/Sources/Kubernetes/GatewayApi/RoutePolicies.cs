@@ -1,0 +1,18 @@
+using System.Collections.Immutable;
+using Gateway.Model;
+
+namespace Gateway.Sources.Kubernetes.GatewayApi;
+
+/// <summary>Our policy attachment on an HTTPRoute, read from its annotations (see <see cref="RoutePolicyAnnotations"/>).</summary>
+internal sealed record RoutePolicies
+{
+    public static RoutePolicies None { get; } = new();
+
+    public RateLimitPolicy? RateLimit { get; init; }
+
+    public string? StickyHeader { get; init; }
+
+    public string? StickyCookie { get; init; }
+
+    public ImmutableArray<string> AuthPolicies { get; init; } = [];
+}

@@ -1,0 +1,61 @@
+using Gateway.Model;
+
+namespace Gateway.Sources.Kubernetes.GatewayApi;
+
+/// <summary>
+/// Annotations that attach our policies to every rule of an HTTPRoute: the rate limit as on a Service
+/// (<c>mlgateway.io/rate-limit</c>, <c>-burst</c>, <c>-key</c>), canary stickiness of the weighted backendRefs
+/// (<c>mlgateway.io/canary-sticky-header</c> / <c>-cookie</c>) and auth (<c>mlgateway.io/auth-policy</c>).
+/// </summary>
+internal static class RoutePolicyAnnotations
+{
+    public const string StickyHeader = ServiceAnnotations.Prefix + "canary-sticky-header";
+    public const string StickyCookie = ServiceAnnotations.Prefix + "canary-sticky-cookie";
+
+    private static readonly string[] Known =
+    [
+        ServiceAnnotations.RateLimit, ServiceAnnotations.RateLimitBurst, ServiceAnnotations.RateLimitKey, StickyHeader, StickyCookie,
+        ServiceAnnotations.AuthPolicy,
+    ];
+
+    /// <param name="problems">Invalid values: the route is not accepted until they are fixed.</param>
+    /// <param name="warnings">Unknown annotations of ours, reported and ignored.</param>
+    public static RoutePolicies Read(HttpRouteObject route, string source, string obj, List<ModelProblem> problems, List<ModelProblem> warnings)
+    {
+        var annotations = route.Metadata.Annotations;
+        if (annotations is null || annotations.Count == 0)
+        {
+            return RoutePolicies.None;
+        }
+
+        string? Get(string key) => annotations.TryGetValue(key, out var value) ? value.Trim() : null;
+        void Problem(string key, string message) => problems.Add(new ModelProblem(source, obj, ServiceAnnotations.Field(key), message));
+
+        foreach (var key in annotations.Keys)
+        {
+            if (key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal) && Array.IndexOf(Known, key) < 0)
+            {
+                warnings.Add(new ModelProblem(source, obj, ServiceAnnotations.Field(key), $"is not an HTTPRoute annotation and is ignored; known annotations: {string.Join(", ", Known)}"));
+            }
+        }
+
+        var name = $"httproute/{route.Metadata.NamespaceProperty}/{route.Metadata.Name}";
+        var rateLimit = ServiceAnnotations.ReadRateLimit(Get(ServiceAnnotations.RateLimit), Get(ServiceAnnotations.RateLimitBurst), Get(ServiceAnnotations.RateLimitKey), name, source, Problem);
+        var stickyHeader = Get(StickyHeader);
+        var stickyCookie = Get(StickyCookie);
+        if (stickyHeader is { Length: 0 })
+        {
+            Problem(StickyHeader, "must name a request header, e.g. X-User-Id");
+        }
+
+        if (stickyCookie is { Length: 0 })
+        {
+            Problem(StickyCookie, "must name a cookie, e.g. session");
+        }
+
+        var auth = Get(ServiceAnnotations.AuthPolicy) is { } text
+            ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
+        return new RoutePolicies { RateLimit = rateLimit, StickyHeader = stickyHeader, StickyCookie = stickyCookie, AuthPolicies = [.. auth] };
+    }
+}
