@@ -10,7 +10,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Istio"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -39,6 +39,9 @@ internal sealed class GatewayOptions
     /// <summary>Header, body and slow-client limits of the proxy listener.</summary>
     public LimitsOptions Limits { get; set; } = new();
 
+    /// <summary>Which Istio VirtualServices (and their DestinationRules) the gateway adopts when Kubernetes discovery is on.</summary>
+    public Sources.Kubernetes.Istio.IstioOptions Istio { get; set; } = new();
+
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
     {
@@ -58,6 +61,11 @@ internal sealed class GatewayOptions
         }
 
         foreach (var error in Kubernetes.Validate())
+        {
+            yield return error;
+        }
+
+        foreach (var error in Istio.Validate())
         {
             yield return error;
         }

@@ -39,4 +39,13 @@ internal sealed record RouteModel
 
     /// <summary>Names of the auth policies (in <see cref="GatewayModel.AuthPolicies"/>) of which a caller must satisfy one; empty leaves the route open.</summary>
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
+
+    /// <summary>Cross-origin rules; null leaves CORS to the backend.</summary>
+    public CorsPolicy? Cors { get; init; }
+
+    /// <summary>
+    /// Matched in declaration order, first match wins (as Istio's <c>http</c> routes), instead of by Gateway API precedence.
+    /// Such routes keep their order among themselves and go before the other routes of the same host specificity.
+    /// </summary>
+    public bool InDeclarationOrder { get; init; }
 }

@@ -41,4 +41,13 @@ internal static class RouteMetadataKeys
 
     /// <summary>How long the backend may take to start its response, as a TimeSpan string.</summary>
     public const string ResponseHeadersTimeout = "Gateway.ResponseHeadersTimeout";
+
+    /// <summary>JSON of the route's <see cref="Model.FaultInjection"/>.</summary>
+    public const string Fault = "Gateway.Fault";
+
+    /// <summary>JSON of the <see cref="Model.DirectResponse"/> the route answers with instead of forwarding.</summary>
+    public const string DirectResponse = "Gateway.DirectResponse";
+
+    /// <summary>JSON array of the route's <see cref="Model.RequestMirror"/>s whose backend resolved.</summary>
+    public const string Mirrors = "Gateway.Mirrors";
 }

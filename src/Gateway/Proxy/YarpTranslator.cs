@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Gateway.Canary;
+using Gateway.LoadBalancing;
 using Gateway.Model;
 using Gateway.Resilience;
 using Yarp.ReverseProxy.Configuration;
@@ -38,7 +39,7 @@ internal static class YarpTranslator
                     serial++;
                     var precedence = new RoutePrecedence(
                         group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
-                        match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex);
+                        match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex, route.InDeclarationOrder);
                     candidates.Add((precedence, BuildRoute(id, route, match, group, model)));
                 }
             }
@@ -93,10 +94,25 @@ internal static class YarpTranslator
             metadata[RouteMetadataKeys.MaxRequestBodySize] = maxBody.ToString(CultureInfo.InvariantCulture);
         }
 
+        var mirrors = route.Filters.Mirrors.Where(m => model.Backends.TryGetValue(m.Backend, out var b) && b.UnresolvedReason is null).ToArray();
+        if (mirrors.Length > 0)
+        {
+            metadata[RouteMetadataKeys.Mirrors] = JsonSerializer.Serialize(mirrors, ModelJson.Options);
+        }
+
+        if (route.Filters.Fault is { } fault)
+        {
+            metadata[RouteMetadataKeys.Fault] = JsonSerializer.Serialize(fault, ModelJson.Options);
+        }
+
         string? clusterId = null;
         if (route.Filters.Redirect is { } redirect)
         {
             metadata[RouteMetadataKeys.Redirect] = JsonSerializer.Serialize(redirect, ModelJson.Options);
+        }
+        else if (route.Filters.DirectResponse is { } direct)
+        {
+            metadata[RouteMetadataKeys.DirectResponse] = JsonSerializer.Serialize(direct, ModelJson.Options);
         }
         else
         {
@@ -287,7 +303,8 @@ internal static class YarpTranslator
             Destinations = destinations,
             HealthCheck = ClusterResilience.HealthCheck(backend),
             HttpRequest = backend.IdleTimeout is { } idle ? new ForwarderRequestConfig { ActivityTimeout = idle } : null,
-            Metadata = ClusterResilience.Metadata(backend),
+            LoadBalancingPolicy = ClusterLoadBalancing.PolicyName(backend.LoadBalancing),
+            Metadata = ClusterLoadBalancing.AddMetadata(backend.LoadBalancing, ClusterResilience.Metadata(backend)),
         };
     }
 }

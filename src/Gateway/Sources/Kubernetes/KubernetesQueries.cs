@@ -57,7 +57,7 @@ internal static class KubernetesQueries
     /// The client reports an ERROR event (e.g. 410 Gone) through its error callback and keeps reading; this turns the
     /// first error into an exception so the <see cref="WatchLoop{T}"/> can react to it.
     /// </summary>
-    private static async IAsyncEnumerable<(WatchEventType, T)> Stream<T>(Func<Action<Exception>, IAsyncEnumerable<(WatchEventType, T)>> watch)
+    public static async IAsyncEnumerable<(WatchEventType, T)> Stream<T>(Func<Action<Exception>, IAsyncEnumerable<(WatchEventType, T)>> watch)
     {
         Exception? error = null;
         await foreach (var item in watch(e => error ??= e))
