@@ -47,7 +47,7 @@ internal sealed class DestinationResolver(
 
         if (IstioHosts.ServiceOf(host, ns) is not var (serviceNs, serviceName))
         {
-            report.Unsupported($"{path}.host", $"'{host}' is not a Service of the cluster; only Services can be destinations (ServiceEntry hosts are not read); {HttpRouteReader.LeftOut}");
+            report.Unsupported($"{path}.host", $"'{host}' is not a Service of the cluster (a short name or name.namespace.svc.cluster.local); only Services can be destinations (ServiceEntry hosts are not read); {HttpRouteReader.LeftOut}");
             return null;
         }
 

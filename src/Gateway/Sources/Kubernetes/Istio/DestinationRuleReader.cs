@@ -20,7 +20,7 @@ internal static class DestinationRuleReader
         }
         else if (service is null)
         {
-            report.Unsupported("spec.host", $"'{host}' is not a Service of the cluster (name, name.namespace or name.namespace.svc.cluster.local); the rule is not used");
+            report.Unsupported("spec.host", $"'{host}' is not a Service of the cluster (a short name or name.namespace.svc.cluster.local); the rule is not used");
         }
 
         var blocking = report.Blocking;

@@ -28,9 +28,9 @@ internal static class IstioHosts
     }
 
     /// <summary>
-    /// The Service a destination host names, as Istio resolves it from namespace <paramref name="ns"/>: <c>name</c>,
-    /// <c>name.namespace</c>, <c>name.namespace.svc</c> or <c>name.namespace.svc.cluster.local</c>; null for any other
-    /// host (a ServiceEntry or an external name).
+    /// The Service a destination host names, as Istio resolves it from namespace <paramref name="ns"/>: a short name (no
+    /// dot) is a Service of that namespace, <c>name.namespace.svc.cluster.local</c> any Service; other names with dots
+    /// are hosts of their own (ServiceEntries, external names) and give null.
     /// </summary>
     public static (string Namespace, string Name)? ServiceOf(string host, string ns)
     {
@@ -38,8 +38,6 @@ internal static class IstioHosts
         return parts.Length switch
         {
             1 => (ns, parts[0]),
-            2 => (parts[1], parts[0]),
-            3 when parts[2] == "svc" => (parts[1], parts[0]),
             5 when $"{parts[2]}.{parts[3]}.{parts[4]}" == ClusterDomain => (parts[1], parts[0]),
             _ => null,
         };
