@@ -17,4 +17,7 @@ internal sealed record GatewayModel
 
     public ImmutableDictionary<string, AuthPolicy> AuthPolicies { get; init; } =
         ImmutableDictionary<string, AuthPolicy>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>Certificates to serve by SNI, from every source.</summary>
+    public ImmutableArray<TlsBinding> TlsBindings { get; init; } = [];
 }

@@ -5,7 +5,7 @@ namespace Gateway.Model;
 /// <summary>
 /// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route,
 /// backend, rate-limit or auth policy replaces an earlier one of the same name (a route keeps its original place in
-/// declaration order).
+/// declaration order); TLS bindings of all sources are kept.
 /// </summary>
 internal static class ModelMerger
 {
@@ -16,6 +16,7 @@ internal static class ModelMerger
         var backends = ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal);
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         var authPolicies = ImmutableDictionary.CreateBuilder<string, AuthPolicy>(StringComparer.Ordinal);
+        var tlsBindings = ImmutableArray.CreateBuilder<TlsBinding>();
         foreach (var model in models)
         {
             foreach (var route in model.Routes)
@@ -45,8 +46,10 @@ internal static class ModelMerger
             {
                 authPolicies[name] = policy;
             }
+
+            tlsBindings.AddRange(model.TlsBindings);
         }
 
-        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable(), AuthPolicies = authPolicies.ToImmutable() };
+        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable(), AuthPolicies = authPolicies.ToImmutable(), TlsBindings = tlsBindings.ToImmutable() };
     }
 }

@@ -120,6 +120,25 @@ internal static class ModelValidator
             }
         }
 
+        for (var i = 0; i < route.Filters.Mirrors.Length; i++)
+        {
+            var mirror = route.Filters.Mirrors[i];
+            if (!model.Backends.ContainsKey(mirror.Backend))
+            {
+                Problem($"Filters.Mirrors[{i}].Backend", $"backend '{mirror.Backend}' is not defined; defined backends: {DefinedBackends(model)}");
+            }
+
+            if (mirror.Percent is < 0 or > 100 || double.IsNaN(mirror.Percent))
+            {
+                Problem($"Filters.Mirrors[{i}].Percent", $"is {mirror.Percent}; it must be between 0 and 100");
+            }
+        }
+
+        if (route.Cors is { AllowOrigins.IsEmpty: true })
+        {
+            Problem("Cors.AllowOrigins", "must name at least one origin (or '*')");
+        }
+
         if (filters.Fault is { } fault)
         {
             ValidateFault(fault, Problem);

@@ -40,6 +40,9 @@ internal sealed record RouteModel
     /// <summary>Names of the auth policies (in <see cref="GatewayModel.AuthPolicies"/>) of which a caller must satisfy one; empty leaves the route open.</summary>
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
 
+    /// <summary>Plain-HTTP requests get 308 to the same URL on https.</summary>
+    public bool RedirectToHttps { get; init; }
+
     /// <summary>Cross-origin rules; null leaves CORS to the backend.</summary>
     public CorsPolicy? Cors { get; init; }
 

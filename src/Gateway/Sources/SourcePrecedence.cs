@@ -12,6 +12,12 @@ internal static class SourcePrecedence
 
     public const int KubernetesServices = 50;
 
+    public const int KubernetesIngress = 60;
+
+    public const int GatewayApi = 70;
+
+    public const int Istio = 80;
+
     public const int ConfigFile = 100;
 
     public const int KubernetesConfigMap = 150;

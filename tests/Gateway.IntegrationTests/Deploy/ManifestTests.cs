@@ -84,7 +84,7 @@ public sealed class ManifestTests
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
         }
 
-        var used = api.Requests.Select(Permission).ToHashSet();
+        var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();
 
         var objects = await LoadAsync("base");
         var rules = objects.OfType<V1ClusterRole>().SelectMany(r => r.Rules)
@@ -98,13 +98,22 @@ public sealed class ManifestTests
         Assert.Equal(used.Order().ToArray(), granted.Order().ToArray());
     }
 
-    /// <summary>The RBAC permission a request needs: <c>GET /apis/discovery.k8s.io/v1/endpointslices?watch=1</c> is (discovery.k8s.io, endpointslices, watch).</summary>
-    private static (string Group, string Resource, string Verb) Permission(string request)
+    /// <summary>
+    /// The RBAC permission a request needs: <c>GET /apis/discovery.k8s.io/v1/endpointslices?watch=1</c> is (discovery.k8s.io,
+    /// endpointslices, watch), <c>PATCH .../ingresses/web/status</c> is (networking.k8s.io, ingresses/status, patch); null for
+    /// API discovery (<c>/apis</c>), which every authenticated client may read.
+    /// </summary>
+    private static (string Group, string Resource, string Verb)? Permission(string request)
     {
         var (method, target) = (request[..request.IndexOf(' ', StringComparison.Ordinal)], request[(request.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
         var path = target.Split('?')[0].Trim('/').Split('/');
+        if ((path[0] == "api" && path.Length <= 2) || (path[0] == "apis" && path.Length <= 3))
+        {
+            return null;
+        }
+
         var (group, rest) = path[0] == "api" ? ("", path[2..]) : (path[1], path[3..]);
-        if (rest.Length >= 2 && rest[0] == "namespaces")
+        if (rest.Length >= 3 && rest[0] == "namespaces")
         {
             rest = rest[2..];
         }
@@ -115,8 +124,9 @@ public sealed class ManifestTests
             "GET" when isWatch => "watch",
             "GET" when rest.Length == 1 => "list",
             "GET" => "get",
+            "PUT" => "update",
             _ => method.ToLowerInvariant(),
         };
-        return (group, rest[0], verb);
+        return (group, rest.Length == 3 ? $"{rest[0]}/{rest[2]}" : rest[0], verb);
     }
 }

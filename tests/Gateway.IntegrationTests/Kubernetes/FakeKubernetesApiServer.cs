@@ -15,15 +15,28 @@ namespace Gateway.IntegrationTests.Kubernetes;
 /// resourceVersion; <c>?watch=1</c> streams ADDED/MODIFIED/DELETED/BOOKMARK events as JSON lines from a resourceVersion;
 /// a resourceVersion older than the kept history gets one ERROR event (Status 410, reason Expired), as a real server
 /// does. Tests change objects, drop connections abruptly, close watches cleanly, stall lists, or take it "down".
+/// Clients may also create objects (Events), write a status subresource, and get one object; API groups can be hidden
+/// as when their CRDs are not installed.
 /// </summary>
 public sealed class FakeKubernetesApiServer : IAsyncDisposable
 {
-    private static readonly Dictionary<string, FakeResourceKind> Kinds = new(StringComparer.Ordinal)
-    {
-        ["services"] = new("services", "v1", "Service"),
-        ["endpointslices"] = new("endpointslices", "discovery.k8s.io/v1", "EndpointSlice"),
-        ["configmaps"] = new("configmaps", "v1", "ConfigMap"),
-    };
+    private static readonly FakeResourceKind[] Kinds =
+    [
+        new("services", "", ["v1"], "Service"),
+        new("endpointslices", "discovery.k8s.io", ["v1"], "EndpointSlice"),
+        new("configmaps", "", ["v1"], "ConfigMap"),
+        new("secrets", "", ["v1"], "Secret"),
+        new("pods", "", ["v1"], "Pod"),
+        new("events", "events.k8s.io", ["v1"], "Event"),
+        new("ingresses", "networking.k8s.io", ["v1"], "Ingress"),
+        new("ingressclasses", "networking.k8s.io", ["v1"], "IngressClass", Namespaced: false),
+        new("gatewayclasses", "gateway.networking.k8s.io", ["v1"], "GatewayClass", Namespaced: false),
+        new("gateways", "gateway.networking.k8s.io", ["v1"], "Gateway"),
+        new("httproutes", "gateway.networking.k8s.io", ["v1"], "HTTPRoute"),
+        new("referencegrants", "gateway.networking.k8s.io", ["v1beta1"], "ReferenceGrant"),
+        new("virtualservices", "networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "VirtualService"),
+        new("destinationrules", "networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "DestinationRule"),
+    ];
 
     private readonly object _lock = new();
     private readonly WebApplication _app;
@@ -35,6 +48,8 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private readonly Dictionary<string, DateTimeOffset> _listServed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
+    private readonly HashSet<string> _hiddenGroups = new(StringComparer.Ordinal);
+    private readonly List<(string Plural, JsonObject Object)> _created = [];
     private TaskCompletionSource _listsReleased = CompletedSource();
     private long _version = 1000;
     private long _oldestWatchable;
@@ -43,9 +58,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private FakeKubernetesApiServer(WebApplication app)
     {
         _app = app;
-        foreach (var kind in Kinds.Keys)
+        foreach (var kind in Kinds)
         {
-            _objects[kind] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _objects[kind.Plural] = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
         }
     }
 
@@ -90,7 +105,10 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         return path;
     }
 
-    /// <summary>Creates or replaces an object (ADDED or MODIFIED to watchers); its kind comes from its <c>kind</c> field.</summary>
+    /// <summary>
+    /// Creates or replaces an object (ADDED or MODIFIED to watchers); its kind comes from its <c>kind</c> and
+    /// <c>apiVersion</c> fields, and an object without a namespace is cluster-scoped.
+    /// </summary>
     public void Apply(JsonObject item)
     {
         var kind = KindOf(item);
@@ -236,22 +254,209 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             return;
         }
 
-        if (!TryParsePath(context.Request.Path.Value ?? "", out var kind, out var ns) || context.Request.Method != "GET")
+        var requestPath = context.Request.Path.Value ?? "";
+        if (requestPath.TrimEnd('/') == "/apis" && context.Request.Method == "GET")
         {
-            await WriteStatusAsync(context, StatusCodes.Status404NotFound, "NotFound", $"the server could not find the requested resource ({context.Request.Path})");
+            await WriteJsonAsync(context, StatusCodes.Status200OK, GroupList());
             return;
         }
 
-        var query = context.Request.Query;
-        var filter = new FakeWatchFilter(ns, Selector(query["labelSelector"]), Selector(query["fieldSelector"]));
-        if (query["watch"] is { Count: > 0 } watch && (watch[0] == "1" || watch[0] == "true"))
+        var path = FakeRequestPath.Parse(requestPath);
+        var kind = path is null ? null : Array.Find(Kinds, k => k.Matches(path.Group, path.Version, path.Plural));
+        bool hidden;
+        lock (_lock)
         {
-            await WatchAsync(context, kind, filter, query["resourceVersion"].ToString(), query["allowWatchBookmarks"] == "true");
+            hidden = kind is not null && _hiddenGroups.Contains(kind.Group);
+        }
+
+        if (path is null || kind is null || hidden)
+        {
+            await WriteStatusAsync(context, StatusCodes.Status404NotFound, "NotFound", $"the server could not find the requested resource ({requestPath})");
+            return;
+        }
+
+        switch (context.Request.Method, path.Name, path.Subresource)
+        {
+            case ("GET", null, null):
+                var query = context.Request.Query;
+                var filter = new FakeWatchFilter(path.Namespace, Selector(query["labelSelector"]), Selector(query["fieldSelector"]));
+                if (query["watch"] is { Count: > 0 } watch && (watch[0] == "1" || watch[0] == "true"))
+                {
+                    await WatchAsync(context, kind, filter, query["resourceVersion"].ToString(), query["allowWatchBookmarks"] == "true");
+                }
+                else
+                {
+                    await ListAsync(context, kind, filter);
+                }
+
+                break;
+            case ("GET", { } name, null):
+                await WriteObjectAsync(context, Get(kind.Plural, path.Namespace, name), StatusCodes.Status200OK, kind, name);
+                break;
+            case ("POST", null, null):
+                await CreateAsync(context, kind, path.Namespace);
+                break;
+            case ("PUT" or "PATCH", { } name, "status"):
+                await WriteStatusSubresourceAsync(context, kind, path.Namespace, name);
+                break;
+            default:
+                await WriteStatusAsync(context, StatusCodes.Status405MethodNotAllowed, "MethodNotAllowed", $"{context.Request.Method} is not supported on {requestPath} by the fake API server");
+                break;
+        }
+    }
+
+    /// <summary>Hides an API group (404 on its paths, absent from <c>/apis</c>) as when its CRDs are not installed, or serves it again.</summary>
+    public void ServeGroup(string group, bool served)
+    {
+        lock (_lock)
+        {
+            if (served)
+            {
+                _hiddenGroups.Remove(group);
+            }
+            else
+            {
+                _hiddenGroups.Add(group);
+            }
+        }
+    }
+
+    /// <summary>The stored object, or null; <paramref name="ns"/> is null for cluster-scoped kinds.</summary>
+    public JsonObject? Get(string plural, string? ns, string name)
+    {
+        lock (_lock)
+        {
+            return _objects[plural].TryGetValue($"{ns}/{name}", out var item) ? (JsonObject)item.DeepClone() : null;
+        }
+    }
+
+    /// <summary>The objects of <paramref name="plural"/> that clients created with POST (e.g. events), oldest first.</summary>
+    public IReadOnlyList<JsonObject> Created(string plural)
+    {
+        lock (_lock)
+        {
+            return [.. _created.Where(c => c.Plural == plural).Select(c => (JsonObject)c.Object.DeepClone())];
+        }
+    }
+
+    private async Task CreateAsync(HttpContext context, FakeResourceKind kind, string? ns)
+    {
+        var item = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        if (item?["metadata"] is not JsonObject metadata)
+        {
+            await WriteStatusAsync(context, StatusCodes.Status400BadRequest, "BadRequest", "the body is not an object with metadata");
+            return;
+        }
+
+        if (ns is null)
+        {
+            metadata.Remove("namespace");
         }
         else
         {
-            await ListAsync(context, kind, filter);
+            metadata["namespace"] = ns;
         }
+
+        if (metadata["name"] is null)
+        {
+            metadata["name"] = metadata["generateName"]?.GetValue<string>() + Guid.NewGuid().ToString("N")[..5];
+        }
+
+        item["kind"] = kind.Kind;
+        item["apiVersion"] = kind.ApiVersion;
+        lock (_lock)
+        {
+            _created.Add((kind.Plural, (JsonObject)item.DeepClone()));
+        }
+
+        Apply(item);
+        await WriteObjectAsync(context, Get(kind.Plural, ns, metadata["name"]!.GetValue<string>()), StatusCodes.Status201Created, kind, "");
+    }
+
+    /// <summary>PUT replaces the status; PATCH merges the patch's status into it (JSON merge patch, which strategic merge is for status).</summary>
+    private async Task WriteStatusSubresourceAsync(HttpContext context, FakeResourceKind kind, string? ns, string name)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        if (context.Request.Method == "PATCH" && context.Request.ContentType?.StartsWith("application/json-patch+json", StringComparison.Ordinal) == true)
+        {
+            await WriteStatusAsync(context, StatusCodes.Status415UnsupportedMediaType, "UnsupportedMediaType", "the fake API server takes merge patches only");
+            return;
+        }
+
+        JsonObject? updated;
+        lock (_lock)
+        {
+            updated = _objects[kind.Plural].GetValueOrDefault($"{ns}/{name}")?.DeepClone() as JsonObject;
+            if (updated is not null)
+            {
+                var status = body?["status"]?.DeepClone();
+                updated["status"] = context.Request.Method == "PUT" ? status : MergePatch(updated["status"], status);
+                Apply(updated);
+            }
+        }
+
+        await WriteObjectAsync(context, updated is null ? null : Get(kind.Plural, ns, name), StatusCodes.Status200OK, kind, name);
+    }
+
+    private static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject)
+        {
+            return patch;
+        }
+
+        var result = target as JsonObject ?? new JsonObject();
+        foreach (var (key, value) in patchObject.ToArray())
+        {
+            if (value is null)
+            {
+                result.Remove(key);
+            }
+            else
+            {
+                result[key] = MergePatch(result[key]?.DeepClone(), value.DeepClone());
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task WriteObjectAsync(HttpContext context, JsonObject? item, int status, FakeResourceKind kind, string name)
+    {
+        if (item is null)
+        {
+            await WriteStatusAsync(context, StatusCodes.Status404NotFound, "NotFound", $"{kind.Plural} \"{name}\" not found");
+            return;
+        }
+
+        await WriteJsonAsync(context, status, item);
+    }
+
+    private JsonObject GroupList()
+    {
+        var groups = new JsonArray();
+        lock (_lock)
+        {
+            foreach (var group in Kinds.Where(k => k.Group.Length > 0 && !_hiddenGroups.Contains(k.Group)).GroupBy(k => k.Group))
+            {
+                var versions = group.SelectMany(k => k.Versions).Distinct().ToArray();
+                groups.Add(new JsonObject
+                {
+                    ["name"] = group.Key,
+                    ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject { ["groupVersion"] = $"{group.Key}/{v}", ["version"] = v })]),
+                    ["preferredVersion"] = new JsonObject { ["groupVersion"] = $"{group.Key}/{versions[0]}", ["version"] = versions[0] },
+                });
+            }
+        }
+
+        return new JsonObject { ["kind"] = "APIGroupList", ["apiVersion"] = "v1", ["groups"] = groups };
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8);
     }
 
     private async Task ListAsync(HttpContext context, FakeResourceKind kind, FakeWatchFilter filter)
@@ -419,35 +624,13 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private static string Event(string type, JsonObject item) =>
         new JsonObject { ["type"] = type, ["object"] = item.DeepClone() }.ToJsonString() + "\n";
 
-    private static bool TryParsePath(string path, out FakeResourceKind kind, out string? ns)
+    private static string KindOf(JsonObject item)
     {
-        // /api/v1[/namespaces/{ns}]/{plural} and /apis/discovery.k8s.io/v1[/namespaces/{ns}]/{plural}
-        kind = null!;
-        ns = null;
-        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var rest = segments switch
-        {
-            ["api", "v1", .. var tail] => tail,
-            ["apis", "discovery.k8s.io", "v1", .. var tail] => tail,
-            _ => null,
-        };
-        if (rest is ["namespaces", var name, _])
-        {
-            ns = name;
-            rest = rest[2..];
-        }
-
-        if (rest is not [var plural] || !Kinds.TryGetValue(plural, out var found))
-        {
-            return false;
-        }
-
-        kind = found;
-        return found.ApiVersion == "v1" ? segments[0] == "api" : segments[0] == "apis";
+        var kind = item["kind"]!.GetValue<string>();
+        var apiVersion = item["apiVersion"]?.GetValue<string>() ?? "v1";
+        var group = apiVersion.Contains('/', StringComparison.Ordinal) ? apiVersion[..apiVersion.IndexOf('/', StringComparison.Ordinal)] : "";
+        return Kinds.Single(k => k.Kind == kind && k.Group == group).Plural;
     }
-
-    private static string KindOf(JsonObject item) =>
-        Kinds.Values.Single(k => k.Kind == item["kind"]!.GetValue<string>()).Plural;
 
     private static Dictionary<string, string> Selector(string? text)
     {
@@ -463,9 +646,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     private static async Task WriteStatusAsync(HttpContext context, int code, string reason, string message)
     {
-        context.Response.StatusCode = code;
-        context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(new JsonObject
+        await WriteJsonAsync(context, code, new JsonObject
         {
             ["kind"] = "Status",
             ["apiVersion"] = "v1",
@@ -474,7 +655,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             ["message"] = message,
             ["reason"] = reason,
             ["code"] = code,
-        }.ToJsonString(), Encoding.UTF8);
+        });
     }
 
     private static TaskCompletionSource CompletedSource()

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Gateway.IntegrationTests.Kubernetes;
 
-/// <summary>The namespace, label selector and field selector of a list or watch request (equality terms only).</summary>
+/// <summary>The namespace, label selector and field selector of a list or watch request (equality terms only; fields metadata.name, metadata.namespace and a Secret's type).</summary>
 internal sealed record FakeWatchFilter(string? Namespace, Dictionary<string, string> Labels, Dictionary<string, string> Fields)
 {
     public bool Matches(JsonObject item)
@@ -27,6 +27,7 @@ internal sealed record FakeWatchFilter(string? Namespace, Dictionary<string, str
             {
                 "metadata.name" => metadata["name"]?.GetValue<string>(),
                 "metadata.namespace" => metadata["namespace"]?.GetValue<string>(),
+                "type" => item["type"]?.GetValue<string>(),
                 _ => null,
             };
             if (actual != value)

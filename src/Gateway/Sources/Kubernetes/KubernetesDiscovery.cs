@@ -31,6 +31,7 @@ internal static class KubernetesDiscovery
         services.AddSingleton(configuration);
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration));
         services.AddSingleton<KubernetesMetrics>();
+        services.AddSingleton<KubernetesEventRecorder>();
         services.AddHostedService<KubernetesDiscoveryService>();
     }
 }

@@ -18,6 +18,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
     public const string ServicesComponent = "kubernetes services";
 
     private readonly List<Func<CancellationToken, Task>> _runs = [];
+    private readonly Lazy<ServiceCatalogSource> _catalog;
 
     public KubernetesDiscoveryService(
         IKubernetes client,
@@ -51,6 +52,12 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
 
         var services = namespaces.Select(ns => Watch(KubernetesQueries.Services(client, ns))).ToArray();
         var slices = namespaces.Select(ns => Watch(KubernetesQueries.EndpointSlices(client, ns))).ToArray();
+        // Sources that resolve arbitrary Services (Ingress, HTTPRoute, VirtualService) share one unfiltered watch, made
+        // on first use so a gateway with only labelled Services never lists every Service of the cluster.
+        _catalog = new Lazy<ServiceCatalogSource>(() => new ServiceCatalogSource(
+            namespaces.Select(ns => Watch(KubernetesQueries.AllServices(client, ns))).ToArray(),
+            slices));
+
         var processor = new ServiceProcessor();
         Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => processor.Build(
             services.SelectMany(c => c.Items.Values),
@@ -65,6 +72,9 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
                 configMap.Items.Values.FirstOrDefault()));
         }
     }
+
+    /// <summary>The shared catalog of all Services; its <see cref="ServiceCatalogSource.Caches"/> go to the asking source's publisher.</summary>
+    private ServiceCatalogSource Catalog => _catalog.Value;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_runs.Select(run => Task.Run(() => run(stoppingToken), stoppingToken)));

@@ -22,6 +22,20 @@ internal static class KubernetesQueries
             ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: ExposeSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
             : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: ExposeSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)));
 
+    /// <summary>Every Service, labelled or not: the ones Ingress, HTTPRoute and VirtualService backends name.</summary>
+    public static WatchTarget<V1Service> AllServices(IKubernetes client, string? ns) => new(
+        ns is null ? "all services in all namespaces" : $"all services in namespace '{ns}'",
+        async ct =>
+        {
+            var list = ns is null
+                ? await client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct)
+                : await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct);
+            return new ResourceList<V1Service>([.. list.Items], list.Metadata.ResourceVersion);
+        },
+        (rv, ct) => Stream(onError => ns is null
+            ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)
+            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)));
+
     /// <summary>
     /// All EndpointSlices: a slice carries its Service's name but not necessarily its labels, so slices are matched to
     /// exposed Services when the model is built.

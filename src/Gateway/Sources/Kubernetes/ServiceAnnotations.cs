@@ -35,6 +35,9 @@ internal static class ServiceAnnotations
     public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
     public const string ConnectTimeout = Prefix + "connect-timeout";
 
+    /// <summary>Comma-separated auth policy names, read the same way on Services, Ingresses and HTTPRoutes.</summary>
+    public const string AuthPolicy = Prefix + "auth-policy";
+
     private static readonly string[] Known =
     [
         PathPrefix, StripPrefix, Host, Port, CanaryOf, CanaryWeight, CanaryHeader, CanaryHeaderValue, CanaryCookie,

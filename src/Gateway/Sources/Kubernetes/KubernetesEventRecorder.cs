@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Sources.Kubernetes;
+
+/// <summary>
+/// Tells the owner of a Kubernetes object what the gateway refused or ignored in it, as a Warning Event on the object
+/// (<c>kubectl describe</c> shows it). Each distinct problem of an object is posted once; posting never blocks the
+/// caller and a failure is only logged, so a missing RBAC rule cannot stop configuration.
+/// </summary>
+internal sealed partial class KubernetesEventRecorder(IKubernetes client, TimeProvider timeProvider, ILogger<KubernetesEventRecorder> logger)
+{
+    public const string ReportingController = "mlgateway.io/gateway-controller";
+
+    // Bounds the memory of "already posted" under churn; forgetting only means an Event may be posted again.
+    private const int MaxRemembered = 10_000;
+
+    private readonly ConcurrentDictionary<string, byte> _posted = new(StringComparer.Ordinal);
+    private readonly string _instance = Environment.GetEnvironmentVariable("HOSTNAME") ?? Environment.MachineName;
+
+    public void Warn(IKubernetesObject<V1ObjectMeta> obj, string reason, string message)
+    {
+        var metadata = obj.Metadata;
+        if (!_posted.TryAdd($"{metadata.Uid ?? metadata.NamespaceProperty + "/" + metadata.Name}|{reason}|{message}", 0))
+        {
+            return;
+        }
+
+        if (_posted.Count > MaxRemembered)
+        {
+            _posted.Clear();
+        }
+
+        var ns = metadata.NamespaceProperty ?? "default";
+        var item = new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { GenerateName = metadata.Name + ".", NamespaceProperty = ns },
+            EventTime = timeProvider.GetUtcNow().UtcDateTime,
+            ReportingController = ReportingController,
+            ReportingInstance = _instance,
+            Action = "Configure",
+            Reason = reason,
+            Note = message.Length > 1024 ? message[..1024] : message,
+            Type = "Warning",
+            Regarding = new V1ObjectReference
+            {
+                ApiVersion = obj.ApiVersion,
+                Kind = obj.Kind,
+                Name = metadata.Name,
+                NamespaceProperty = metadata.NamespaceProperty,
+                Uid = metadata.Uid,
+            },
+        };
+        _ = PostAsync(item, ns);
+    }
+
+    private async Task PostAsync(Eventsv1Event item, string ns)
+    {
+        try
+        {
+            await client.EventsV1.CreateNamespacedEventAsync(item, ns);
+        }
+        catch (Exception ex)
+        {
+            LogPostFailed(logger, item.Regarding.Kind, ns, item.Regarding.Name, item.Reason, ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not post the {Reason} Event on {Kind} {Namespace}/{Name}")]
+    private static partial void LogPostFailed(ILogger logger, string kind, string @namespace, string name, string reason, Exception exception);
+}
