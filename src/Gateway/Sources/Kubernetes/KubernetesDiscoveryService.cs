@@ -1,6 +1,7 @@
 using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Observability;
+using Gateway.Sources.Kubernetes.Istio;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -28,7 +29,8 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         ReadinessRegistry readiness,
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
-        KubernetesMetrics metrics)
+        KubernetesMetrics metrics,
+        KubernetesEventRecorder events)
     {
         var options = gatewayOptions.Value.Kubernetes;
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
@@ -70,6 +72,13 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             var configMapProcessor = new ConfigMapProcessor(ns, name, options.ConfigMap.Key);
             Publish(ConfigMapProcessor.SourceName(ns, name), SourcePrecedence.KubernetesConfigMap, [configMap], () => configMapProcessor.Build(
                 configMap.Items.Values.FirstOrDefault()));
+        }
+
+        if (gatewayOptions.Value.Istio is { IsEnabled: true } istio)
+        {
+            var source = new IstioSource(client, istio, namespaces, Catalog, events, timeProvider, options.WatchIdleTimeout, metrics, loggerFactory);
+            _runs.AddRange(source.Runs);
+            Publish(IstioProcessor.Source, SourcePrecedence.Istio, source.Caches, source.Build);
         }
     }
 
