@@ -79,7 +79,7 @@ public sealed class IstioFeatureTests : IstioTest
         Api.Apply(IstioObjects.VirtualService("ml-service", """
             [ { "match": [{ "uri": { "exact": "/healthz" } }], "directResponse": { "status": 200, "body": { "string": "ok" } } },
               { "match": [{ "uri": { "prefix": "/legacy" } }],
-                "retries": { "attempts": 2, "perTryTimeout": "1s" },
+                "fault": { "delay": { "exponentialDelay": "1s" } },
                 "route": [{ "destination": { "host": "ml-service" } }] },
               { "route": [{ "destination": { "host": "ml-service" } }] } ]
             """));
@@ -95,11 +95,43 @@ public sealed class IstioFeatureTests : IstioTest
         // The route with the unsupported field is left out whole: /legacy falls through to the catch-all.
         Assert.True(await AnswerAsync(gateway, "/legacy") is "pod-1" or "pod-2");
         var warnings = await gateway.WarningsAsync();
-        Assert.Contains("VirtualService 'models/ml-service', field 'spec.http[1].retries.perTryTimeout'", warnings, StringComparison.Ordinal);
+        Assert.Contains("VirtualService 'models/ml-service', field 'spec.http[1].fault.delay.exponentialDelay'", warnings, StringComparison.Ordinal);
         await Eventually.TrueAsync(
             () => Task.FromResult(Api.Created("events").Any(e => e["regarding"]?["kind"]?.GetValue<string>() == "VirtualService"
-                && e["note"]!.GetValue<string>().Contains("perTryTimeout", StringComparison.Ordinal))),
+                && e["note"]!.GetValue<string>().Contains("exponentialDelay", StringComparison.Ordinal))),
             "a Warning Event on the VirtualService");
+    }
+
+    [Fact]
+    public async Task A_per_try_timeout_abandons_a_slow_pod_for_another_and_the_last_try_answers_504()
+    {
+        Pod2.Handler = async context =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted);
+            await context.Response.WriteAsync("too late");
+        };
+        Api.Apply(IstioObjects.VirtualService("ml-service", """
+            [ { "match": [{ "uri": { "prefix": "/one-try" } }],
+                "retries": { "attempts": 1, "perTryTimeout": "300ms" },
+                "route": [{ "destination": { "host": "ml-service" } }] },
+              { "retries": { "attempts": 1, "perTryTimeout": "300ms" },
+                "route": [{ "destination": { "host": "ml-service" } }] } ]
+            """));
+        await using var gateway = await StartGatewayAsync();
+        await Eventually.TrueAsync(async () => await AnswerAsync(gateway, "/predict") == "pod-1", "the route to serve");
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("pod-1", await AnswerAsync(gateway, "/predict"));
+        }
+
+        Assert.True(Pod2.RequestCount > 0, "the slow pod was never tried, so nothing was retried");
+
+        // Both pods slow: the first try times out, so does the retry, and the client gets 504 well before 3 s.
+        Pod1.Handler = Pod2.Handler;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal("504", await AnswerAsync(gateway, "/one-try"));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2.5), $"took {started.Elapsed}");
     }
 
     [Fact]

@@ -350,11 +350,6 @@ internal sealed class HttpRouteReader(VirtualService service, ObjectReport repor
             return null;
         }
 
-        if (Duration(retries, "perTryTimeout", field, report) is not null)
-        {
-            report.Unsupported($"{field}.perTryTimeout", "a retry starts only after a connection failure or a retried status, never after a per-try timeout; remove it (the route timeout still applies); " + LeftOut);
-        }
-
         var attempts = Int(retries, "attempts", field, report) ?? 2;
         if (attempts is < 0 or > 4)
         {
@@ -399,7 +394,7 @@ internal sealed class HttpRouteReader(VirtualService service, ObjectReport repor
             }
         }
 
-        return new RetryPolicy { Attempts = attempts + 1, Statuses = [.. statuses], AllMethods = true };
+        return new RetryPolicy { Attempts = attempts + 1, Statuses = [.. statuses], AllMethods = true, PerTryTimeout = Duration(retries, "perTryTimeout", field, report) };
     }
 
     private UrlRewrite? ReadRewrite(JsonElement http, string path, ImmutableArray<RouteMatch> matches)
