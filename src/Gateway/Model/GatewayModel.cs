@@ -20,4 +20,7 @@ internal sealed record GatewayModel
 
     /// <summary>Certificates to serve by SNI, from every source.</summary>
     public ImmutableArray<TlsBinding> TlsBindings { get; init; } = [];
+
+    /// <summary>Keys a source adds to policies declared by others; empty once merged (they are then in <see cref="AuthPolicies"/>).</summary>
+    public ImmutableArray<ApiKeyGrant> ApiKeyGrants { get; init; } = [];
 }

@@ -5,7 +5,8 @@ namespace Gateway.Model;
 /// <summary>
 /// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route,
 /// backend, rate-limit or auth policy replaces an earlier one of the same name (a route keeps its original place in
-/// declaration order); TLS bindings of all sources are kept.
+/// declaration order); TLS bindings and API-key grants of all sources are kept (grants are folded into their policies by
+/// <see cref="ApiKeyGrants"/>).
 /// </summary>
 internal static class ModelMerger
 {
@@ -17,6 +18,7 @@ internal static class ModelMerger
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         var authPolicies = ImmutableDictionary.CreateBuilder<string, AuthPolicy>(StringComparer.Ordinal);
         var tlsBindings = ImmutableArray.CreateBuilder<TlsBinding>();
+        var grants = ImmutableArray.CreateBuilder<ApiKeyGrant>();
         foreach (var model in models)
         {
             foreach (var route in model.Routes)
@@ -48,8 +50,17 @@ internal static class ModelMerger
             }
 
             tlsBindings.AddRange(model.TlsBindings);
+            grants.AddRange(model.ApiKeyGrants);
         }
 
-        return new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutable(), RateLimitPolicies = policies.ToImmutable(), AuthPolicies = authPolicies.ToImmutable(), TlsBindings = tlsBindings.ToImmutable() };
+        return new GatewayModel
+        {
+            Routes = [.. routes],
+            Backends = backends.ToImmutable(),
+            RateLimitPolicies = policies.ToImmutable(),
+            AuthPolicies = authPolicies.ToImmutable(),
+            TlsBindings = tlsBindings.ToImmutable(),
+            ApiKeyGrants = grants.ToImmutable(),
+        };
     }
 }

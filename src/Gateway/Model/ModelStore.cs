@@ -15,6 +15,9 @@ internal sealed partial class ModelStore : IDisposable
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SortedDictionary<int, SourceSnapshot> _accepted = [];
+
+    // The last snapshot of each source whose last offer was refused; cleared when the source is accepted.
+    private readonly SortedDictionary<int, SourceSnapshot> _refused = [];
     private readonly IModelApplier _applier;
     private readonly ILogger<ModelStore> _logger;
     private readonly TimeProvider _timeProvider;
@@ -41,46 +44,82 @@ internal sealed partial class ModelStore : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            // Validate the merge even when the source already has problems, so one report lists every mistake.
-            var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
-            List<ModelProblem> warnings = [.. candidate.Values.SelectMany(s => s.Warnings)];
-            var merged = ModelMerger.Merge(RouteConflicts.Resolve([.. candidate.Values], warnings));
-            IReadOnlyList<ModelProblem> problems = [.. snapshot.Problems, .. ModelValidator.Validate(merged)];
+            var problems = await OfferAsync(snapshot, precedence, cancellationToken);
             if (problems.Count == 0)
             {
-                problems = await _applier.ApplyAsync(merged, cancellationToken);
+                await RetryRefusedAsync(cancellationToken);
             }
 
-            if (problems.Count > 0)
-            {
-                Reject(snapshot.Source, problems);
-                return problems;
-            }
-
-            _accepted[precedence] = snapshot;
-            var previous = _status;
-            _status = new ModelStatus(
-                previous.Generation + 1,
-                _timeProvider.GetUtcNow(),
-                merged,
-                [.. _accepted.Values.Select(s => s.Source)],
-                previous.LastRejected is { } rejected && rejected.Source == snapshot.Source ? null : previous.LastRejected)
-            {
-                Warnings = [.. warnings],
-            };
-            foreach (var warning in warnings.Except(previous.Warnings))
-            {
-                LogObjectLeftOut(_logger, warning.ToString());
-            }
-
-            _reloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
-            LogApplied(_logger, snapshot.Source, merged.Routes.Length, merged.Backends.Count, _status.Generation);
-            return [];
+            return problems;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Offers again the refused snapshots that only failed because of other sources (a Service naming an auth policy
+    /// that the ConfigMap declares, when the Services were published first): a source publishes only when it changes,
+    /// so without this its last snapshot would wait for its next change. Failing candidates are not reported again.
+    /// </summary>
+    private async Task RetryRefusedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var (precedence, snapshot) in _refused.ToArray())
+        {
+            if (snapshot.IsValid && Candidate(snapshot, precedence, []).Problems.Count == 0)
+            {
+                await OfferAsync(snapshot, precedence, cancellationToken);
+            }
+        }
+    }
+
+    private (GatewayModel Merged, List<ModelProblem> Problems) Candidate(SourceSnapshot snapshot, int precedence, List<ModelProblem> warnings)
+    {
+        // Validate the merge even when the source already has problems, so one report lists every mistake.
+        var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
+        warnings.AddRange(candidate.Values.SelectMany(s => s.Warnings));
+        var merged = ApiKeyGrants.Fold(ModelMerger.Merge(RouteConflicts.Resolve([.. candidate.Values], warnings)), warnings);
+        return (merged, [.. snapshot.Problems, .. ModelValidator.Validate(merged)]);
+    }
+
+    private async Task<IReadOnlyList<ModelProblem>> OfferAsync(SourceSnapshot snapshot, int precedence, CancellationToken cancellationToken)
+    {
+        List<ModelProblem> warnings = [];
+        var (merged, validation) = Candidate(snapshot, precedence, warnings);
+        IReadOnlyList<ModelProblem> problems = validation;
+        if (problems.Count == 0)
+        {
+            problems = await _applier.ApplyAsync(merged, cancellationToken);
+        }
+
+        if (problems.Count > 0)
+        {
+            _refused[precedence] = snapshot;
+            Reject(snapshot.Source, problems);
+            return problems;
+        }
+
+        _refused.Remove(precedence);
+        _accepted[precedence] = snapshot;
+        var previous = _status;
+        _status = new ModelStatus(
+            previous.Generation + 1,
+            _timeProvider.GetUtcNow(),
+            merged,
+            [.. _accepted.Values.Select(s => s.Source)],
+            previous.LastRejected is { } rejected && rejected.Source == snapshot.Source ? null : previous.LastRejected)
+        {
+            Warnings = [.. warnings],
+        };
+        foreach (var warning in warnings.Except(previous.Warnings))
+        {
+            LogObjectLeftOut(_logger, warning.ToString());
+        }
+
+        _reloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
+        LogApplied(_logger, snapshot.Source, merged.Routes.Length, merged.Backends.Count, _status.Generation);
+        return [];
     }
 
     private void Reject(string source, IReadOnlyList<ModelProblem> problems)

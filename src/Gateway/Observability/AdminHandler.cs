@@ -1,11 +1,12 @@
 using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Observability;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, KubernetesLeadership? leadership = null)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -37,6 +38,7 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                             ? new { rejected.Source, rejected.At, Problems = rejected.Problems.Select(p => p.ToString()), Details = rejected.Problems }
                             : null,
                         Warnings = status.Warnings.Select(p => p.ToString()),
+                        Kubernetes = leadership is null ? null : new { Leader = leadership.IsLeader, leadership.Identity },
                         status.Model,
                     },
                     ModelJson.Indented);

@@ -10,6 +10,9 @@ internal static class SourcePrecedence
 {
     public const int AppSettings = 0;
 
+    /// <summary>API-key Secrets only add keys to policies declared elsewhere, so their rank decides nothing; it must only be unique.</summary>
+    public const int KubernetesApiKeySecrets = 45;
+
     public const int KubernetesServices = 50;
 
     public const int KubernetesIngress = 60;

@@ -102,6 +102,7 @@ public sealed class ManifestTests
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("/pods?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch the pods of a subset");
             await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0), "the gateway to post an Event");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();
@@ -144,8 +145,8 @@ public sealed class ManifestTests
             "GET" when isWatch => "watch",
             "GET" when rest.Length == 1 => "list",
             "GET" => "get",
-            "POST" => "create",
             "PUT" => "update",
+            "POST" => "create",
             _ => method.ToLowerInvariant(),
         };
         return (group, rest.Length == 3 ? $"{rest[0]}/{rest[2]}" : rest[0], verb);

@@ -36,7 +36,7 @@ public sealed class FakeApiServerWriteTests : IAsyncLifetime
             Kind = "Ingress",
             Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "models", Uid = "uid-1" },
         };
-        var recorder = new KubernetesEventRecorder(_client, TimeProvider.System, NullLogger<KubernetesEventRecorder>.Instance);
+        var recorder = new KubernetesEventRecorder(_client, new KubernetesLeadership(electionEnabled: false), TimeProvider.System, NullLogger<KubernetesEventRecorder>.Instance);
 
         recorder.Warn(ingress, "UnsupportedAnnotation", "nginx.ingress.kubernetes.io/server-snippet is never evaluated");
         recorder.Warn(ingress, "UnsupportedAnnotation", "nginx.ingress.kubernetes.io/server-snippet is never evaluated");

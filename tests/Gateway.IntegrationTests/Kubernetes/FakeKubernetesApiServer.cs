@@ -28,6 +28,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         new("secrets", "", ["v1"], "Secret"),
         new("pods", "", ["v1"], "Pod"),
         new("events", "events.k8s.io", ["v1"], "Event"),
+        new("leases", "coordination.k8s.io", ["v1"], "Lease"),
         new("ingresses", "networking.k8s.io", ["v1"], "Ingress"),
         new("ingressclasses", "networking.k8s.io", ["v1"], "IngressClass", Namespaced: false),
         new("gatewayclasses", "gateway.networking.k8s.io", ["v1"], "GatewayClass", Namespaced: false),
@@ -296,6 +297,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             case ("POST", null, null):
                 await CreateAsync(context, kind, path.Namespace);
                 break;
+            case ("PUT", { } name, null):
+                await ReplaceAsync(context, kind, path.Namespace, name);
+                break;
             case ("PUT" or "PATCH", { } name, "status"):
                 await WriteStatusSubresourceAsync(context, kind, path.Namespace, name);
                 break;
@@ -364,13 +368,59 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
         item["kind"] = kind.Kind;
         item["apiVersion"] = kind.ApiVersion;
+        bool exists;
         lock (_lock)
         {
-            _created.Add((kind.Plural, (JsonObject)item.DeepClone()));
+            exists = _objects[kind.Plural].ContainsKey($"{ns}/{metadata["name"]}");
+            if (!exists)
+            {
+                _created.Add((kind.Plural, (JsonObject)item.DeepClone()));
+                Apply(item);
+            }
         }
 
-        Apply(item);
+        if (exists)
+        {
+            await WriteStatusAsync(context, StatusCodes.Status409Conflict, "AlreadyExists", $"{kind.Plural} \"{item["metadata"]!["name"]}\" already exists");
+            return;
+        }
+
         await WriteObjectAsync(context, Get(kind.Plural, ns, metadata["name"]!.GetValue<string>()), StatusCodes.Status201Created, kind, "");
+    }
+
+    /// <summary>PUT of an object replaces it, if the client read the newest version (409 Conflict otherwise, as leader election relies on).</summary>
+    private async Task ReplaceAsync(HttpContext context, FakeResourceKind kind, string? ns, string name)
+    {
+        var item = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted) as JsonObject;
+        string? conflict;
+        lock (_lock)
+        {
+            var stored = _objects[kind.Plural].GetValueOrDefault($"{ns}/{name}");
+            var version = item?["metadata"]?["resourceVersion"]?.GetValue<string>();
+            conflict = stored is null ? "NotFound"
+                : version is not null && version != stored["metadata"]!["resourceVersion"]!.GetValue<string>() ? "Conflict"
+                : null;
+            if (conflict is null)
+            {
+                item!["kind"] = kind.Kind;
+                item["apiVersion"] = kind.ApiVersion;
+                item["metadata"]!["uid"] = stored!["metadata"]!["uid"]?.DeepClone();
+                Apply(item);
+            }
+        }
+
+        switch (conflict)
+        {
+            case "NotFound":
+                await WriteObjectAsync(context, null, StatusCodes.Status404NotFound, kind, name);
+                break;
+            case "Conflict":
+                await WriteStatusAsync(context, StatusCodes.Status409Conflict, "Conflict", $"Operation cannot be fulfilled on {kind.Plural} \"{name}\": the object has been modified");
+                break;
+            default:
+                await WriteObjectAsync(context, Get(kind.Plural, ns, name), StatusCodes.Status200OK, kind, name);
+                break;
+        }
     }
 
     /// <summary>PUT replaces the status; PATCH merges the patch's status into it (JSON merge patch, which strategic merge is for status).</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
 
 namespace Gateway.IntegrationTests.Kubernetes;
 
@@ -24,7 +25,11 @@ public sealed class KubernetesGateway : IAsyncDisposable
     public TestGateway Gateway { get; }
 
     /// <summary>Starts the gateway against <paramref name="api"/>; <paramref name="waitUntilReady"/> waits for <c>/readyz</c>.</summary>
-    public static async Task<KubernetesGateway> StartAsync(FakeKubernetesApiServer api, object? gatewaySection = null, bool waitUntilReady = true, params string[] extraArgs)
+    public static Task<KubernetesGateway> StartAsync(FakeKubernetesApiServer api, object? gatewaySection = null, bool waitUntilReady = true, params string[] extraArgs) =>
+        StartAsync(api, gatewaySection, configure: null, waitUntilReady, extraArgs);
+
+    /// <summary>As above, with a hook that adjusts the host before it is built (e.g. to capture its logs).</summary>
+    public static async Task<KubernetesGateway> StartAsync(FakeKubernetesApiServer api, object? gatewaySection, Action<WebApplicationBuilder>? configure, bool waitUntilReady = true, params string[] extraArgs)
     {
         var directory = Path.Combine(Path.GetTempPath(), "gateway-k8s-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -38,7 +43,7 @@ public sealed class KubernetesGateway : IAsyncDisposable
             "--Gateway:Kubernetes:Debounce=00:00:00.050",
             .. extraArgs,
         ];
-        var gateway = await TestGateway.StartAsync(gatewaySection ?? new { }, args);
+        var gateway = await TestGateway.StartAsync(gatewaySection ?? new { }, configure, args);
         var result = new KubernetesGateway(api, gateway, directory);
         if (waitUntilReady)
         {

@@ -75,6 +75,23 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_snapshot_refused_for_a_reference_another_source_then_provides_is_applied_without_being_published_again()
+    {
+        var needsPolicy = Snapshot("services", "b", "r");
+        needsPolicy = needsPolicy with { Model = needsPolicy.Model with { Routes = [needsPolicy.Model.Routes[0] with { AuthPolicies = ["keys"] }] } };
+        Assert.Single(await _store.PublishAsync(needsPolicy, 50));
+        Assert.NotEmpty(await _store.PublishAsync(needsPolicy with { Source = "broken", Problems = [new ModelProblem("broken", "x", "", "own problem")] }, 60));
+
+        var policy = new AuthPolicy { Name = "keys", Source = "configmap", Type = AuthPolicyType.ApiKey, ApiKey = new ApiKeyAuth() };
+        Assert.Empty(await _store.PublishAsync(new SourceSnapshot("configmap", new GatewayModel { AuthPolicies = ImmutableDictionary<string, AuthPolicy>.Empty.Add("keys", policy) }, []), 150));
+
+        Assert.Equal(["keys"], _store.Status.Model.Routes.Single(r => r.Name == "r").AuthPolicies.ToArray());
+        Assert.Equal(["services", "configmap"], _store.Status.Sources.ToArray());
+        Assert.Equal(2, _store.Status.Generation);
+        Assert.Equal("broken", _store.Status.LastRejected!.Source);
+    }
+
+    [Fact]
     public async Task Problems_from_the_proxy_are_a_rejection_too()
     {
         _applier.Problems = [new ModelProblem("proxy", "route 'r'", "", "YARP refused it")];

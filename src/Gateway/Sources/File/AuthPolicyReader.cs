@@ -29,12 +29,15 @@ internal static class AuthPolicyReader
     {
         var obj = $"auth policy '{section.Key}'";
         reader.RejectUnknownKeys(section, obj, "", "Type", "ApiKey", "Jwt", "ForwardCredentials", "Headers");
+        var type = reader.Enum<AuthPolicyType>(section, "Type", obj, "");
         return new AuthPolicy
         {
             Name = section.Key,
             Source = reader.Source,
-            Type = reader.Enum<AuthPolicyType>(section, "Type", obj, ""),
-            ApiKey = ReadApiKey(reader, section.GetSection("ApiKey"), obj),
+            Type = type,
+
+            // An ApiKey policy whose keys all come from Kubernetes Secrets needs no ApiKey block ("ApiKey": {} is absent to IConfiguration).
+            ApiKey = ReadApiKey(reader, section.GetSection("ApiKey"), obj) ?? (type == AuthPolicyType.ApiKey ? new ApiKeyAuth() : null),
             Jwt = ReadJwt(reader, section.GetSection("Jwt"), obj),
             ForwardCredentials = reader.Bool(section, "ForwardCredentials", obj, "") ?? false,
             Headers = ReadHeaders(reader, section.GetSection("Headers"), obj),

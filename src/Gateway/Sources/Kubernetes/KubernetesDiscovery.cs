@@ -32,6 +32,13 @@ internal static class KubernetesDiscovery
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration));
         services.AddSingleton<KubernetesMetrics>();
         services.AddSingleton<KubernetesEventRecorder>();
+        services.AddSingleton(new KubernetesLeadership(options.LeaderElection.Enabled));
+        if (options.LeaderElection.Enabled)
+        {
+            services.AddSingleton(options.LeaderElection);
+            services.AddHostedService<LeaderElectionService>();
+        }
+
         services.AddHostedService<KubernetesDiscoveryService>();
     }
 }

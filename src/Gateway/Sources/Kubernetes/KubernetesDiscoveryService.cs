@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
-/// Runs the watches (Services and EndpointSlices per configured namespace, and the gateway ConfigMap) and the
+/// Runs the watches (Services, EndpointSlices and API-key Secrets per configured namespace, and the gateway ConfigMap) and the
 /// publishers that turn their caches into source snapshots.
 /// </summary>
 internal sealed class KubernetesDiscoveryService : BackgroundService
@@ -64,6 +64,14 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => processor.Build(
             services.SelectMany(c => c.Items.Values),
             slices.SelectMany(c => c.Items.Values)));
+
+        if (options.ApiKeySecrets)
+        {
+            var secrets = namespaces.Select(ns => Watch(KubernetesQueries.ApiKeySecrets(client, ns))).ToArray();
+            var secretProcessor = new ApiKeySecretProcessor();
+            Publish(ApiKeySecretProcessor.Source, SourcePrecedence.KubernetesApiKeySecrets, secrets, () => secretProcessor.Build(
+                secrets.SelectMany(c => c.Items.Values)));
+        }
 
         if (options.ConfigMap.Name is { } name)
         {

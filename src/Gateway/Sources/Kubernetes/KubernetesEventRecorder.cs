@@ -7,10 +7,11 @@ namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
 /// Tells the owner of a Kubernetes object what the gateway refused or ignored in it, as a Warning Event on the object
-/// (<c>kubectl describe</c> shows it). Each distinct problem of an object is posted once; posting never blocks the
-/// caller and a failure is only logged, so a missing RBAC rule cannot stop configuration.
+/// (<c>kubectl describe</c> shows it). Each distinct problem of an object is posted once, by the leader replica only: a
+/// follower keeps its problems and posts them if it is elected. Posting never blocks the caller and a failure is only
+/// logged, so a missing RBAC rule cannot stop configuration.
 /// </summary>
-internal sealed partial class KubernetesEventRecorder(IKubernetes client, TimeProvider timeProvider, ILogger<KubernetesEventRecorder> logger)
+internal sealed partial class KubernetesEventRecorder
 {
     public const string ReportingController = "mlgateway.io/gateway-controller";
 
@@ -18,12 +19,37 @@ internal sealed partial class KubernetesEventRecorder(IKubernetes client, TimePr
     private const int MaxRemembered = 10_000;
 
     private readonly ConcurrentDictionary<string, byte> _posted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IKubernetesObject<V1ObjectMeta> Object, string Reason, string Message)> _pending = new(StringComparer.Ordinal);
     private readonly string _instance = Environment.GetEnvironmentVariable("HOSTNAME") ?? Environment.MachineName;
+    private readonly IKubernetes _client;
+    private readonly KubernetesLeadership _leadership;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<KubernetesEventRecorder> _logger;
+
+    public KubernetesEventRecorder(IKubernetes client, KubernetesLeadership leadership, TimeProvider timeProvider, ILogger<KubernetesEventRecorder> logger)
+    {
+        _client = client;
+        _leadership = leadership;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        leadership.Elected += PostPending;
+    }
 
     public void Warn(IKubernetesObject<V1ObjectMeta> obj, string reason, string message)
     {
         var metadata = obj.Metadata;
-        if (!_posted.TryAdd($"{metadata.Uid ?? metadata.NamespaceProperty + "/" + metadata.Name}|{reason}|{message}", 0))
+        var key = $"{metadata.Uid ?? metadata.NamespaceProperty + "/" + metadata.Name}|{reason}|{message}";
+        if (!_leadership.IsLeader)
+        {
+            if (_pending.Count < MaxRemembered)
+            {
+                _pending.TryAdd(key, (obj, reason, message));
+            }
+
+            return;
+        }
+
+        if (!_posted.TryAdd(key, 0))
         {
             return;
         }
@@ -33,11 +59,26 @@ internal sealed partial class KubernetesEventRecorder(IKubernetes client, TimePr
             _posted.Clear();
         }
 
+        Post(obj, reason, message);
+    }
+
+    private void PostPending()
+    {
+        foreach (var (key, (obj, reason, message)) in _pending)
+        {
+            _pending.TryRemove(key, out _);
+            Warn(obj, reason, message);
+        }
+    }
+
+    private void Post(IKubernetesObject<V1ObjectMeta> obj, string reason, string message)
+    {
+        var metadata = obj.Metadata;
         var ns = metadata.NamespaceProperty ?? "default";
         var item = new Eventsv1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = metadata.Name + ".", NamespaceProperty = ns },
-            EventTime = timeProvider.GetUtcNow().UtcDateTime,
+            EventTime = _timeProvider.GetUtcNow().UtcDateTime,
             ReportingController = ReportingController,
             ReportingInstance = _instance,
             Action = "Configure",
@@ -60,11 +101,11 @@ internal sealed partial class KubernetesEventRecorder(IKubernetes client, TimePr
     {
         try
         {
-            await client.EventsV1.CreateNamespacedEventAsync(item, ns);
+            await _client.EventsV1.CreateNamespacedEventAsync(item, ns);
         }
         catch (Exception ex)
         {
-            LogPostFailed(logger, item.Regarding.Kind, ns, item.Regarding.Name, item.Reason, ex);
+            LogPostFailed(_logger, item.Regarding.Kind, ns, item.Regarding.Name, item.Reason, ex);
         }
     }
 

@@ -3,9 +3,12 @@ using Gateway.Model;
 
 namespace Gateway.Sources.Kubernetes;
 
-/// <summary>Watch events and lists (initial syncs and resyncs) by kind: how busy the API server keeps the gateway.</summary>
-internal sealed class KubernetesMetrics(IMeterFactory meterFactory)
+/// <summary>Watch events and lists (initial syncs and resyncs) by kind: how busy the API server keeps the gateway; and leadership.</summary>
+internal sealed class KubernetesMetrics(IMeterFactory meterFactory, KubernetesLeadership leadership)
 {
+    private readonly ObservableGauge<int> _leader = meterFactory.Create(ModelStore.MeterName)
+        .CreateObservableGauge("gateway.kubernetes.leader", () => leadership.IsLeader ? 1 : 0, "{leader}", "1 on the replica that writes status and Events, 0 on the others.");
+
     private readonly Counter<long> _events = meterFactory.Create(ModelStore.MeterName)
         .CreateCounter<long>("gateway.kubernetes.watch.events", "{event}", "Watch events received, by kind and type.");
 

@@ -14,6 +14,14 @@ internal sealed class KubernetesOptions
 
     public KubernetesConfigMapOptions ConfigMap { get; set; } = new();
 
+    public LeaderElectionOptions LeaderElection { get; set; } = new();
+
+    /// <summary>
+    /// Whether API keys are read from Secrets labelled <c>mlgateway.io/api-key=true</c> in <see cref="Namespaces"/>;
+    /// off, the gateway needs no access to Secrets.
+    /// </summary>
+    public bool ApiKeySecrets { get; set; } = true;
+
     /// <summary>How long to gather a burst of watch events (a rollout) into one rebuild.</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -56,6 +64,11 @@ internal sealed class KubernetesOptions
         if (string.IsNullOrWhiteSpace(ConfigMap.Key))
         {
             yield return "Gateway:Kubernetes:ConfigMap:Key must not be empty";
+        }
+
+        foreach (var problem in LeaderElection.Validate())
+        {
+            yield return problem;
         }
 
         if (Kubeconfig is { } path && !System.IO.File.Exists(path))

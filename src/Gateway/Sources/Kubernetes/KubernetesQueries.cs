@@ -68,6 +68,31 @@ internal static class KubernetesQueries
     }
 
     /// <summary>
+    /// The Secrets labelled <see cref="ApiKeySecret.Selector"/>, turned into <see cref="ApiKeySecret"/>s (hashed) as
+    /// they arrive so no cache ever holds a key.
+    /// </summary>
+    public static WatchTarget<ApiKeySecret> ApiKeySecrets(IKubernetes client, string? ns) => new(
+        ns is null ? "api-key secrets in all namespaces" : $"api-key secrets in namespace '{ns}'",
+        async ct =>
+        {
+            var list = ns is null
+                ? await client.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: ApiKeySecret.Selector, cancellationToken: ct)
+                : await client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: ApiKeySecret.Selector, cancellationToken: ct);
+            return new ResourceList<ApiKeySecret>([.. list.Items.Select(ApiKeySecret.From)], list.Metadata.ResourceVersion);
+        },
+        (rv, ct) => Hashed(Stream(onError => ns is null
+            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct)
+            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct))));
+
+    private static async IAsyncEnumerable<(WatchEventType, ApiKeySecret)> Hashed(IAsyncEnumerable<(WatchEventType Type, V1Secret Secret)> events)
+    {
+        await foreach (var (type, secret) in events)
+        {
+            yield return (type, ApiKeySecret.From(secret));
+        }
+    }
+
+    /// <summary>
     /// The client reports an ERROR event (e.g. 410 Gone) through its error callback and keeps reading; this turns the
     /// first error into an exception so the <see cref="WatchLoop{T}"/> can react to it.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using k8s.Models;
 using Gateway.Model;
@@ -35,14 +36,17 @@ internal static class ServiceAnnotations
     public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
     public const string ConnectTimeout = Prefix + "connect-timeout";
 
-    /// <summary>Comma-separated auth policy names, read the same way on Services, Ingresses and HTTPRoutes.</summary>
+    /// <summary>
+    /// Comma-separated auth policies (any of them admits) of the route made from a Service, Ingress or HTTPRoute, or of
+    /// an API-key Secret; read with <see cref="ReadAuthPolicies"/> by every source.
+    /// </summary>
     public const string AuthPolicy = Prefix + "auth-policy";
 
     private static readonly string[] Known =
     [
         PathPrefix, StripPrefix, Host, Port, CanaryOf, CanaryWeight, CanaryHeader, CanaryHeaderValue, CanaryCookie,
         RateLimit, RateLimitBurst, RateLimitKey, HealthPath, HealthInterval, HealthTimeout, HealthyThreshold, UnhealthyThreshold,
-        OutlierFailures, OutlierEjection, MaxConcurrentRequests, ConnectTimeout,
+        OutlierFailures, OutlierEjection, MaxConcurrentRequests, ConnectTimeout, AuthPolicy,
     ];
 
     public static string Object(V1Service service) => $"Service '{service.Metadata.NamespaceProperty}/{service.Metadata.Name}'";
@@ -137,6 +141,23 @@ internal static class ServiceAnnotations
             Problem(CanaryHeaderValue, $"needs {CanaryHeader}, the header whose value selects the canary");
         }
 
+        var authPolicies = ImmutableArray<string>.Empty;
+        if (Get(AuthPolicy) is { } authText)
+        {
+            if (canaryOf is not null)
+            {
+                warnings.Add(new ModelProblem(source, obj, Field(AuthPolicy), $"is ignored on a canary Service: its requests come through the route of '{canaryOf}', so set it there"));
+            }
+            else if (ReadAuthPolicies(authText, out var authError) is { } names)
+            {
+                authPolicies = names;
+            }
+            else
+            {
+                Problem(AuthPolicy, authError!);
+            }
+        }
+
         var backend = ReadBackendSettings(Get, Problem);
         var rateLimit = ReadRateLimit(Get(RateLimit), Get(RateLimitBurst), Get(RateLimitKey), $"service/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}", source, Problem);
 
@@ -160,7 +181,41 @@ internal static class ServiceAnnotations
             CanaryCookie = canaryCookie,
             RateLimit = rateLimit,
             Backend = backend,
+            AuthPolicies = authPolicies,
         };
+    }
+
+    /// <summary>
+    /// The policy names of an <see cref="AuthPolicy"/> annotation (empty for <c>none</c>), or null with
+    /// <paramref name="error"/> saying what is wrong. Whether the policies exist is checked on the merged model.
+    /// </summary>
+    public static ImmutableArray<string>? ReadAuthPolicies(string text, out string? error)
+    {
+        var names = text.Split(',', StringSplitOptions.TrimEntries);
+        foreach (var name in names)
+        {
+            if (name.Length == 0)
+            {
+                error = $"'{text}' has an empty policy name; list policy names separated by commas, e.g. \"partner-keys,employees\"";
+                return null;
+            }
+
+            if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                error = $"'{name}' is not a policy name (letters, digits, '-', '_' and '.')";
+                return null;
+            }
+        }
+
+        var none = Array.FindIndex(names, n => string.Equals(n, Model.AuthPolicy.None, StringComparison.OrdinalIgnoreCase));
+        if (none >= 0 && names.Length > 1)
+        {
+            error = $"'{Model.AuthPolicy.None}' cannot be combined with other policies: any-of with an open door is open";
+            return null;
+        }
+
+        error = null;
+        return none >= 0 ? [] : [.. names.Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout.</summary>

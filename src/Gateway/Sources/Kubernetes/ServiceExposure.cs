@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Gateway.Model;
 
 namespace Gateway.Sources.Kubernetes;
@@ -36,6 +37,9 @@ internal sealed record ServiceExposure
 
     /// <summary>The limit of the Service's route, from the rate-limit annotations; null for none.</summary>
     public RateLimitPolicy? RateLimit { get; init; }
+
+    /// <summary>The auth policies of the Service's route (any of them admits); empty leaves it open.</summary>
+    public ImmutableArray<string> AuthPolicies { get; init; } = [];
 
     public string Id => $"{Namespace}/{Name}";
 }

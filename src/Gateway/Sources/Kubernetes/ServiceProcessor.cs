@@ -289,13 +289,15 @@ internal sealed class ServiceProcessor
                 : RouteFilters.None,
             Backends = refs.ToImmutable(),
             RateLimitPolicy = stable.RateLimit?.Name,
+            AuthPolicies = stable.AuthPolicies,
             Canary = forced.Exposure is { } forcedCanary
                 ? new CanaryPolicy { Backend = forced.Backend.Name, Header = forcedCanary.CanaryHeader, HeaderValue = forcedCanary.CanaryHeaderValue, Cookie = forcedCanary.CanaryCookie }
                 : null,
         };
+        // Auth policies are declared by other sources: the merged model's validation reports unknown ones.
         var problems = ModelValidator.Validate(new GatewayModel
         {
-            Routes = [route],
+            Routes = [route with { AuthPolicies = [] }],
             Backends = backends.ToImmutableDictionary(b => b.Name, StringComparer.Ordinal),
             RateLimitPolicies = stable.RateLimit is { } policy
                 ? ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy)

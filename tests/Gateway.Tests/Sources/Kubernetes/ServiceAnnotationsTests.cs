@@ -55,6 +55,9 @@ public sealed class ServiceAnnotationsTests
     [InlineData("mlgateway.io/rate-limit-key", "cookie", "'cookie' must be \"ip\" or \"header:<name>\"")]
     [InlineData("mlgateway.io/port", "", "must name a Service port")]
     [InlineData("mlgateway.io/host", "", "must not be empty")]
+    [InlineData("mlgateway.io/auth-policy", "keys,", "'keys,' has an empty policy name")]
+    [InlineData("mlgateway.io/auth-policy", "keys;jwt", "'keys;jwt' is not a policy name")]
+    [InlineData("mlgateway.io/auth-policy", "none,keys", "'none' cannot be combined with other policies")]
     public void A_bad_value_is_a_problem_naming_service_and_annotation(string annotation, string value, string message)
     {
         var annotations = new Dictionary<string, string> { [annotation] = value };
@@ -73,6 +76,34 @@ public sealed class ServiceAnnotationsTests
         var problem = Assert.Single(problems);
         Assert.Equal(("Service 'ml/llama'", $"metadata.annotations[{annotation}]"), (problem.Object, problem.Field));
         Assert.StartsWith(message, problem.Message);
+    }
+
+    [Theory]
+    [InlineData("keys", new[] { "keys" })]
+    [InlineData(" keys , employees,keys ", new[] { "keys", "employees" })]
+    [InlineData("None", new string[0])]
+    public void Auth_policy_annotation_lists_policies_of_which_any_admits(string value, string[] expected)
+    {
+        var (exposure, problems, warnings) = Parse(new() { ["mlgateway.io/auth-policy"] = value });
+        Assert.Empty(problems);
+        Assert.Empty(warnings);
+        Assert.Equal(expected, exposure!.AuthPolicies.ToArray());
+    }
+
+    [Fact]
+    public void Auth_policy_on_a_canary_is_ignored_with_a_warning_pointing_at_the_stable_service()
+    {
+        var (exposure, problems, warnings) = Parse(new()
+        {
+            ["mlgateway.io/auth-policy"] = "keys",
+            ["mlgateway.io/canary-of"] = "llama-stable",
+            ["mlgateway.io/canary-weight"] = "10",
+        });
+        Assert.Empty(problems);
+        Assert.Empty(exposure!.AuthPolicies);
+        var warning = Assert.Single(warnings);
+        Assert.Equal("metadata.annotations[mlgateway.io/auth-policy]", warning.Field);
+        Assert.Contains("route of 'llama-stable'", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,6 +35,22 @@ public sealed class ServiceProcessorTests
     }
 
     [Fact]
+    public void The_auth_policy_annotation_goes_on_the_route_and_unknown_names_are_left_to_the_merged_model()
+    {
+        var model = Build(out var warnings, [K8s.Service("llama", new() { ["mlgateway.io/auth-policy"] = "keys,tokens" }), K8s.Service("open")]);
+
+        Assert.Empty(warnings);
+        Assert.Equal(["keys", "tokens"], model.Routes.Single(r => r.Name == "service/ml/llama").AuthPolicies.ToArray());
+        Assert.Empty(model.Routes.Single(r => r.Name == "service/ml/open").AuthPolicies);
+        Assert.Equal(
+            [
+                "kubernetes services: route 'service/ml/llama', field 'AuthPolicy[0]': policy 'keys' is not defined in 'AuthPolicies'; defined policies: (none)",
+                "kubernetes services: route 'service/ml/llama', field 'AuthPolicy[1]': policy 'tokens' is not defined in 'AuthPolicies'; defined policies: (none)",
+            ],
+            ModelValidator.Validate(model).Select(p => p.ToString()));
+    }
+
+    [Fact]
     public void IPv6_endpoints_are_bracketed_and_FQDN_slices_are_ignored()
     {
         var v6 = K8s.Slice("llama", "http", 8080, K8s.Pod("fd00::7"));
