@@ -1,6 +1,8 @@
 using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Demo;
+using Gateway.LoadBalancing;
+using Gateway.Mirroring;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Proxy;
@@ -20,6 +22,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Gateway.Hosting;
@@ -121,6 +124,7 @@ internal static class GatewayApp
         services.AddConfigValidationCache();
         services.AddGatewayResilience();
         services.AddGatewayTls();
+        services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();
@@ -148,6 +152,7 @@ internal static class GatewayApp
         var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
         app.MapReverseProxy(pipeline =>
             {
+                pipeline.UseMiddleware<MirrorMiddleware>();
                 pipeline.UseMiddleware<CanaryMiddleware>();
                 pipeline.UseMiddleware<ConcurrencyLimitMiddleware>();
                 pipeline.UseSessionAffinity();
@@ -163,6 +168,11 @@ internal static class GatewayApp
                 builder.Metadata.Add(routeStats.For(behavior.RouteName));
                 builder.Metadata.Add(auth.SlotFor(route));
                 builder.Metadata.Add(rateLimits.SlotFor(route));
+                if (MirrorTable.From(route) is { } mirrors)
+                {
+                    builder.Metadata.Add(mirrors);
+                }
+
                 if (CanaryTable.From(route) is { } canary)
                 {
                     builder.Metadata.Add(canary);

@@ -32,4 +32,7 @@ internal sealed record BackendModel
 
     /// <summary>How long the backend may stay silent while answering (no headers or body bytes) before 504; null uses 100 s.</summary>
     public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>How a request picks an endpoint; null uses the default (power of two choices, least requests).</summary>
+    public LoadBalancingPolicy? LoadBalancing { get; init; }
 }

@@ -145,6 +145,10 @@ internal static class ModelValidator
                 Problem("Backends", "must be empty on a route with a Redirect filter: a redirected request is never forwarded");
             }
         }
+        else if (filters.DirectResponse is { } direct)
+        {
+            ValidateDirectResponse(direct, route, Problem);
+        }
         else if (route.Backends.IsEmpty)
         {
             Problem("Backends", "is required: name at least one backend from 'Backends' (or add a Redirect filter)");
@@ -194,6 +198,11 @@ internal static class ModelValidator
         if (route.MaxConcurrentRequestsPerClient is < 1)
         {
             Problem("MaxConcurrentRequestsPerClient", "must be 1 or more");
+        }
+
+        if (filters.Fault is { } fault)
+        {
+            ValidateFault(fault, Problem);
         }
 
         if (route.Timeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -353,6 +362,42 @@ internal static class ModelValidator
                     problem($"{field}.Type", $"ReplacePrefixMatch needs a PathPrefix match, but Matches[{i}] is {route.Matches[i].Path.Type}");
                 }
             }
+        }
+    }
+
+    private static void ValidateDirectResponse(DirectResponse direct, RouteModel route, Action<string, string> problem)
+    {
+        if (direct.StatusCode is < 200 or > 599)
+        {
+            problem("Filters.DirectResponse.StatusCode", $"{direct.StatusCode} is not a response status (200-599)");
+        }
+
+        if (!route.Backends.IsEmpty || route.Filters.UrlRewrite is not null)
+        {
+            problem("Filters.DirectResponse", "cannot be combined with Backends or UrlRewrite: a request answered directly is never forwarded");
+        }
+    }
+
+    private static void ValidateFault(FaultInjection fault, Action<string, string> problem)
+    {
+        if (fault.Delay is { } delay && delay <= TimeSpan.Zero)
+        {
+            problem("Filters.Fault.Delay", "must be greater than zero");
+        }
+
+        if (fault.AbortStatus is { } status && status is < 200 or > 599)
+        {
+            problem("Filters.Fault.AbortStatus", $"{status} is not a response status (200-599)");
+        }
+
+        if (fault.DelayPercent is < 0 or > 100 || double.IsNaN(fault.DelayPercent))
+        {
+            problem("Filters.Fault.DelayPercent", $"{fault.DelayPercent} is not a percentage (0-100)");
+        }
+
+        if (fault.AbortPercent is < 0 or > 100 || double.IsNaN(fault.AbortPercent))
+        {
+            problem("Filters.Fault.AbortPercent", $"{fault.AbortPercent} is not a percentage (0-100)");
         }
     }
 

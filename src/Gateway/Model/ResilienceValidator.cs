@@ -65,6 +65,11 @@ internal static class ResilienceValidator
                 }
             }
 
+            if (retry.PerTryTimeout is { } perTry)
+            {
+                Positive(perTry, "Retry.PerTryTimeout", problem);
+            }
+
             if (route.Filters.Redirect is not null)
             {
                 problem("Retry", "cannot be used on a route with a Redirect filter: a redirected request is never forwarded");

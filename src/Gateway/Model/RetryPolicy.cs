@@ -19,4 +19,7 @@ internal sealed record RetryPolicy
 
     /// <summary>The route is safe to retry whatever the method (e.g. an idempotent POST /predict).</summary>
     public bool AllMethods { get; init; }
+
+    /// <summary>How long one attempt may wait for its response to start; a slower one is abandoned for another endpoint (the last gets 504). Null waits.</summary>
+    public TimeSpan? PerTryTimeout { get; init; }
 }

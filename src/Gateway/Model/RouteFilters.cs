@@ -22,4 +22,10 @@ internal sealed record RouteFilters
 
     /// <summary>Backends that get a copy of the request; empty mirrors nothing.</summary>
     public ImmutableArray<RequestMirror> Mirrors { get; init; } = [];
+
+    /// <summary>Delays or aborts a share of the requests; null injects nothing.</summary>
+    public FaultInjection? Fault { get; init; }
+
+    /// <summary>Answers every request with a fixed response instead of forwarding; the route then has no backends.</summary>
+    public DirectResponse? DirectResponse { get; init; }
 }

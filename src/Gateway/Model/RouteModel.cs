@@ -48,4 +48,10 @@ internal sealed record RouteModel
 
     /// <summary>Cross-origin rules; null leaves CORS to the backend.</summary>
     public CorsPolicy? Cors { get; init; }
+
+    /// <summary>
+    /// Matched in declaration order, first match wins (as Istio's <c>http</c> routes), instead of by Gateway API precedence.
+    /// Such routes keep their order among themselves and go before the other routes of the same host specificity.
+    /// </summary>
+    public bool InDeclarationOrder { get; init; }
 }

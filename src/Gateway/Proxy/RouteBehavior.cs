@@ -78,6 +78,18 @@ internal sealed class RouteBehavior
         }
 
         RedirectToHttps = metadata.ContainsKey(RouteMetadataKeys.RedirectToHttps);
+
+        if (metadata.TryGetValue(RouteMetadataKeys.Fault, out var fault))
+        {
+            Fault = new FaultBehavior(JsonSerializer.Deserialize<FaultInjection>(fault, ModelJson.Options)!);
+        }
+
+        if (metadata.TryGetValue(RouteMetadataKeys.DirectResponse, out var direct))
+        {
+            DirectResponse = JsonSerializer.Deserialize<DirectResponse>(direct, ModelJson.Options);
+            DirectResponseBody = DirectResponse?.Body is { } body ? System.Text.Encoding.UTF8.GetBytes(body) : null;
+        }
+
         Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
         if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
         {
@@ -93,6 +105,15 @@ internal sealed class RouteBehavior
     public RequestRedirect? Redirect { get; }
 
     public int? FixedStatus { get; }
+
+    /// <summary>Delays or aborts a share of the requests before they are forwarded; null injects nothing.</summary>
+    public FaultBehavior? Fault { get; }
+
+    /// <summary>The fixed answer the route gives instead of forwarding.</summary>
+    public DirectResponse? DirectResponse { get; }
+
+    /// <summary>UTF-8 of <see cref="DirectResponse"/>'s body, encoded once.</summary>
+    public byte[]? DirectResponseBody { get; }
 
     public string FixedStatusReason { get; } = "";
 
@@ -123,7 +144,7 @@ internal sealed class RouteBehavior
     public bool RedirectToHttps { get; }
 
     /// <summary>True when the route needs our middleware; false lets plain proxying skip it.</summary>
-    public bool HasAction => Redirect is not null || FixedStatus is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;
+    public bool HasAction => Redirect is not null || FixedStatus is not null || Fault is not null || DirectResponse is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;
 
     public static RouteBehavior From(RouteConfig route) => new(route);
 

@@ -10,8 +10,11 @@ namespace Gateway.Proxy;
 /// Runs between routing and YARP: answers redirects and routes that cannot forward, bounds the request body (413) and
 /// how long a route's backend may take (504). Routes with nothing to do pass straight through.
 /// </summary>
-internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILogger<RouteBehaviorMiddleware> logger)
+internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, TimeProvider timeProvider, ILogger<RouteBehaviorMiddleware> logger)
 {
+    // What Envoy's fault filter answers, so clients written against Istio see the same body.
+    private static readonly byte[] FaultAbortBody = "fault filter abort"u8.ToArray();
+
     public Task InvokeAsync(HttpContext context)
     {
         var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>();
@@ -33,12 +36,61 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILog
             return ProblemResponse.WriteAsync(context, status, behavior.FixedStatusReason);
         }
 
+        if (behavior.DirectResponse is { } direct)
+        {
+            return WriteDirectResponseAsync(context, direct.StatusCode, behavior.DirectResponseBody);
+        }
+
+        if (behavior.Fault is { } fault)
+        {
+            return InjectFaultAsync(context, behavior, fault);
+        }
+
+        return ForwardAsync(context, behavior);
+    }
+
+    private Task ForwardAsync(HttpContext context, RouteBehavior behavior)
+    {
         if (behavior.MaxRequestBodySize is { } maxBody && !LimitBody(context, maxBody))
         {
             return ProblemResponse.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body is larger than this route's limit of {maxBody} bytes.");
         }
 
         return behavior.Timeout is null && behavior.ResponseHeadersTimeout is null ? next(context) : InvokeWithTimeoutAsync(context, behavior);
+    }
+
+    /// <summary>
+    /// Istio's fault filter: the delay comes before forwarding and is not counted in the route's timeout; an aborted
+    /// request never reaches the backend. Both draws are independent.
+    /// </summary>
+    private async Task InjectFaultAsync(HttpContext context, RouteBehavior behavior, FaultBehavior fault)
+    {
+        if (fault.DrawDelay(Random.Shared))
+        {
+            await Task.Delay(fault.Delay!.Value, timeProvider, context.RequestAborted);
+        }
+
+        if (fault.DrawAbort(Random.Shared))
+        {
+            LogFaultAbort(logger, behavior.RouteName, fault.AbortStatus!.Value);
+            await WriteDirectResponseAsync(context, fault.AbortStatus.Value, FaultAbortBody);
+            return;
+        }
+
+        await ForwardAsync(context, behavior);
+    }
+
+    private static Task WriteDirectResponseAsync(HttpContext context, int status, byte[]? body)
+    {
+        context.Response.StatusCode = status;
+        if (body is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, 0, body.Length, context.RequestAborted);
     }
 
     /// <summary>
@@ -124,6 +176,9 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, ILog
 
         return location.Append(path).Append(request.QueryString.Value).ToString();
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Route '{Route}' aborted a request with {Status} (fault injection)")]
+    private static partial void LogFaultAbort(ILogger logger, string route, int status);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Route '{Route}' answered {Status}: {Reason}")]
     private static partial void LogFixedStatus(ILogger logger, string route, int status, string reason);

@@ -56,4 +56,13 @@ internal static class RouteMetadataKeys
 
     /// <summary>Present when a plain-HTTP request to the route is redirected to https (value <c>true</c>).</summary>
     public const string RedirectToHttps = "Gateway.RedirectToHttps";
+
+    /// <summary>JSON of the route's <see cref="Model.FaultInjection"/>.</summary>
+    public const string Fault = "Gateway.Fault";
+
+    /// <summary>JSON of the <see cref="Model.DirectResponse"/> the route answers with instead of forwarding.</summary>
+    public const string DirectResponse = "Gateway.DirectResponse";
+
+    /// <summary>JSON array of the route's <see cref="Model.RequestMirror"/>s whose backend resolved.</summary>
+    public const string Mirrors = "Gateway.Mirrors";
 }

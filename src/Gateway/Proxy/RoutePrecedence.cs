@@ -6,6 +6,8 @@ namespace Gateway.Proxy;
 /// Sort key of one (route, match, host group) in Gateway API precedence: most specific hostname, then exact path,
 /// then regular expression, then longest prefix, then a method, then most header matches, then most query matches,
 /// then declaration order. Smaller sorts first and becomes a lower YARP <c>Order</c>.
+/// Routes in declaration order (Istio's first match wins) skip the match criteria: after the host, they sort before the
+/// others and among themselves by position only.
 /// </summary>
 internal readonly record struct RoutePrecedence(
     int HostRank,
@@ -17,14 +19,27 @@ internal readonly record struct RoutePrecedence(
     int QueryCount,
     int RouteIndex,
     int MatchIndex,
-    int HostGroupIndex) : IComparable<RoutePrecedence>
+    int HostGroupIndex,
+    bool InDeclarationOrder = false) : IComparable<RoutePrecedence>
 {
     public int CompareTo(RoutePrecedence other)
     {
         int result;
         if ((result = HostRank.CompareTo(other.HostRank)) != 0
             || (result = other.HostLength.CompareTo(HostLength)) != 0
-            || (result = PathRank(PathType).CompareTo(PathRank(other.PathType))) != 0
+            || (result = other.InDeclarationOrder.CompareTo(InDeclarationOrder)) != 0)
+        {
+            return result;
+        }
+
+        if (InDeclarationOrder)
+        {
+            return (result = RouteIndex.CompareTo(other.RouteIndex)) != 0 || (result = MatchIndex.CompareTo(other.MatchIndex)) != 0
+                ? result
+                : HostGroupIndex.CompareTo(other.HostGroupIndex);
+        }
+
+        if ((result = PathRank(PathType).CompareTo(PathRank(other.PathType))) != 0
             || (result = other.PathLength.CompareTo(PathLength)) != 0
             || (result = other.HasMethod.CompareTo(HasMethod)) != 0
             || (result = other.HeaderCount.CompareTo(HeaderCount)) != 0

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Gateway.Canary;
+using Gateway.LoadBalancing;
 using Gateway.Model;
 using Gateway.Resilience;
 using Yarp.ReverseProxy.Configuration;
@@ -77,7 +78,7 @@ internal static class YarpTranslator
                 var id = count == 1 ? route.Name : $"{route.Name}#{serial}";
                 var precedence = new RoutePrecedence(
                     group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
-                    match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex);
+                    match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex, route.InDeclarationOrder);
                 parts[serial] = new TranslatedRoute(precedence, BuildRoute(id, route, match, group, model));
                 serial++;
             }
@@ -145,10 +146,25 @@ internal static class YarpTranslator
             metadata[RouteMetadataKeys.RedirectToHttps] = "true";
         }
 
+        var mirrors = route.Filters.Mirrors.Where(m => model.Backends.TryGetValue(m.Backend, out var b) && b.UnresolvedReason is null).ToArray();
+        if (mirrors.Length > 0)
+        {
+            metadata[RouteMetadataKeys.Mirrors] = JsonSerializer.Serialize(mirrors, ModelJson.Options);
+        }
+
+        if (route.Filters.Fault is { } fault)
+        {
+            metadata[RouteMetadataKeys.Fault] = JsonSerializer.Serialize(fault, ModelJson.Options);
+        }
+
         string? clusterId = null;
         if (route.Filters.Redirect is { } redirect)
         {
             metadata[RouteMetadataKeys.Redirect] = JsonSerializer.Serialize(redirect, ModelJson.Options);
+        }
+        else if (route.Filters.DirectResponse is { } direct)
+        {
+            metadata[RouteMetadataKeys.DirectResponse] = JsonSerializer.Serialize(direct, ModelJson.Options);
         }
         else
         {
@@ -348,7 +364,8 @@ internal static class YarpTranslator
                 VersionPolicy = backend.Http2 ? HttpVersionPolicy.RequestVersionExact : null,
             },
             HttpClient = backend.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
-            Metadata = ClusterResilience.Metadata(backend),
+            LoadBalancingPolicy = ClusterLoadBalancing.PolicyName(backend.LoadBalancing),
+            Metadata = ClusterLoadBalancing.AddMetadata(backend.LoadBalancing, ClusterResilience.Metadata(backend)),
         };
     }
 }

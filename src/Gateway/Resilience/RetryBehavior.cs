@@ -13,6 +13,7 @@ internal sealed class RetryBehavior
     {
         Attempts = policy.Attempts;
         AllMethods = policy.AllMethods;
+        PerTryTimeout = policy.PerTryTimeout;
         foreach (var status in policy.Statuses)
         {
             _statuses[status - 500] = true;
@@ -22,6 +23,8 @@ internal sealed class RetryBehavior
     public int Attempts { get; }
 
     public bool AllMethods { get; }
+
+    public TimeSpan? PerTryTimeout { get; }
 
     public static RetryBehavior? FromJson(string? json) =>
         json is null ? null : new RetryBehavior(JsonSerializer.Deserialize<RetryPolicy>(json, ModelJson.Options)!);

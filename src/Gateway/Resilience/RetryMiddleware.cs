@@ -12,7 +12,8 @@ namespace Gateway.Resilience;
 /// The YARP pipeline step that retries on another endpoint. It sits before load balancing, so each attempt re-runs the
 /// backend's load-balancing policy over the endpoints not tried yet. A request is retried only when the route allows its
 /// method, nothing has reached the client, no byte of its body has been read, and the attempt failed to connect (or lost
-/// the connection before the response headers) or answered a status the route retries.
+/// the connection before the response headers), answered a status the route retries, or did not start its response
+/// within the route's per-try timeout.
 /// </summary>
 internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMetrics metrics, ILogger<RetryMiddleware> logger)
 {
@@ -48,11 +49,15 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
             {
                 state.CanRetry = attempt < retry.Attempts && candidates.Count - (tried?.Count ?? 0) > 1;
                 state.Withheld = false;
-                await next(context);
-
-                var reason = RetryReason(context, state);
+                var timedOut = retry.PerTryTimeout is { } perTry ? await InvokeAttemptAsync(context, perTry) : await InvokeUnboundedAsync(context);
+                var reason = timedOut ? (state.CanRetry && !state.BodyStarted ? "timeout" : null) : RetryReason(context, state);
                 if (reason is null || proxy.ProxiedDestination is not { } failed)
                 {
+                    if (timedOut)
+                    {
+                        await ProblemResponse.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "The backend did not answer in time.");
+                    }
+
                     return;
                 }
 
@@ -86,6 +91,34 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
                 context.Request.Body = body.Inner;
             }
         }
+    }
+
+    private async Task<bool> InvokeUnboundedAsync(HttpContext context)
+    {
+        await next(context);
+        return false;
+    }
+
+    /// <summary>One attempt bounded by the per-try timeout until its response starts. True when the timeout abandoned it.</summary>
+    private async Task<bool> InvokeAttemptAsync(HttpContext context, TimeSpan perTry)
+    {
+        var clientAborted = context.RequestAborted;
+        using var source = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        var deadline = new ResponseStartDeadline(source, null);
+        context.Response.OnStarting(ResponseStartDeadline.OnResponseStarting, deadline);
+        source.CancelAfter(perTry);
+        context.RequestAborted = source.Token;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.RequestAborted = clientAborted;
+            deadline.Complete();
+        }
+
+        return source.IsCancellationRequested && !clientAborted.IsCancellationRequested && !context.Response.HasStarted;
     }
 
     private static KeyValuePair<string, StringValues>[]? EarlyHeaders(IHeaderDictionary headers)

@@ -1,7 +1,9 @@
 using System.Net;
 using Gateway.IntegrationTests.Infrastructure;
+using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Kubernetes;
 using Gateway.Tests.Sources.Kubernetes.GatewayApi;
+using Gateway.IntegrationTests.Kubernetes.Istio;
 using k8s;
 using k8s.Models;
 
@@ -10,8 +12,13 @@ namespace Gateway.IntegrationTests.Deploy;
 /// <summary>The manifests under deploy/ render, parse strictly, and grant exactly what the gateway uses.</summary>
 public sealed class ManifestTests
 {
+    // The Istio Gateway the deployment's gateway stands for (Gateway__Istio__GatewayNames__0 in deployment.yaml).
+    private const string IstioGateway = "mlgateway-system/mlgateway";
+
     private static readonly Dictionary<string, Type> GatewayApiTypes = new()
     {
+        ["networking.istio.io/v1/VirtualService"] = typeof(CustomResource),
+        ["networking.istio.io/v1/DestinationRule"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/GatewayClass"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/Gateway"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/HTTPRoute"] = typeof(CustomResource),
@@ -116,7 +123,17 @@ public sealed class ManifestTests
             api.Apply(item);
         }
 
-        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:Ingress:StatusAddresses:0=192.0.2.10"))
+        // Objects that make every source do all it can: an adopted VirtualService whose subset needs a pod watch and
+        // whose unsupported field is reported in an Event.
+        api.Apply(IstioObjects.MlService());
+        api.Apply(IstioObjects.DestinationRule());
+        var virtualService = IstioObjects.VirtualService("ml-service", """
+            [ { "match": [{ "uri": { "prefix": "/old" } }], "delegate": { "name": "x" } },
+              { "route": [{ "destination": { "host": "ml-service", "subset": "v1" } }] } ]
+            """);
+        virtualService["spec"]!["gateways"] = new JsonArray(IstioGateway);
+        api.Apply(virtualService);
+        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:Ingress:StatusAddresses:0=192.0.2.10", $"--Gateway:Istio:GatewayNames:0={IstioGateway}"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");
@@ -124,8 +141,10 @@ public sealed class ManifestTests
                 () => Task.FromResult(api.Get("httproutes", "default", "rbac")?["status"] is not null
                     && GatewayApiKinds.All(plural => api.Requests.Any(r => r.Contains($"/{plural}?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal)))),
                 "the gateway to watch the Gateway API kinds and write an HTTPRoute status");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("/pods?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch the pods of a subset");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0), "the gateway to post an Event");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");
-            await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0 && api.Requests.Any(r => r.StartsWith("PATCH", StringComparison.Ordinal))), "the gateway to write the Ingress status and an Event");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0 && api.Requests.Any(r => r.StartsWith("PATCH /apis/networking.k8s.io/", StringComparison.Ordinal))), "the gateway to write the Ingress status and an Event");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();

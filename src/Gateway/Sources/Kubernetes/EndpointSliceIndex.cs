@@ -42,9 +42,10 @@ internal sealed class EndpointSliceIndex
     /// <summary>
     /// <c>http://podIP:port</c> of every ready endpoint of <paramref name="slices"/> for the port named
     /// <paramref name="portName"/>. The port number comes from each slice, since a named targetPort may resolve
-    /// differently per slice.
+    /// differently per slice. <paramref name="include"/>, when given, keeps only the endpoints it accepts (e.g. the pods of
+    /// a subset).
     /// </summary>
-    public static ImmutableArray<string> Endpoints(IReadOnlyList<V1EndpointSlice> slices, string? portName)
+    public static ImmutableArray<string> Endpoints(IReadOnlyList<V1EndpointSlice> slices, string? portName, Func<V1Endpoint, bool>? include = null)
     {
         var endpoints = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var slice in slices)
@@ -58,7 +59,8 @@ internal sealed class EndpointSliceIndex
             foreach (var endpoint in slice.Endpoints ?? [])
             {
                 // A nil condition means ready, per the EndpointSlice API; terminating endpoints get no new requests.
-                if (endpoint.Conditions?.Ready == false || endpoint.Conditions?.Terminating == true || endpoint.Addresses is not { Count: > 0 })
+                if (endpoint.Conditions?.Ready == false || endpoint.Conditions?.Terminating == true || endpoint.Addresses is not { Count: > 0 }
+                    || (include is not null && !include(endpoint)))
                 {
                     continue;
                 }

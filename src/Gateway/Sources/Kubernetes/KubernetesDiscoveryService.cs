@@ -3,6 +3,7 @@ using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes.Ingress;
 using Gateway.Tls;
+using Gateway.Sources.Kubernetes.Istio;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Hosting;
@@ -111,6 +112,13 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         if (options.GatewayApi.Enabled ?? true)
         {
             _runs.Add(new GatewayApi.GatewayApiSource(client, options, namespaces, Catalog, store, readiness, leadership, timeProvider, logger, metrics).RunAsync);
+        }
+
+        if (gatewayOptions.Value.Istio is { IsEnabled: true } istio)
+        {
+            var source = new IstioSource(client, istio, namespaces, Catalog, events, timeProvider, options.WatchIdleTimeout, metrics, loggerFactory);
+            _runs.AddRange(source.Runs);
+            Publish(IstioProcessor.Source, SourcePrecedence.Istio, source.Caches, source.Build);
         }
     }
 

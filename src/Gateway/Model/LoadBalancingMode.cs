@@ -1,0 +1,12 @@
+namespace Gateway.Model;
+
+internal enum LoadBalancingMode
+{
+    /// <summary>Power of two choices: the less busy of two random endpoints (Envoy's LEAST_REQUEST).</summary>
+    LeastRequests,
+    RoundRobin,
+    Random,
+
+    /// <summary>The same key (header, cookie or client address) keeps going to the same endpoint while the endpoints do not change.</summary>
+    ConsistentHash,
+}

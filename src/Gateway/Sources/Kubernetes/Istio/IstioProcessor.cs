@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Gateway.Model;
+using k8s;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using static Gateway.Sources.Kubernetes.Istio.IstioJson;
+
+namespace Gateway.Sources.Kubernetes.Istio;
+
+/// <summary>
+/// Builds the model of the adopted VirtualServices: one route per <c>http</c> entry, in Istio's order (VirtualServices
+/// oldest first, entries as written, first match wins), with backends per destination Service port or DestinationRule
+/// subset. Whatever the gateway cannot honour is reported once per object (log, <c>/config</c>, Event) and the route
+/// that depends on it is left out; the others are served.
+/// </summary>
+internal sealed partial class IstioProcessor(IstioOptions options, ILogger logger, Action<IKubernetesObject<V1ObjectMeta>, string, string>? warn = null)
+{
+    public const string Source = "kubernetes istio";
+
+    private const string LeftOutTcp = "only http routes are served; TCP and TLS routes are left out";
+
+    // Bounds the memory of "already logged" under churn; forgetting only means a problem may be logged again.
+    private const int MaxRemembered = 10_000;
+
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private Dictionary<DestinationRule, ParsedRule> _rules = new(ReferenceEqualityComparer.Instance);
+    private SourceSnapshot? _last;
+    private string? _lastJson;
+
+    /// <summary>The pods the last build's subsets select: the pod watches to keep running.</summary>
+    public IReadOnlySet<PodSelector> Selectors { get; private set; } = new HashSet<PodSelector>();
+
+    public SourceSnapshot Build(
+        IEnumerable<VirtualService> virtualServices,
+        IEnumerable<DestinationRule> destinationRules,
+        IReadOnlyDictionary<string, V1Pod> pods,
+        ServiceCatalog catalog)
+    {
+        var rules = IndexRules(destinationRules);
+        var resolver = new DestinationResolver(catalog, rules, pods);
+        var routes = ImmutableArray.CreateBuilder<RouteModel>();
+        var problems = new List<ModelProblem>();
+        var ordered = virtualServices
+            .OrderBy(v => v.Metadata.CreationTimestamp ?? DateTime.MaxValue)
+            .ThenBy(v => v.Metadata.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(v => v.Metadata.Name, StringComparer.Ordinal);
+        foreach (var virtualService in ordered)
+        {
+            var ns = virtualService.Metadata.NamespaceProperty ?? "default";
+            var gatewayReport = new ObjectReport(Source, "");
+            if (!IstioHosts.IsAdopted(Strings(virtualService.Spec, "gateways", "spec", gatewayReport), ns, options))
+            {
+                continue;
+            }
+
+            var report = new ObjectReport(Source, $"VirtualService '{ns}/{virtualService.Metadata.Name}'");
+            routes.AddRange(Translate(virtualService, ns, report, resolver));
+            problems.AddRange(report.Problems);
+            Emit(virtualService, report);
+        }
+
+        foreach (var rule in resolver.UsedRules)
+        {
+            problems.AddRange(rule.Report.Problems);
+            Emit(rule.Rule, rule.Report);
+        }
+
+        Selectors = resolver.Selectors;
+        var used = routes.SelectMany(r => r.Backends.Select(b => b.Name).Concat(r.Filters.Mirrors.Select(m => m.Backend))).ToHashSet(StringComparer.Ordinal);
+        var model = new GatewayModel
+        {
+            Routes = routes.ToImmutable(),
+            Backends = resolver.Backends.Where(b => used.Contains(b.Key)).ToImmutableDictionary(StringComparer.Ordinal),
+        };
+
+        // Rebuilt values never compare equal (arrays compare by reference): compare what they serialise to.
+        var json = JsonSerializer.Serialize(model, ModelJson.Options) + JsonSerializer.Serialize(problems, ModelJson.Options);
+        if (_last is not null && json == _lastJson)
+        {
+            return _last;
+        }
+
+        _lastJson = json;
+        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. problems] };
+    }
+
+    private List<RouteModel> Translate(VirtualService virtualService, string ns, ObjectReport report, DestinationResolver resolver)
+    {
+        var routes = new List<RouteModel>();
+        var spec = virtualService.Spec;
+        CheckFields(spec, "spec", report, LeftOutTcp, ["hosts", "gateways", "http"], ["exportTo"], "visibility matters inside the mesh only");
+        var hosts = Strings(spec, "hosts", "spec", report);
+        if (hosts.Count == 0)
+        {
+            report.Invalid("spec.hosts", "is required: name at least one host (or '*'); the VirtualService is left out");
+            return routes;
+        }
+
+        var hostnames = hosts.Contains("*")
+            ? ImmutableArray<string>.Empty
+            : hosts.SelectMany(h => IstioHosts.Expand(h, ns)).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        var reader = new HttpRouteReader(virtualService, report, resolver, options);
+        var items = Array(spec, "http", "spec", report);
+        for (var i = 0; i < items.Length; i++)
+        {
+            if (reader.Read(items[i], i, hostnames) is not { } route)
+            {
+                continue;
+            }
+
+            // Validated alone, so a bad value (a host, a regex) leaves out this route only.
+            var own = route.Backends.Select(b => b.Name).Concat(route.Filters.Mirrors.Select(m => m.Backend))
+                .Distinct(StringComparer.Ordinal)
+                .ToImmutableDictionary(name => name, name => resolver.Backends[name], StringComparer.Ordinal);
+            var invalid = ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = own });
+            if (invalid.Count > 0)
+            {
+                foreach (var problem in invalid)
+                {
+                    report.Invalid($"spec.http[{i}]", $"{problem.Field}: {problem.Message}; {HttpRouteReader.LeftOut}");
+                }
+
+                continue;
+            }
+
+            routes.Add(route);
+        }
+
+        return routes;
+    }
+
+    /// <summary>Parsed rules by the Service they name; a rule in the Service's own namespace wins, then the oldest.</summary>
+    private Dictionary<string, ParsedRule> IndexRules(IEnumerable<DestinationRule> destinationRules)
+    {
+        var parsed = new Dictionary<DestinationRule, ParsedRule>(ReferenceEqualityComparer.Instance);
+        foreach (var rule in destinationRules)
+        {
+            parsed[rule] = _rules.TryGetValue(rule, out var known) ? known : DestinationRuleReader.Read(rule);
+        }
+
+        _rules = parsed;
+        var index = new Dictionary<string, ParsedRule>(StringComparer.Ordinal);
+        var ordered = parsed.Values
+            .Where(r => r.Service is not null)
+            .OrderBy(r => r.Rule.Metadata.NamespaceProperty == r.Namespace ? 0 : 1)
+            .ThenBy(r => r.Rule.Metadata.CreationTimestamp ?? DateTime.MaxValue)
+            .ThenBy(r => r.Rule.Metadata.Name, StringComparer.Ordinal);
+        foreach (var rule in ordered)
+        {
+            index.TryAdd($"{rule.Namespace}/{rule.Service}", rule);
+        }
+
+        return index;
+    }
+
+    /// <summary>Logs and posts an Event for each problem of the object not reported before.</summary>
+    private void Emit(IKubernetesObject<V1ObjectMeta> obj, ObjectReport report)
+    {
+        foreach (var problem in report.Problems)
+        {
+            var key = $"{obj.Metadata.Uid ?? report.Object}|{problem.Field}|{problem.Message}";
+            if (_reported.Count > MaxRemembered)
+            {
+                _reported.Clear();
+            }
+
+            if (_reported.Add(key))
+            {
+                LogProblem(logger, problem.ToString());
+                warn?.Invoke(obj, "UnsupportedConfiguration", $"{problem.Field}: {problem.Message}");
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private static partial void LogProblem(ILogger logger, string problem);
+}
