@@ -87,6 +87,14 @@ internal static class ModelValidator
             }
         }
 
+        foreach (var mirror in route.Filters.Mirrors)
+        {
+            if (!model.Backends.ContainsKey(mirror.Backend))
+            {
+                return false;
+            }
+        }
+
         foreach (var policy in route.AuthPolicies)
         {
             if (!string.Equals(policy, AuthPolicy.None, StringComparison.OrdinalIgnoreCase) && !model.AuthPolicies.ContainsKey(policy))

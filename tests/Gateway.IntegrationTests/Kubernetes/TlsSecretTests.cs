@@ -45,7 +45,10 @@ public sealed class TlsSecretTests : KubernetesTest
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("c.example.com"));
         Assert.Null(await client.CertificateForAsync("c.example.com"));
         Assert.Equal(a.Thumbprint, await client.CertificateForAsync("a.example.com"));
-        Assert.DoesNotContain(Api.Requests, r => r.Contains("/secrets", StringComparison.Ordinal) && !r.Contains("fieldSelector=type%3Dkubernetes.io%2Ftls", StringComparison.Ordinal));
+        // Secrets are only ever asked for by selector: TLS ones by type, API-key ones by label.
+        Assert.DoesNotContain(Api.Requests, r => r.Contains("/secrets", StringComparison.Ordinal)
+            && !r.Contains("fieldSelector=type%3Dkubernetes.io%2Ftls", StringComparison.Ordinal)
+            && !r.Contains("labelSelector=mlgateway.io%2Fapi-key%3Dtrue", StringComparison.Ordinal));
     }
 
     [Fact]

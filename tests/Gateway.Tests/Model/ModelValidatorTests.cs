@@ -147,4 +147,16 @@ public sealed class ModelValidatorTests
         var withoutPolicy = ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = Backends });
         Assert.Contains(withoutPolicy, p => p.Field == "RateLimitPolicy");
     }
+
+    [Fact]
+    public void A_mirror_found_clean_before_is_still_checked_against_the_backends_of_each_model()
+    {
+        var route = Route() with { Filters = new RouteFilters { Mirrors = [new RequestMirror("shadow", 10)] } };
+        var withShadow = Backends.Add("shadow", new BackendModel { Name = "shadow", Endpoints = ["http://127.0.0.1:9"] });
+        Assert.Empty(ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = withShadow }));
+
+        var withoutShadow = ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = Backends });
+
+        Assert.Contains(withoutShadow, p => p.Field == "Filters.Mirrors[0].Backend");
+    }
 }
