@@ -234,29 +234,14 @@ internal sealed class HttpRouteReader(VirtualService service, ObjectReport repor
     /// <summary>Reads an Istio <c>StringMatch</c>: exactly one of exact, prefix, regex.</summary>
     private bool ReadStringMatch(JsonElement obj, string name, string path, out string type, out string value)
     {
-        type = "";
-        value = "";
         if (!TryGet(obj, name, out var match))
         {
+            type = "";
+            value = "";
             return false;
         }
 
-        var field = Join(path, name);
-        if (!CheckFields(match, field, report, LeftOut, StringMatchFields))
-        {
-            return false;
-        }
-
-        var properties = match.EnumerateObject().ToArray();
-        if (properties.Length != 1 || properties[0].Value.ValueKind != JsonValueKind.String)
-        {
-            report.Invalid(field, $"must have exactly one of exact, prefix or regex, as a string; {LeftOut}");
-            return false;
-        }
-
-        type = properties[0].Name;
-        value = properties[0].Value.GetString()!;
-        return true;
+        return ReadStringMatch(match, Join(path, name), out type, out value);
     }
 
     private (ImmutableArray<BackendRef> Backends, CanaryPolicy? Canary) ReadDestinations(JsonElement[] items, string path)
