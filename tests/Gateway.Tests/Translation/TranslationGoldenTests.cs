@@ -21,16 +21,7 @@ public sealed class TranslationGoldenTests
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static TheoryData<string> Cases()
-    {
-        var cases = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(TestDataDirectory(), "*.in.json").Order(StringComparer.Ordinal))
-        {
-            cases.Add(Path.GetFileName(file)[..^".in.json".Length]);
-        }
-
-        return cases;
-    }
+    public static TheoryData<string> Cases() => GoldenFile.Cases(TestDataDirectory(), ".in.json");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -46,13 +37,7 @@ public sealed class TranslationGoldenTests
         var actual = JsonSerializer.Serialize(YarpTranslator.Translate(snapshot.Model), OutputOptions).ReplaceLineEndings("\n") + "\n";
 
         var expectedPath = Path.Combine(directory, name + ".out.json");
-        if (Environment.GetEnvironmentVariable("GATEWAY_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(expectedPath, actual);
-        }
-
-        Assert.True(File.Exists(expectedPath), $"{expectedPath} is missing; create it with GATEWAY_UPDATE_GOLDEN=1");
-        Assert.Equal(File.ReadAllText(expectedPath).ReplaceLineEndings("\n"), actual);
+        GoldenFile.AssertMatches(expectedPath, actual);
     }
 
     [Fact]

@@ -22,16 +22,7 @@ public sealed class GatewayApiGoldenTests
 {
     private static readonly JsonSerializerOptions OutputOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static TheoryData<string> Cases()
-    {
-        var cases = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(TestDataDirectory(), "*.in.yaml").Order(StringComparer.Ordinal))
-        {
-            cases.Add(Path.GetFileName(file)[..^".in.yaml".Length]);
-        }
-
-        return cases;
-    }
+    public static TheoryData<string> Cases() => GoldenFile.Cases(TestDataDirectory(), ".in.yaml");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -41,13 +32,7 @@ public sealed class GatewayApiGoldenTests
         var actual = Translate(File.ReadAllText(Path.Combine(directory, name + ".in.yaml")));
 
         var expectedPath = Path.Combine(directory, name + ".out.json");
-        if (Environment.GetEnvironmentVariable("GATEWAY_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(expectedPath, actual);
-        }
-
-        Assert.True(File.Exists(expectedPath), $"{expectedPath} is missing; create it with GATEWAY_UPDATE_GOLDEN=1");
-        Assert.Equal(File.ReadAllText(expectedPath).ReplaceLineEndings("\n"), actual);
+        GoldenFile.AssertMatches(expectedPath, actual);
     }
 
     private static string Translate(string caseText)

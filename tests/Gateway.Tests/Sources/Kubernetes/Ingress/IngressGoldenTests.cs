@@ -19,16 +19,7 @@ namespace Gateway.Tests.Sources.Kubernetes.Ingress;
 /// </summary>
 public sealed class IngressGoldenTests
 {
-    public static TheoryData<string> Cases()
-    {
-        var cases = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(TestDataDirectory(), "*.in.yaml").Order(StringComparer.Ordinal))
-        {
-            cases.Add(Path.GetFileName(file)[..^".in.yaml".Length]);
-        }
-
-        return cases;
-    }
+    public static TheoryData<string> Cases() => GoldenFile.Cases(TestDataDirectory(), ".in.yaml");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -49,13 +40,7 @@ public sealed class IngressGoldenTests
         }.ToJsonString(ModelJson.Indented).ReplaceLineEndings("\n") + "\n";
 
         var expectedPath = Path.Combine(TestDataDirectory(), name + ".out.json");
-        if (Environment.GetEnvironmentVariable("GATEWAY_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(expectedPath, actual);
-        }
-
-        Assert.True(File.Exists(expectedPath), $"{expectedPath} is missing; create it with GATEWAY_UPDATE_GOLDEN=1");
-        Assert.Equal(File.ReadAllText(expectedPath).ReplaceLineEndings("\n"), actual);
+        GoldenFile.AssertMatches(expectedPath, actual);
     }
 
     /// <summary>The model's dictionaries in key order: their enumeration order depends on string hashing, which varies per process.</summary>

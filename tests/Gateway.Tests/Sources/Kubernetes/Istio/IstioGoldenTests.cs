@@ -11,16 +11,7 @@ namespace Gateway.Tests.Sources.Kubernetes.Istio;
 /// </summary>
 public sealed class IstioGoldenTests
 {
-    public static TheoryData<string> Cases()
-    {
-        var cases = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(TestDataDirectory(), "*.in.yaml").Order(StringComparer.Ordinal))
-        {
-            cases.Add(Path.GetFileName(file)[..^".in.yaml".Length]);
-        }
-
-        return cases;
-    }
+    public static TheoryData<string> Cases() => GoldenFile.Cases(TestDataDirectory(), ".in.yaml");
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -40,13 +31,7 @@ public sealed class IstioGoldenTests
         var actual = JsonSerializer.Serialize(output, ModelJson.Indented).ReplaceLineEndings("\n") + "\n";
 
         var expectedPath = Path.Combine(directory, name + ".out.json");
-        if (Environment.GetEnvironmentVariable("GATEWAY_UPDATE_GOLDEN") == "1")
-        {
-            File.WriteAllText(expectedPath, actual);
-        }
-
-        Assert.True(File.Exists(expectedPath), $"{expectedPath} is missing; create it with GATEWAY_UPDATE_GOLDEN=1");
-        Assert.Equal(File.ReadAllText(expectedPath).ReplaceLineEndings("\n"), actual);
+        GoldenFile.AssertMatches(expectedPath, actual);
     }
 
     private static string TestDataDirectory([CallerFilePath] string thisFile = "") =>
