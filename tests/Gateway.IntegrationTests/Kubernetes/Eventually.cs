@@ -3,7 +3,8 @@ namespace Gateway.IntegrationTests.Kubernetes;
 /// <summary>Polls for a condition that an asynchronous watch makes true, failing with what was last seen.</summary>
 public static class Eventually
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+    // Generous: a gateway watching every kind starts slower while other test classes run beside it on two cores.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static async Task TrueAsync(Func<Task<bool>> condition, string what)
     {
