@@ -42,7 +42,8 @@ internal static class TestPem
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
         var notBefore = DateTimeOffset.UtcNow.AddDays(-2);
-        var notAfter = DateTimeOffset.UtcNow.AddDays(60);
+        // An issued authority must expire before its issuer; reading the clock twice could otherwise cross a second.
+        var notAfter = issuer is null ? DateTimeOffset.UtcNow.AddDays(60) : issuer.NotAfter.AddDays(-1);
         return issuer is null
             ? request.CreateSelfSigned(notBefore, notAfter)
             : request.Create(issuer, notBefore, notAfter, [5, 6, 7, 8]).CopyWithPrivateKey(key);
