@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GATEWAY_DLL = os.path.join(ROOT, "bench", ".out", "gateway", "Gateway.dll")
+# Bare YARP forwarder (bench/Gateway.ForwarderFloor): what Kestrel, HttpClient and YARP cost without any gateway feature.
+FLOOR_DLL = os.path.join(ROOT, "bench", ".out", "floor", "Gateway.ForwarderFloor.dll")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BODY = '{"model":"demo","version":"v1","output":[0.12,0.88],"ok":true}'
 PATH = "/service-a/predict"
@@ -173,8 +175,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--contenders", default="direct,nginx,gateway",
-                        help="comma list of: direct, nginx, gateway, gateway-no-telemetry, gateway-tracing")
+    parser.add_argument("--contenders", default="direct,nginx,gateway,yarp-floor",
+                        help="comma list of: direct, nginx, gateway, yarp-floor, gateway-no-telemetry, gateway-tracing")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=SPEC",
                         help="an extra gateway contender for A/B runs; SPEC is space-separated --Key=Value gateway "
                              "arguments, ENV=value variables and dll=PATH (another build); list NAME in --contenders")
@@ -203,8 +205,9 @@ def main():
             "gateway": ([], {}),
             "gateway-no-telemetry": (["--Gateway:Telemetry:Metrics=false", "--Gateway:Telemetry:Tracing=false"], {}),
             "gateway-tracing": (["--Gateway:Telemetry:Tracing=true", "--Gateway:Telemetry:TraceSampleRatio=0.01"], {}),
+            "yarp-floor": ([], {}),
         }
-        dlls = {}
+        dlls = {"yarp-floor": FLOOR_DLL}
         for variant in args.variant:
             name, _, spec = variant.partition("=")
             extra, env = [], {}
@@ -268,15 +271,17 @@ def main():
 
         print()
         print(f"median of {args.rounds} interleaved rounds, {args.duration} s each, wrk -t{args.threads} -c{args.connections}, {os.cpu_count()} cores")
-        header = f"{'contender':22s} {'req/s':>10s} {'x direct':>9s} {'x nginx':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'cpu us/req':>11s}"
+        header = f"{'contender':22s} {'req/s':>10s} {'x direct':>9s} {'x nginx':>8s} {'x floor':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'cpu us/req':>11s}"
         print(header)
         print("-" * len(header))
         direct = summary.get("direct", {}).get("rps")
         nginx = summary.get("nginx", {}).get("rps")
+        floor = summary.get("yarp-floor", {}).get("rps")
         for name, s in summary.items():
             s["x_direct"] = s["rps"] / direct if direct else None
             s["x_nginx"] = s["rps"] / nginx if nginx else None
-            print(f"{name:22s} {s['rps']:>10.0f} {fmt(s['x_direct'], '9.2f')} {fmt(s['x_nginx'], '8.2f')} {fmt(s['p50_ms'], '8.3f')} {fmt(s['p99_ms'], '8.3f')} {fmt(s['cpu_us_per_request'], '11.1f')}")
+            s["x_floor"] = s["rps"] / floor if floor else None
+            print(f"{name:22s} {s['rps']:>10.0f} {fmt(s['x_direct'], '9.2f')} {fmt(s['x_nginx'], '8.2f')} {fmt(s['x_floor'], '8.2f')} {fmt(s['p50_ms'], '8.3f')} {fmt(s['p99_ms'], '8.3f')} {fmt(s['cpu_us_per_request'], '11.1f')}")
         if args.paced:
             print()
             print("added latency at half of each contender's peak (contender minus direct):")
