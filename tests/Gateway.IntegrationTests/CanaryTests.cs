@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Kubernetes;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,23 +92,24 @@ public sealed class CanaryTests : IAsyncLifetime
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == ModelStore.MeterName && instrument.Name.StartsWith("gateway.canary.", StringComparison.Ordinal))
+            if (instrument.Meter.Name == ModelStore.MeterName && instrument.Name is "gateway.requests" or "gateway.request.duration")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
         void Record(Instrument instrument, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            string? route = null, variant = null;
+            string? route = null, backend = null, statusClass = null;
             foreach (var tag in tags)
             {
                 route = tag.Key == "route" ? tag.Value as string : route;
-                variant = tag.Key == "variant" ? tag.Value as string : variant;
+                backend = tag.Key == "backend" ? tag.Value as string : backend;
+                statusClass = tag.Key == "status_class" ? tag.Value as string : statusClass;
             }
 
             if (route == "split-90-10")
             {
-                measured.AddOrUpdate($"{instrument.Name}/{variant}", 1, (_, n) => n + 1);
+                measured.AddOrUpdate($"{instrument.Name}/{backend}/{statusClass}", 1, (_, n) => n + 1);
             }
         }
 
@@ -122,10 +124,14 @@ public sealed class CanaryTests : IAsyncLifetime
         Assert.InRange(counts["v2"], 2_000 * 0.07, 2_000 * 0.13);
         Assert.Equal(counts["v1"], _v1.RequestCount);
         Assert.Equal(counts["v2"], _v2.RequestCount);
-        Assert.Equal(counts["v1"], measured.GetValueOrDefault("gateway.canary.requests/v1"));
-        Assert.Equal(counts["v2"], measured.GetValueOrDefault("gateway.canary.requests/v2"));
-        Assert.Equal(counts["v2"], measured.GetValueOrDefault("gateway.canary.request.duration/v2"));
-        Assert.Equal(0, measured.GetValueOrDefault("gateway.canary.errors/v1") + measured.GetValueOrDefault("gateway.canary.errors/v2"));
+        // The gateway records a request once its response is complete, which may be a moment after the client has read it.
+        await Eventually.EqualAsync(
+            counts["v1"] + counts["v2"],
+            () => Task.FromResult((int)(measured.GetValueOrDefault("gateway.request.duration/v1/2xx") + measured.GetValueOrDefault("gateway.request.duration/v2/2xx"))),
+            "requests timed by the gateway");
+        Assert.Equal(counts["v1"], measured.GetValueOrDefault("gateway.requests/v1/2xx"));
+        Assert.Equal(counts["v2"], measured.GetValueOrDefault("gateway.requests/v2/2xx"));
+        Assert.Equal(2_000, measured.Where(m => m.Key.StartsWith("gateway.requests/", StringComparison.Ordinal)).Sum(m => m.Value));
     }
 
     [Fact]

@@ -17,23 +17,17 @@ internal sealed partial class CanaryMiddleware : IVariantAvailability
 {
     private readonly RequestDelegate _next;
     private readonly IProxyStateLookup _proxyState;
-    private readonly CanaryMetrics _metrics;
-    private readonly TimeProvider _timeProvider;
     private readonly ILogger<CanaryMiddleware> _logger;
     private readonly string? _variantHeader;
 
     public CanaryMiddleware(
         RequestDelegate next,
         IProxyStateLookup proxyState,
-        CanaryMetrics metrics,
-        TimeProvider timeProvider,
         IOptions<GatewayOptions> options,
         ILogger<CanaryMiddleware> logger)
     {
         _next = next;
         _proxyState = proxyState;
-        _metrics = metrics;
-        _timeProvider = timeProvider;
         _logger = logger;
         var header = options.Value.Canary.VariantHeader;
         _variantHeader = string.IsNullOrEmpty(header) ? null : header;
@@ -53,7 +47,6 @@ internal sealed partial class CanaryMiddleware : IVariantAvailability
             context.Response.Headers[_variantHeader] = variant.HeaderValue;
         }
 
-        _metrics.Requests.Add(1, variant.RouteTag, variant.VariantTag);
         if (Activity.Current is { IsAllDataRequested: true } activity)
         {
             activity.SetTag("gateway.variant", variant.Name);
@@ -75,37 +68,14 @@ internal sealed partial class CanaryMiddleware : IVariantAvailability
             context.ReassignProxyRequest(cluster);
         }
 
-        // Timing needs an await; skip it (and its state machine) while nobody listens.
-        return _metrics.Duration.Enabled || _metrics.Errors.Enabled
-            ? InvokeMeasuredAsync(context, variant, _timeProvider.GetTimestamp())
-            : _next(context);
+        return _next(context);
     }
 
     public bool IsAvailable(Variant variant) =>
         _proxyState.TryGetCluster(variant.Name, out var cluster) && cluster.DestinationsState.AvailableDestinations.Count > 0;
 
-    private async Task InvokeMeasuredAsync(HttpContext context, Variant variant, long started)
-    {
-        var failed = true;
-        try
-        {
-            await _next(context);
-            failed = context.Response.StatusCode >= StatusCodes.Status500InternalServerError
-                || context.Features.Get<IForwarderErrorFeature>() is not null;
-        }
-        finally
-        {
-            _metrics.Duration.Record(_timeProvider.GetElapsedTime(started).TotalSeconds, variant.RouteTag, variant.VariantTag);
-            if (failed)
-            {
-                _metrics.Errors.Add(1, variant.RouteTag, variant.VariantTag);
-            }
-        }
-    }
-
     private Task Refuse(HttpContext context, CanaryTable table, Variant variant, int status, string reason)
     {
-        _metrics.Errors.Add(1, variant.RouteTag, variant.VariantTag);
         LogRefused(_logger, table.RouteName, variant.Name, status, reason);
         return ProblemResponse.WriteAsync(context, status, reason);
     }

@@ -31,7 +31,7 @@ internal sealed class CanaryTable
     {
         var policy = plan.Policy;
         RouteName = plan.Route;
-        _variants = Array.ConvertAll(plan.Variants, v => new Variant(plan.Route, v, v.Backend == policy.Backend));
+        _variants = Array.ConvertAll(plan.Variants, v => new Variant(v, v.Backend == policy.Backend));
         _canary = Array.FindIndex(_variants, v => v.IsCanary);
         _firstStable = _canary == 0 ? 1 : 0;
         if (_canary >= 0)

@@ -5,7 +5,7 @@ namespace Gateway.Canary;
 /// <summary>One backend of a split route, with everything the hot path needs about it computed once per configuration.</summary>
 internal sealed class Variant
 {
-    public Variant(string route, VariantPlan plan, bool isCanary)
+    public Variant(VariantPlan plan, bool isCanary)
     {
         Name = plan.Backend;
         Weight = plan.Weight;
@@ -14,8 +14,6 @@ internal sealed class Variant
         HashSeed = StickyHash.Of(plan.Backend);
         InverseWeight = plan.Weight > 0 ? 1.0 / plan.Weight : 0;
         HeaderValue = new StringValues(plan.Backend);
-        RouteTag = new KeyValuePair<string, object?>("route", route);
-        VariantTag = new KeyValuePair<string, object?>("variant", plan.Backend);
     }
 
     /// <summary>The backend's name, which is also its YARP cluster id.</summary>
@@ -35,8 +33,4 @@ internal sealed class Variant
 
     /// <summary>The name, ready to be set as a response header value.</summary>
     public StringValues HeaderValue { get; }
-
-    public KeyValuePair<string, object?> RouteTag { get; }
-
-    public KeyValuePair<string, object?> VariantTag { get; }
 }

@@ -119,7 +119,6 @@ internal static class GatewayApp
         services.AddKubernetesDiscovery(options.Kubernetes);
         services.AddSingleton<MatcherPolicy, GatewayMatcherPolicy>();
         services.AddSingleton<ITransformFactory, GatewayTransformFactory>();
-        services.AddSingleton<CanaryMetrics>();
         services.AddReverseProxy();
         services.AddConfigValidationCache();
         services.AddGatewayResilience();
