@@ -1,5 +1,6 @@
 using System.Net;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Kubernetes;
 
 namespace Gateway.IntegrationTests;
 
@@ -51,6 +52,27 @@ public sealed class TlsTests : TwoBackendTest
         var expiry = Assert.Single(metrics.Split('\n'), l => l.StartsWith("gateway_tls_certificate_expiry_seconds{", StringComparison.Ordinal) && l.Contains("host=\"a.example.com\"", StringComparison.Ordinal));
         var seconds = double.Parse(expiry[(expiry.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(seconds, TimeSpan.FromDays(29).TotalSeconds, TimeSpan.FromDays(30).TotalSeconds);
+    }
+
+    [Fact]
+    public async Task A_renewed_certificate_file_is_served_without_a_restart()
+    {
+        var first = _ca.Issue(["a.example.com"]);
+        await using var gateway = await TestGateway.StartAsync(new
+        {
+            Tls = new { Certificates = new[] { File(first, "a", "a.example.com") }, FileCheckInterval = "00:00:00.200" },
+            Routes = new[] { new { Name = "all", Backends = new[] { "a" } } },
+            Backends,
+        });
+        using var client = new TlsClient(gateway.HttpsPort, _ca.Root);
+        Assert.Equal(first.Thumbprint, await client.CertificateForAsync("a.example.com"));
+
+        var renewed = _ca.Issue(["a.example.com"]);
+        File(renewed, "a", "a.example.com");
+
+        await Eventually.EqualAsync(renewed.Thumbprint, () => client.CertificateForAsync("a.example.com"), "the certificate served for a.example.com");
+        using var response = await client.GetAsync("a.example.com", "/v1/predict");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

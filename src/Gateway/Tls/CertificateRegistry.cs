@@ -20,12 +20,15 @@ internal sealed partial class CertificateRegistry : IModelStage
 {
     public const string SecretsComponent = "kubernetes tls secrets";
 
+    /// <summary>The source named in problems with certificate files.</summary>
+    private const string FileSource = "tls files";
+
     private readonly Lock _gate = new();
     private readonly CertificateStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<CertificateRegistry> _logger;
-    private readonly ServerCertificate? _fileDefault;
-    private readonly KeyValuePair<string, ServerCertificate>[] _fileHosts;
+    private readonly FileCertificate? _fileDefault;
+    private readonly FileCertificate[] _files;
     private SecretCertificates? _secrets;
     private KubernetesEventRecorder? _events;
     private ImmutableArray<ModelProblem> _problems = [];
@@ -36,19 +39,10 @@ internal sealed partial class CertificateRegistry : IModelStage
         _timeProvider = timeProvider;
         _logger = logger;
 
-        // Validated at start-up, so loading succeeds unless a file changed in between; then it is left out and reported.
+        // Validated at start-up, so loading succeeds unless a file changed in between; then it is reported.
         var tls = options.Value.Tls;
-        _fileDefault = tls.DefaultCertificate?.TryLoad("Gateway:Tls:DefaultCertificate", out _);
-        var hosts = new List<KeyValuePair<string, ServerCertificate>>();
-        foreach (var file in tls.Certificates)
-        {
-            if (file.TryLoad("Gateway:Tls:Certificates", out _) is { } certificate)
-            {
-                hosts.AddRange(file.Hosts.Select(host => KeyValuePair.Create(host, certificate)));
-            }
-        }
-
-        _fileHosts = [.. hosts];
+        _fileDefault = tls.DefaultCertificate is { } fallback ? new FileCertificate("Gateway:Tls:DefaultCertificate", fallback) : null;
+        _files = [.. tls.Certificates.Select((file, i) => new FileCertificate($"Gateway:Tls:Certificates:{i}", file))];
         Rebuild();
     }
 
@@ -58,6 +52,31 @@ internal sealed partial class CertificateRegistry : IModelStage
     public ImmutableArray<ModelProblem> Problems => _problems;
 
     public IReadOnlyList<ModelProblem> Check(GatewayModel model) => [];
+
+    /// <summary>Whether any certificate comes from files, which <see cref="CertificateFileWatcher"/> then checks.</summary>
+    public bool HasFiles => _fileDefault is not null || _files.Length > 0;
+
+    /// <summary>Reads the certificate files again and swaps in what changed; a change that cannot be served is reported.</summary>
+    public void RefreshFiles()
+    {
+        var changed = false;
+        foreach (var file in _fileDefault is null ? _files : [_fileDefault, .. _files])
+        {
+            if (file.Refresh())
+            {
+                changed = true;
+                if (file.Problem is null)
+                {
+                    LogFileReloaded(_logger, file.Field, file.File.CertificateFile!, file.Current!.NotAfter);
+                }
+            }
+        }
+
+        if (changed)
+        {
+            Rebuild();
+        }
+    }
 
     public ValueTask ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
     {
@@ -113,8 +132,24 @@ internal sealed partial class CertificateRegistry : IModelStage
         {
             var problems = new List<ModelProblem>();
             var reported = new List<(V1Secret Secret, string Message)>();
-            var hosts = new List<KeyValuePair<string, ServerCertificate>>(_fileHosts);
-            var fallback = _fileDefault;
+            var hosts = new List<KeyValuePair<string, ServerCertificate>>();
+            foreach (var file in _files)
+            {
+                if (file.Current is { } loaded)
+                {
+                    hosts.AddRange(file.File.Hosts.Select(host => KeyValuePair.Create(host, loaded)));
+                }
+            }
+
+            var fallback = _fileDefault?.Current;
+            foreach (var file in _fileDefault is null ? _files : [_fileDefault, .. _files])
+            {
+                if (file.Problem is { } fileProblem)
+                {
+                    problems.Add(new ModelProblem(FileSource, file.Field, "", fileProblem));
+                }
+            }
+
             var used = _secrets?.BeginRebuild();
             _secrets?.ForgetDeleted();
             var now = _timeProvider.GetUtcNow();
@@ -203,6 +238,9 @@ internal sealed partial class CertificateRegistry : IModelStage
             _events?.Warn(secret, "InvalidCertificate", message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reloaded the certificate of {Field} from '{File}', valid until {NotAfter:u}")]
+    private static partial void LogFileReloaded(ILogger logger, string field, string file, DateTimeOffset notAfter);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
     private static partial void LogProblem(ILogger logger, string problem);

@@ -13,15 +13,19 @@ internal sealed class TlsCertificateFile
     public string? KeyFile { get; set; }
 
     /// <summary>The certificate, or null with the problem as one line naming <paramref name="field"/>.</summary>
-    public ServerCertificate? TryLoad(string field, out string? error)
+    public ServerCertificate? TryLoad(string field, out string? error) =>
+        TryRead(field, out var certificate, out var key, out error) ? TryParse(field, certificate, key, out error) : null;
+
+    /// <summary>Reads both PEM files as text, or gives the problem as one line naming <paramref name="field"/>.</summary>
+    public bool TryRead(string field, out string certificate, out string key, out string? error)
     {
+        certificate = key = "";
         if (string.IsNullOrWhiteSpace(CertificateFile) || string.IsNullOrWhiteSpace(KeyFile))
         {
             error = $"{field} needs both CertificateFile and KeyFile (PEM files)";
-            return null;
+            return false;
         }
 
-        string certificate, key;
         try
         {
             certificate = System.IO.File.ReadAllText(CertificateFile);
@@ -30,10 +34,17 @@ internal sealed class TlsCertificateFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             error = $"{field}: cannot read the certificate or key file: {ex.Message}";
-            return null;
+            return false;
         }
 
-        if (PemCertificateReader.TryRead(CertificateFile, certificate, key, out var problem) is not { } loaded)
+        error = null;
+        return true;
+    }
+
+    /// <summary>The certificate from the PEM text read by <see cref="TryRead"/>, or null with the problem naming the file.</summary>
+    public ServerCertificate? TryParse(string field, string certificate, string key, out string? error)
+    {
+        if (PemCertificateReader.TryRead(CertificateFile!, certificate, key, out var problem) is not { } loaded)
         {
             var (name, file) = problem!.Part == CertificatePart.Certificate ? ("CertificateFile", CertificateFile) : ("KeyFile", KeyFile);
             error = $"{field}:{name} '{file}' {problem.Message}";

@@ -1,7 +1,8 @@
 namespace Gateway.Tls;
 
 /// <summary>
-/// The <c>Gateway:Tls</c> section: certificates from files, read at start-up, and where HTTP->HTTPS redirects point.
+/// The <c>Gateway:Tls</c> section: certificates from files (checked at start-up, reloaded when they change), and where
+/// HTTP->HTTPS redirects point.
 /// Certificates from Kubernetes Secrets are routing configuration instead (Ingress <c>spec.tls</c>, <c>TlsSecrets</c>).
 /// </summary>
 internal sealed class TlsOptions
@@ -17,6 +18,9 @@ internal sealed class TlsOptions
     /// </summary>
     public int RedirectPort { get; set; } = 443;
 
+    /// <summary>How often the certificate files are read again; a renewed certificate is served from the next check.</summary>
+    public TimeSpan FileCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool HasFileCertificates => DefaultCertificate is not null || Certificates.Count > 0;
 
     /// <summary>Every problem with these settings, as one line each; loads each file once to prove it serves.</summary>
@@ -25,6 +29,11 @@ internal sealed class TlsOptions
         if (RedirectPort is < 1 or > 65535)
         {
             yield return $"Gateway:Tls:RedirectPort {RedirectPort} must be between 1 and 65535";
+        }
+
+        if (FileCheckInterval <= TimeSpan.Zero)
+        {
+            yield return $"Gateway:Tls:FileCheckInterval '{FileCheckInterval}' must be greater than zero";
         }
 
         if (DefaultCertificate is { } fallback && fallback.TryLoad("Gateway:Tls:DefaultCertificate", out var error) is null)

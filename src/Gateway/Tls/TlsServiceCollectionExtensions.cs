@@ -5,7 +5,10 @@ namespace Gateway.Tls;
 
 internal static class TlsServiceCollectionExtensions
 {
-    /// <summary>Registers the certificate store, its registry (a model stage: bindings apply with the model) and the HTTPS listener.</summary>
+    /// <summary>
+    /// Registers the certificate store, its registry (a model stage: bindings apply with the model), the watcher of
+    /// certificate files and the HTTPS listener.
+    /// </summary>
     public static IServiceCollection AddGatewayTls(this IServiceCollection services)
     {
         services.AddSingleton<CertificateStore>();
@@ -13,6 +16,7 @@ internal static class TlsServiceCollectionExtensions
         services.AddSingleton<HttpsListener>();
         services.AddSingleton<CertificateRegistry>();
         services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<CertificateRegistry>());
+        services.AddHostedService<CertificateFileWatcher>();
         return services;
     }
 }
