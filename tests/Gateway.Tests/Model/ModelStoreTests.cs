@@ -112,21 +112,4 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Null(_store.Status.LastRejected);
         Assert.True(_store.IsReady);
     }
-
-    private sealed class RecordingApplier : IModelApplier
-    {
-        public List<GatewayModel> Applied { get; } = [];
-
-        public IReadOnlyList<ModelProblem> Problems { get; set; } = [];
-
-        public ValueTask<IReadOnlyList<ModelProblem>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
-        {
-            if (Problems.Count == 0)
-            {
-                Applied.Add(model);
-            }
-
-            return ValueTask.FromResult(Problems);
-        }
-    }
 }

@@ -31,6 +31,9 @@ internal sealed partial class SnapshotPublisher(
             cache.Changed += Signal;
         }
 
+        // A cache may have listed before this subscribed, and then no change would ever start the first build.
+        Signal();
+
         try
         {
             SourceSnapshot? lastPublished = null;

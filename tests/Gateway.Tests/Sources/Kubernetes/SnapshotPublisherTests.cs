@@ -1,0 +1,42 @@
+using System.Diagnostics.Metrics;
+using Gateway.Model;
+using Gateway.Observability;
+using Gateway.Sources.Kubernetes;
+using Gateway.Tests.Model;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Gateway.Tests.Sources.Kubernetes;
+
+public sealed class SnapshotPublisherTests
+{
+    [Fact]
+    public async Task Caches_that_listed_before_the_publisher_started_still_get_the_first_build_and_readiness()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var applier = new RecordingApplier();
+        using var store = new ModelStore(applier, NullLogger<ModelStore>.Instance, TimeProvider.System, services.GetRequiredService<IMeterFactory>());
+        var readiness = new ReadinessRegistry();
+        readiness.Expect("services");
+        var cache = new ResourceCache<V1Service>();
+        cache.Replace([]);
+        var builds = 0;
+        var publisher = new SnapshotPublisher(
+            "services", 50, [cache], () => { builds++; return new SourceSnapshot("services", GatewayModel.Empty, []); },
+            store, readiness, TimeProvider.System, TimeSpan.Zero, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+
+        var run = publisher.RunAsync(stop.Token);
+        for (var waited = 0; !readiness.IsReady && waited < 5_000; waited += 10)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(readiness.IsReady, "the publisher never built from caches that had already listed");
+        Assert.Equal(1, builds);
+        Assert.Single(applier.Applied);
+        await stop.CancelAsync();
+        await run;
+    }
+}
