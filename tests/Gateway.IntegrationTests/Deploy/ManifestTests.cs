@@ -96,7 +96,7 @@ public sealed class ManifestTests
         var gateway = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "mlgateway").Spec.Template.Spec.Containers.Single();
         var service = objects.OfType<V1Service>().Single(s => s.Spec.Type == "LoadBalancer");
 
-        Assert.Contains(gateway.Env, e => e.Name == "Gateway__Kubernetes__Ingress__StatusService" && e.Value == $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}");
+        Assert.Contains(gateway.Env, e => e.Name == "Gateway__Kubernetes__StatusService" && e.Value == $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}");
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class ManifestTests
             """);
         virtualService["spec"]!["gateways"] = new JsonArray(IstioGateway);
         api.Apply(virtualService);
-        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:Ingress:StatusAddresses:0=192.0.2.10", $"--Gateway:Istio:GatewayNames:0={IstioGateway}"))
+        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:StatusAddresses:0=192.0.2.10", $"--Gateway:Istio:GatewayNames:0={IstioGateway}"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");

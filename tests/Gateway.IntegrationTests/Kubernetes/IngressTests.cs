@@ -222,7 +222,7 @@ public sealed class IngressTests : KubernetesTest
         Api.Apply(EndpointSlice("web-x1", "web", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
         Api.Apply(Ingress("web", paths: ("/web", "web", 80)));
         Api.Apply(WithClass(Ingress("not-ours", paths: ("/other", "web", 80)), "nginx"));
-        await using var k8s = await KubernetesGateway.StartAsync(Api, null, true, "--Gateway:Kubernetes:Ingress:StatusAddresses:0=192.0.2.10", "--Gateway:Kubernetes:Ingress:StatusAddresses:1=lb.example.com");
+        await using var k8s = await KubernetesGateway.StartAsync(Api, null, true, "--Gateway:Kubernetes:StatusAddresses:0=192.0.2.10", "--Gateway:Kubernetes:StatusAddresses:1=lb.example.com");
         await k8s.WaitForAnswerAsync("/web", "a");
 
         await Eventually.TrueAsync(() => Task.FromResult(Api.Get("ingresses", "default", "web")?["status"]?["loadBalancer"]?["ingress"] is JsonArray { Count: 2 }), "the Ingress status to be written");
@@ -245,7 +245,7 @@ public sealed class IngressTests : KubernetesTest
         Api.Apply(gatewayService);
         Api.Apply(Service("web", exposed: false));
         Api.Apply(Ingress("web", paths: ("/web", "web", 80)));
-        await using var k8s = await KubernetesGateway.StartAsync(Api, null, true, "--Gateway:Kubernetes:Ingress:StatusService=mlgateway-system/mlgateway");
+        await using var k8s = await KubernetesGateway.StartAsync(Api, null, true, "--Gateway:Kubernetes:StatusService=mlgateway-system/mlgateway");
 
         await Eventually.TrueAsync(() => Task.FromResult(Api.Get("ingresses", "default", "web")?["status"]?["loadBalancer"]?["ingress"]?[0]?["ip"]?.GetValue<string>() == "203.0.113.50"), "the Service's address on the Ingress");
     }

@@ -82,7 +82,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             var ingresses = namespaces.Select(ns => Watch(IngressQueries.Ingresses(client, ns))).ToArray();
             var ingressClasses = Watch(IngressQueries.IngressClasses(client));
             var ingressProcessor = new IngressProcessor(options.Ingress);
-            var statusWriter = new IngressStatusWriter(client, options.Ingress, leadership, logger);
+            var statusWriter = new IngressStatusWriter(client, options, leadership, logger);
             _runs.Add(statusWriter.RunAsync);
             Publish(IngressProcessor.Source, SourcePrecedence.KubernetesIngress, [.. ingresses, ingressClasses, .. Catalog.Caches], () =>
             {

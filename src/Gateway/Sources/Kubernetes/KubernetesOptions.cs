@@ -27,6 +27,12 @@ internal sealed class KubernetesOptions
     /// <summary>Ingresses of our IngressClass, with ingress-nginx annotations.</summary>
     public Ingress.IngressOptions Ingress { get; set; } = new();
 
+    /// <summary>Fixed IPs or hostnames clients reach the gateway at, written to our Ingresses' and Gateways' status.</summary>
+    public string[] StatusAddresses { get; set; } = [];
+
+    /// <summary><c>namespace/name</c> of the gateway's Service (type LoadBalancer) whose addresses are written there instead.</summary>
+    public string? StatusService { get; set; }
+
     /// <summary>How long to gather a burst of watch events (a rollout) into one rebuild.</summary>
     public TimeSpan Debounce { get; set; } = TimeSpan.FromMilliseconds(100);
 
@@ -82,6 +88,11 @@ internal sealed class KubernetesOptions
         }
 
         foreach (var error in Ingress.Validate())
+        {
+            yield return error;
+        }
+
+        foreach (var error in PublishedAddresses.Validate(this))
         {
             yield return error;
         }

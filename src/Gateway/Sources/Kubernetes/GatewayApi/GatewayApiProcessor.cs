@@ -26,7 +26,8 @@ internal sealed class GatewayApiProcessor(string controllerName)
         IEnumerable<HttpRouteObject> routes,
         IEnumerable<ReferenceGrantObject> grants,
         ServiceCatalog catalog,
-        Func<string, IDictionary<string, string>?> namespaceLabels)
+        Func<string, IDictionary<string, string>?> namespaceLabels,
+        IReadOnlyList<PublishedAddress> addresses)
     {
         var statuses = ImmutableArray.CreateBuilder<StatusUpdate>();
         var warnings = new List<ModelProblem>();
@@ -76,7 +77,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
 
         foreach (var gateway in ourGateways)
         {
-            statuses.Add(new StatusUpdate(gateway, GatewayApiGroup.Gateways, GatewayStatusOf(gateway, listeners[Key(gateway)]), gateway.Status));
+            statuses.Add(new StatusUpdate(gateway, GatewayApiGroup.Gateways, GatewayStatusOf(gateway, listeners[Key(gateway)], addresses), gateway.Status));
         }
 
         var model = new GatewayModel
@@ -205,7 +206,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
             : ImmutableDictionary<string, RateLimitPolicy>.Empty,
     });
 
-    private static GatewayStatus GatewayStatusOf(GatewayObject gateway, List<ListenerState> listeners)
+    private static GatewayStatus GatewayStatusOf(GatewayObject gateway, List<ListenerState> listeners, IReadOnlyList<PublishedAddress> addresses)
     {
         var generation = gateway.Metadata.Generation;
         var listenerStatuses = new List<ListenerStatus>();
@@ -228,6 +229,9 @@ internal sealed class GatewayApiProcessor(string controllerName)
         var anyUsable = listeners.Any(l => l.IsUsable);
         return new GatewayStatus
         {
+            Addresses = addresses.Count == 0
+                ? null
+                : [.. addresses.Select(a => new GatewayStatusAddress { Type = a.IsIp ? "IPAddress" : "Hostname", Value = a.Value })],
             Conditions =
             [
                 anyUsable ? Condition(Accepted, true, Accepted, "handled by this gateway", generation) : Condition(Accepted, false, "ListenersNotValid", "no listener can be served", generation),

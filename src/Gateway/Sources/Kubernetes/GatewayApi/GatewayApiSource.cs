@@ -87,13 +87,15 @@ internal sealed partial class GatewayApiSource
 
         SourceSnapshot Build()
         {
+            var catalog = _catalog.Current();
             var result = processor.Build(
                 classes.Items.Values,
                 gateways.SelectMany(c => c.Items.Values),
                 routes.SelectMany(c => c.Items.Values),
                 grants.SelectMany(c => c.Items.Values),
-                _catalog.Current(),
-                ns => namespaces.Items.GetValueOrDefault("/" + ns)?.Metadata.Labels);
+                catalog,
+                ns => namespaces.Items.GetValueOrDefault("/" + ns)?.Metadata.Labels,
+                PublishedAddresses.Resolve(_kubernetes, catalog));
             writer.Enqueue(result.Statuses);
             return result.Snapshot;
         }

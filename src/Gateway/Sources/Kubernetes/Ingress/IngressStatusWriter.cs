@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using k8s;
@@ -18,12 +17,12 @@ internal sealed partial class IngressStatusWriter
         Channel.CreateBounded<IReadOnlyList<(V1Ingress, JsonArray)>>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
 
     private readonly IKubernetes _client;
-    private readonly IngressOptions _options;
+    private readonly KubernetesOptions _options;
     private readonly KubernetesLeadership _leadership;
     private readonly ILogger _logger;
     private volatile Tuple<IReadOnlyList<V1Ingress>, ServiceCatalog>? _newest;
 
-    public IngressStatusWriter(IKubernetes client, IngressOptions options, KubernetesLeadership leadership, ILogger logger)
+    public IngressStatusWriter(IKubernetes client, KubernetesOptions options, KubernetesLeadership leadership, ILogger logger)
     {
         _client = client;
         _options = options;
@@ -105,27 +104,9 @@ internal sealed partial class IngressStatusWriter
     private JsonArray Addresses(ServiceCatalog catalog)
     {
         var result = new JsonArray();
-        if (_options.StatusService is { } reference)
+        foreach (var address in PublishedAddresses.Resolve(_options, catalog))
         {
-            var parts = reference.Split('/');
-            foreach (var entry in catalog.Find(parts[0], parts[1])?.Status?.LoadBalancer?.Ingress ?? [])
-            {
-                if (!string.IsNullOrEmpty(entry.Ip))
-                {
-                    result.Add(new JsonObject { ["ip"] = entry.Ip });
-                }
-                else if (!string.IsNullOrEmpty(entry.Hostname))
-                {
-                    result.Add(new JsonObject { ["hostname"] = entry.Hostname });
-                }
-            }
-
-            return result;
-        }
-
-        foreach (var address in _options.StatusAddresses)
-        {
-            result.Add(IPAddress.TryParse(address, out _) ? new JsonObject { ["ip"] = address } : new JsonObject { ["hostname"] = address });
+            result.Add(new JsonObject { [address.IsIp ? "ip" : "hostname"] = address.Value });
         }
 
         return result;

@@ -115,7 +115,8 @@ public sealed class GatewayApiGoldenTests
             OfKind<HttpRouteObject>("HTTPRoute"),
             OfKind<ReferenceGrantObject>("ReferenceGrant"),
             catalog,
-            ns => namespaces.GetValueOrDefault(ns));
+            ns => namespaces.GetValueOrDefault(ns),
+            addresses: []);
     }
 
     private static List<JsonObject> Load(string caseText)
