@@ -1,20 +1,57 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http;
 using Gateway.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Resilience;
 
-/// <summary>YARP's client factory plus the backend's connect timeout, which YARP's HttpClientConfig does not carry.</summary>
+/// <summary>
+/// YARP's client factory plus the backend's connect timeout, which YARP's HttpClientConfig does not carry; clusters with
+/// equal client settings share one client.
+/// </summary>
+/// <remarks>
+/// YARP asks for a client per cluster, and a SocketsHttpHandler per backend costs memory that 10,000 discovered Services
+/// multiply. A handler pools connections per destination, so clusters can share one without sharing connections to
+/// different pods; only a connection cap (MaxConnectionsPerServer) is per cluster, so such a cluster keeps its own.
+/// YARP never disposes a client it replaces or drops (in-flight requests may still use it), so a shared client is never
+/// disposed under another cluster. Distinct settings are few, so the shared clients are kept for the process lifetime.
+/// </remarks>
 internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IOptions<GatewayOptions> options)
-    : ForwarderHttpClientFactory(logger)
+    : ForwarderHttpClientFactory(logger), IForwarderHttpClientFactory
 {
     /// <summary>YARP's default is 15 s; a black-holed endpoint should fail over (and count towards ejection) sooner.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
     private readonly bool _tracing = options.Value.Telemetry.TracingEnabled;
+    private readonly ConcurrentDictionary<(HttpClientConfig Config, TimeSpan ConnectTimeout), HttpMessageInvoker> _shared = new();
+
+    HttpMessageInvoker IForwarderHttpClientFactory.CreateClient(ForwarderHttpClientContext context)
+    {
+        if (context.NewConfig.MaxConnectionsPerServer is not null)
+        {
+            return CreateClient(context);
+        }
+
+        var key = (context.NewConfig, ConnectTimeout(context.NewMetadata));
+        if (_shared.TryGetValue(key, out var client))
+        {
+            return client;
+        }
+
+        // A fresh client for the key, never the cluster's old one: that may be a capped client of its own.
+        var created = CreateClient(new ForwarderHttpClientContext { ClusterId = context.ClusterId, NewConfig = context.NewConfig, NewMetadata = context.NewMetadata });
+        client = _shared.GetOrAdd(key, created);
+        if (!ReferenceEquals(client, created))
+        {
+            created.Dispose();
+        }
+
+        return client;
+    }
 
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {

@@ -21,7 +21,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
     public const string ServicesComponent = "kubernetes services";
 
     private readonly List<Func<CancellationToken, Task>> _runs = [];
-    private readonly Lazy<ServiceCatalogSource> _catalog;
+    private readonly ServiceCatalogSource? _catalog;
 
     public KubernetesDiscoveryService(
         IKubernetes client,
@@ -56,17 +56,27 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             _runs.Add(publisher.RunAsync);
         }
 
-        var services = namespaces.Select(ns => Watch(KubernetesQueries.Services(client, ns))).ToArray();
         var slices = namespaces.Select(ns => Watch(KubernetesQueries.EndpointSlices(client, ns))).ToArray();
-        // Sources that resolve arbitrary Services (Ingress, HTTPRoute, VirtualService) share one unfiltered watch, made
-        // on first use so a gateway with only labelled Services never lists every Service of the cluster.
-        _catalog = new Lazy<ServiceCatalogSource>(() => new ServiceCatalogSource(
-            namespaces.Select(ns => Watch(KubernetesQueries.AllServices(client, ns))).ToArray(),
-            slices));
+        ResourceCache<V1Service>[] services;
+        Func<IEnumerable<V1Service>> exposed;
+        if (options.Ingress.Enabled || (options.GatewayApi.Enabled ?? true) || gatewayOptions.Value.Istio is { IsEnabled: true })
+        {
+            // Sources that resolve arbitrary Services (Ingress, HTTPRoute, VirtualService) need every Service: their one
+            // unfiltered watch serves the labelled Services too, so no Service is listed and held twice.
+            services = namespaces.Select(ns => Watch(KubernetesQueries.AllServices(client, ns))).ToArray();
+            _catalog = new ServiceCatalogSource(services, slices);
+            exposed = () => services.SelectMany(c => c.Items.Values).Where(KubernetesQueries.IsExposed);
+        }
+        else
+        {
+            // Only labelled Services: a gateway without those sources never lists every Service of the cluster.
+            services = namespaces.Select(ns => Watch(KubernetesQueries.Services(client, ns))).ToArray();
+            exposed = () => services.SelectMany(c => c.Items.Values);
+        }
 
         var processor = new ServiceProcessor();
         Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => processor.Build(
-            services.SelectMany(c => c.Items.Values),
+            exposed(),
             slices.SelectMany(c => c.Items.Values)));
 
         if (options.ApiKeySecrets)
@@ -123,7 +133,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
     }
 
     /// <summary>The shared catalog of all Services; its <see cref="ServiceCatalogSource.Caches"/> go to the asking source's publisher.</summary>
-    private ServiceCatalogSource Catalog => _catalog.Value;
+    private ServiceCatalogSource Catalog => _catalog!;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_runs.Select(run => Task.Run(() => run(stoppingToken), stoppingToken)));

@@ -11,6 +11,10 @@ internal static class KubernetesQueries
 
     public const string TlsSecretSelector = "type=kubernetes.io/tls";
 
+    /// <summary>Whether <paramref name="service"/> matches <see cref="ExposeSelector"/>, for Services listed without it.</summary>
+    public static bool IsExposed(V1Service service) =>
+        service.Metadata.Labels is { } labels && labels.TryGetValue(ServiceAnnotations.ExposeLabel, out var value) && value == "true";
+
     public static WatchTarget<V1Service> Services(IKubernetes client, string? ns) => new(
         ns is null ? "services in all namespaces" : $"services in namespace '{ns}'",
         async ct =>

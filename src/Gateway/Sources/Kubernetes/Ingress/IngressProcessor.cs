@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Text.Json;
 using Gateway.Model;
 using k8s.Models;
 
@@ -17,6 +18,8 @@ internal sealed class IngressProcessor(IngressOptions options)
     public const string Source = "kubernetes ingress";
 
     private readonly IngressClassFilter _classes = new(options);
+    private SourceSnapshot? _last;
+    private string? _lastJson;
 
     public static string RouteName(V1Ingress ingress, string part) => $"ingress/{ingress.Metadata.NamespaceProperty}/{ingress.Metadata.Name}/{part}";
 
@@ -132,8 +135,23 @@ internal sealed class IngressProcessor(IngressOptions options)
             RateLimitPolicies = policies.ToImmutableDictionary(StringComparer.Ordinal),
             TlsBindings = tls.ToImmutable(),
         };
-        var snapshot = new SourceSnapshot(Source, model, []) { Warnings = [.. reports.Select(r => r.Problem)] };
-        return new IngressBuild(snapshot, [.. reports], served.ToImmutable());
+        return new IngressBuild(Snapshot(model, [.. reports.Select(r => r.Problem)]), [.. reports], served.ToImmutable());
+    }
+
+    /// <summary>
+    /// The previous snapshot itself when nothing changed: the shared Service catalog changes with every EndpointSlice of
+    /// the cluster, and each new snapshot would cost a reload of the whole configuration.
+    /// </summary>
+    private SourceSnapshot Snapshot(GatewayModel model, ImmutableArray<ModelProblem> warnings)
+    {
+        var json = JsonSerializer.Serialize(model, ModelJson.Options) + JsonSerializer.Serialize(warnings, ModelJson.Options);
+        if (_last is not null && json == _lastJson)
+        {
+            return _last;
+        }
+
+        _lastJson = json;
+        return _last = new SourceSnapshot(Source, model, []) { Warnings = warnings };
     }
 
     private static List<IngressPath> ReadPaths(V1Ingress ingress, List<ModelProblem> errors)
