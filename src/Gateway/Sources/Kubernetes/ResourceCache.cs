@@ -47,10 +47,14 @@ internal sealed class ResourceCache<T> : IResourceCache
 
     private static string Key(T item) => $"{item.Metadata.NamespaceProperty}/{item.Metadata.Name}";
 
-    // Managed fields are the largest part of most objects and nothing here reads them.
+    private const string LastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration";
+
+    // Managed fields and kubectl's copy of the applied manifest are the largest part of most objects (often more than
+    // the rest together), and nothing here reads them.
     private static T Trim(T item)
     {
         item.Metadata.ManagedFields = null;
+        item.Metadata.Annotations?.Remove(LastAppliedAnnotation);
         return item;
     }
 }
