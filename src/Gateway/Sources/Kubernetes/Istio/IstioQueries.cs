@@ -16,7 +16,7 @@ internal static class IstioQueries
             {
                 item.Kind = kind.Kind;
                 return item;
-            });
+            }) with { Kind = kind.Kind };
 
     /// <summary>The pods of one subset: label-selected and namespace-scoped, so the gateway never lists every pod.</summary>
     public static WatchTarget<V1Pod> Pods(IKubernetes client, PodSelector selector) => KubernetesQueries.Query<V1Pod, V1PodList>(
