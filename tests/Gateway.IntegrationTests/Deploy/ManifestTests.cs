@@ -152,13 +152,16 @@ public sealed class ManifestTests
         var objects = await LoadAsync("base");
         var rules = objects.OfType<V1ClusterRole>().SelectMany(r => r.Rules)
             .Concat(objects.OfType<V1Role>().SelectMany(r => r.Rules));
-        var granted = rules.SelectMany(rule =>
+        var grants = rules.SelectMany(rule =>
             from apiGroup in rule.ApiGroups
             from resource in rule.Resources
             from verb in rule.Verbs
-            select (apiGroup, resource, verb)).ToHashSet();
+            select (apiGroup, resource, verb)).ToList();
+        var granted = grants.ToHashSet();
 
         Assert.Equal(used.Order().ToArray(), granted.Order().ToArray());
+        Assert.True(grants.Count == granted.Count, "a permission is granted by more than one rule or role: "
+            + string.Join(", ", grants.GroupBy(g => g).Where(g => g.Count() > 1).Select(g => g.Key)));
     }
 
     /// <summary>

@@ -15,105 +15,106 @@ internal static class KubernetesQueries
     public static bool IsExposed(V1Service service) =>
         service.Metadata.Labels is { } labels && labels.TryGetValue(ServiceAnnotations.ExposeLabel, out var value) && value == "true";
 
-    public static WatchTarget<V1Service> Services(IKubernetes client, string? ns) => new(
-        ns is null ? "services in all namespaces" : $"services in namespace '{ns}'",
-        async ct =>
-        {
-            var list = ns is null
-                ? await client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: ExposeSelector, cancellationToken: ct)
-                : await client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: ExposeSelector, cancellationToken: ct);
-            return new ResourceList<V1Service>([.. list.Items], list.Metadata.ResourceVersion);
-        },
-        (rv, ct) => Stream(onError => ns is null
+    public static WatchTarget<V1Service> Services(IKubernetes client, string? ns) => Query<V1Service, V1ServiceList>(
+        Describe("services", ns),
+        ct => ns is null
+            ? client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: ExposeSelector, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: ExposeSelector, cancellationToken: ct),
+        (rv, onError, ct) => ns is null
             ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: ExposeSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: ExposeSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)));
+            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: ExposeSelector, resourceVersion: rv, onError: onError, cancellationToken: ct));
 
     /// <summary>Every Service, labelled or not: the ones Ingress, HTTPRoute and VirtualService backends name.</summary>
-    public static WatchTarget<V1Service> AllServices(IKubernetes client, string? ns) => new(
-        ns is null ? "all services in all namespaces" : $"all services in namespace '{ns}'",
-        async ct =>
-        {
-            var list = ns is null
-                ? await client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct)
-                : await client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct);
-            return new ResourceList<V1Service>([.. list.Items], list.Metadata.ResourceVersion);
-        },
-        (rv, ct) => Stream(onError => ns is null
+    public static WatchTarget<V1Service> AllServices(IKubernetes client, string? ns) => Query<V1Service, V1ServiceList>(
+        Describe("all services", ns),
+        ct => ns is null
+            ? client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct)
+            : client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct),
+        (rv, onError, ct) => ns is null
             ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)));
+            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct));
 
     /// <summary>
     /// All EndpointSlices: a slice carries its Service's name but not necessarily its labels, so slices are matched to
     /// exposed Services when the model is built.
     /// </summary>
-    public static WatchTarget<V1EndpointSlice> EndpointSlices(IKubernetes client, string? ns) => new(
-        ns is null ? "endpointslices in all namespaces" : $"endpointslices in namespace '{ns}'",
-        async ct =>
-        {
-            var list = ns is null
-                ? await client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct)
-                : await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, cancellationToken: ct);
-            return new ResourceList<V1EndpointSlice>([.. list.Items], list.Metadata.ResourceVersion);
-        },
-        (rv, ct) => Stream(onError => ns is null
+    public static WatchTarget<V1EndpointSlice> EndpointSlices(IKubernetes client, string? ns) => Query<V1EndpointSlice, V1EndpointSliceList>(
+        Describe("endpointslices", ns),
+        ct => ns is null
+            ? client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct)
+            : client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, cancellationToken: ct),
+        (rv, onError, ct) => ns is null
             ? client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)));
+            : client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct));
 
     public static WatchTarget<V1ConfigMap> ConfigMap(IKubernetes client, string ns, string name)
     {
         var selector = "metadata.name=" + name;
-        return new(
+        return Query<V1ConfigMap, V1ConfigMapList>(
             $"configmap '{ns}/{name}'",
-            async ct =>
-            {
-                var list = await client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: selector, cancellationToken: ct);
-                return new ResourceList<V1ConfigMap>([.. list.Items], list.Metadata.ResourceVersion);
-            },
-            (rv, ct) => Stream(onError =>
-                client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, fieldSelector: selector, resourceVersion: rv, onError: onError, cancellationToken: ct)));
+            ct => client.CoreV1.ListNamespacedConfigMapAsync(ns, fieldSelector: selector, cancellationToken: ct),
+            (rv, onError, ct) =>
+                client.CoreV1.WatchListNamespacedConfigMapAsync(ns, allowWatchBookmarks: true, fieldSelector: selector, resourceVersion: rv, onError: onError, cancellationToken: ct));
     }
 
     /// <summary>
     /// The Secrets labelled <see cref="ApiKeySecret.Selector"/>, turned into <see cref="ApiKeySecret"/>s (hashed) as
     /// they arrive so no cache ever holds a key.
     /// </summary>
-    public static WatchTarget<ApiKeySecret> ApiKeySecrets(IKubernetes client, string? ns) => new(
-        ns is null ? "api-key secrets in all namespaces" : $"api-key secrets in namespace '{ns}'",
-        async ct =>
-        {
-            var list = ns is null
-                ? await client.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: ApiKeySecret.Selector, cancellationToken: ct)
-                : await client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: ApiKeySecret.Selector, cancellationToken: ct);
-            return new ResourceList<ApiKeySecret>([.. list.Items.Select(ApiKeySecret.From)], list.Metadata.ResourceVersion);
-        },
-        (rv, ct) => Hashed(Stream(onError => ns is null
-            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct))));
-
-    private static async IAsyncEnumerable<(WatchEventType, ApiKeySecret)> Hashed(IAsyncEnumerable<(WatchEventType Type, V1Secret Secret)> events)
-    {
-        await foreach (var (type, secret) in events)
-        {
-            yield return (type, ApiKeySecret.From(secret));
-        }
-    }
+    public static WatchTarget<ApiKeySecret> ApiKeySecrets(IKubernetes client, string? ns) => Select(
+        Query<V1Secret, V1SecretList>(
+            Describe("api-key secrets", ns),
+            ct => ns is null
+                ? client.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: ApiKeySecret.Selector, cancellationToken: ct)
+                : client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: ApiKeySecret.Selector, cancellationToken: ct),
+            (rv, onError, ct) => ns is null
+                ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct)
+                : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct)),
+        ApiKeySecret.From);
 
     /// <summary>
     /// Secrets of type kubernetes.io/tls only: the field selector keeps every other Secret (tokens, passwords) out of the
     /// gateway's memory. RBAC cannot narrow by type or by names that Ingresses choose later, so the rule is list/watch.
     /// </summary>
-    public static WatchTarget<V1Secret> TlsSecrets(IKubernetes client, string? ns) => new(
-        ns is null ? "tls secrets in all namespaces" : $"tls secrets in namespace '{ns}'",
+    public static WatchTarget<V1Secret> TlsSecrets(IKubernetes client, string? ns) => Query<V1Secret, V1SecretList>(
+        Describe("tls secrets", ns),
+        ct => ns is null
+            ? client.CoreV1.ListSecretForAllNamespacesAsync(fieldSelector: TlsSecretSelector, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: TlsSecretSelector, cancellationToken: ct),
+        (rv, onError, ct) => ns is null
+            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
+            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct));
+
+    /// <summary>For logs: the resource, then where it is watched (<paramref name="ns"/> null for all namespaces).</summary>
+    public static string Describe(string resource, string? ns) =>
+        ns is null ? $"{resource} in all namespaces" : $"{resource} in namespace '{ns}'";
+
+    /// <summary>
+    /// The list+watch pair of any kind: <paramref name="list"/> makes the list call, whose items and resourceVersion are
+    /// kept; <paramref name="watch"/> makes the watch call from a resourceVersion, with the error callback of <see cref="Stream{T}"/>.
+    /// </summary>
+    public static WatchTarget<T> Query<T, TList>(
+        string description,
+        Func<CancellationToken, Task<TList>> list,
+        Func<string, Action<Exception>, CancellationToken, IAsyncEnumerable<(WatchEventType, T)>> watch)
+        where TList : IMetadata<V1ListMeta>, IItems<T> => new(
+        description,
         async ct =>
         {
-            var list = ns is null
-                ? await client.CoreV1.ListSecretForAllNamespacesAsync(fieldSelector: TlsSecretSelector, cancellationToken: ct)
-                : await client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: TlsSecretSelector, cancellationToken: ct);
-            return new ResourceList<V1Secret>([.. list.Items], list.Metadata.ResourceVersion);
+            var listed = await list(ct);
+            return new ResourceList<T>([.. listed.Items], listed.Metadata.ResourceVersion);
         },
-        (rv, ct) => Stream(onError => ns is null
-            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)));
+        (rv, ct) => Stream(onError => watch(rv, onError, ct)));
+
+    /// <summary>The same query, each listed or watched object turned into another type as it arrives.</summary>
+    public static WatchTarget<TResult> Select<T, TResult>(WatchTarget<T> target, Func<T, TResult> map) => new(
+        target.Description,
+        async ct =>
+        {
+            var listed = await target.List(ct);
+            return new ResourceList<TResult>([.. listed.Items.Select(map)], listed.ResourceVersion);
+        },
+        (rv, ct) => Mapped(target.Watch(rv, ct), map));
 
     /// <summary>
     /// The client reports an ERROR event (e.g. 410 Gone) through its error callback and keeps reading; this turns the
@@ -135,6 +136,14 @@ internal static class KubernetesQueries
         if (error is not null)
         {
             ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    private static async IAsyncEnumerable<(WatchEventType, TResult)> Mapped<T, TResult>(IAsyncEnumerable<(WatchEventType Type, T Object)> events, Func<T, TResult> map)
+    {
+        await foreach (var (type, item) in events)
+        {
+            yield return (type, map(item));
         }
     }
 }

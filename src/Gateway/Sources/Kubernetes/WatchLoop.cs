@@ -19,8 +19,10 @@ internal sealed partial class WatchLoop<T>(
     WatchTarget<T> target, ResourceCache<T> cache, Backoff backoff, TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger, KubernetesMetrics? metrics = null)
     where T : IKubernetesObject<V1ObjectMeta>
 {
-    // "V1EndpointSlice" -> "EndpointSlice": a bounded label naming the kind.
-    private static readonly string Kind = typeof(T).Name.StartsWith("V1", StringComparison.Ordinal) ? typeof(T).Name[2..] : typeof(T).Name;
+    // "V1EndpointSlice" -> "EndpointSlice": a bounded label naming the kind, unless the target names it (one type, several kinds).
+    private static readonly string TypeKind = typeof(T).Name.StartsWith("V1", StringComparison.Ordinal) ? typeof(T).Name[2..] : typeof(T).Name;
+
+    private readonly string _kind = target.Kind ?? TypeKind;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -37,7 +39,7 @@ internal sealed partial class WatchLoop<T>(
                     cache.Replace(list.Items);
                     resourceVersion = list.ResourceVersion;
                     Log.Listed(logger, target.Description, list.Items.Count, resourceVersion);
-                    metrics?.Listed(Kind);
+                    metrics?.Listed(_kind);
                 }
 
                 using var idle = new CancellationTokenSource(idleTimeout, timeProvider);
@@ -48,7 +50,7 @@ internal sealed partial class WatchLoop<T>(
                     received = true;
                     expiredInARow = 0;
                     backoff.Reset();
-                    metrics?.Event(Kind, type.ToString());
+                    metrics?.Event(_kind, type.ToString());
                     switch (type)
                     {
                         case WatchEventType.Added:

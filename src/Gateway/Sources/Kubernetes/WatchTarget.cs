@@ -9,4 +9,8 @@ namespace Gateway.Sources.Kubernetes;
 internal sealed record WatchTarget<T>(
     string Description,
     Func<CancellationToken, Task<ResourceList<T>>> List,
-    Func<string, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> Watch);
+    Func<string, CancellationToken, IAsyncEnumerable<(WatchEventType Type, T Object)>> Watch)
+{
+    /// <summary>The kind for metrics when the object type does not say it (Istio kinds share one type); null to use the type's name.</summary>
+    public string? Kind { get; init; }
+}

@@ -6,7 +6,7 @@ namespace Gateway.Sources.Kubernetes.Istio;
 /// <summary>Reads a DestinationRule: its host, its traffic policy and its subsets.</summary>
 internal static class DestinationRuleReader
 {
-    public static ParsedRule Read(DestinationRule rule)
+    public static ParsedRule Read(IstioObject rule)
     {
         var ns = rule.Metadata.NamespaceProperty ?? "default";
         var report = new ObjectReport(IstioProcessor.Source, $"DestinationRule '{ns}/{rule.Metadata.Name}'");

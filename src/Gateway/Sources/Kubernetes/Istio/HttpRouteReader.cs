@@ -11,7 +11,7 @@ namespace Gateway.Sources.Kubernetes.Istio;
 /// Turns one entry of a VirtualService's <c>http</c> list into a route. Any unsupported or invalid field leaves the
 /// whole route out (reported), so a route is never served with part of its behaviour missing.
 /// </summary>
-internal sealed class HttpRouteReader(VirtualService service, ObjectReport report, DestinationResolver destinations, IstioOptions options)
+internal sealed class HttpRouteReader(IstioObject service, ObjectReport report, DestinationResolver destinations, IstioOptions options)
 {
     public const string LeftOut = "the http route is left out";
 

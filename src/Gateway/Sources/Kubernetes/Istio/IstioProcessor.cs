@@ -24,7 +24,7 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
     private const int MaxRemembered = 10_000;
 
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
-    private Dictionary<DestinationRule, ParsedRule> _rules = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<IstioObject, ParsedRule> _rules = new(ReferenceEqualityComparer.Instance);
     private SourceSnapshot? _last;
     private string? _lastJson;
 
@@ -32,8 +32,8 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
     public IReadOnlySet<PodSelector> Selectors { get; private set; } = new HashSet<PodSelector>();
 
     public SourceSnapshot Build(
-        IEnumerable<VirtualService> virtualServices,
-        IEnumerable<DestinationRule> destinationRules,
+        IEnumerable<IstioObject> virtualServices,
+        IEnumerable<IstioObject> destinationRules,
         IReadOnlyDictionary<string, V1Pod> pods,
         ServiceCatalog catalog)
     {
@@ -85,7 +85,7 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
         return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. problems] };
     }
 
-    private List<RouteModel> Translate(VirtualService virtualService, string ns, ObjectReport report, DestinationResolver resolver)
+    private List<RouteModel> Translate(IstioObject virtualService, string ns, ObjectReport report, DestinationResolver resolver)
     {
         var routes = new List<RouteModel>();
         var spec = virtualService.Spec;
@@ -131,9 +131,9 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
     }
 
     /// <summary>Parsed rules by the Service they name; a rule in the Service's own namespace wins, then the oldest.</summary>
-    private Dictionary<string, ParsedRule> IndexRules(IEnumerable<DestinationRule> destinationRules)
+    private Dictionary<string, ParsedRule> IndexRules(IEnumerable<IstioObject> destinationRules)
     {
-        var parsed = new Dictionary<DestinationRule, ParsedRule>(ReferenceEqualityComparer.Instance);
+        var parsed = new Dictionary<IstioObject, ParsedRule>(ReferenceEqualityComparer.Instance);
         foreach (var rule in destinationRules)
         {
             parsed[rule] = _rules.TryGetValue(rule, out var known) ? known : DestinationRuleReader.Read(rule);

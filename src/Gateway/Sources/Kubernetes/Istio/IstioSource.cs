@@ -12,8 +12,8 @@ namespace Gateway.Sources.Kubernetes.Istio;
 internal sealed class IstioSource
 {
     private readonly List<Func<CancellationToken, Task>> _runs = [];
-    private readonly ResourceCache<VirtualService>[] _virtualServices;
-    private readonly ResourceCache<DestinationRule>[] _destinationRules;
+    private readonly ResourceCache<IstioObject>[] _virtualServices;
+    private readonly ResourceCache<IstioObject>[] _destinationRules;
     private readonly PodWatchSet _pods;
     private readonly ServiceCatalogSource _catalog;
     private readonly IstioProcessor _processor;
@@ -37,16 +37,15 @@ internal sealed class IstioSource
             where T : IKubernetesObject<V1ObjectMeta> =>
             new(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), watchIdleTimeout, timeProvider, logger, metrics);
 
-        ResourceCache<T> Watch<T>(string plural, string? ns)
-            where T : IKubernetesObject<V1ObjectMeta>
+        ResourceCache<IstioObject> Watch(IstioKind kind, string? ns)
         {
-            var cache = new ResourceCache<T>();
-            _runs.Add(new IstioWatch<T>(discovery, cache, version => Loop(IstioQueries.Objects<T>(client, version, plural, ns), cache)).RunAsync);
+            var cache = new ResourceCache<IstioObject>();
+            _runs.Add(new IstioWatch<IstioObject>(discovery, cache, version => Loop(IstioQueries.Objects(client, kind, version, ns), cache)).RunAsync);
             return cache;
         }
 
-        _virtualServices = [.. namespaces.Select(ns => Watch<VirtualService>(VirtualService.Plural, ns))];
-        _destinationRules = [.. namespaces.Select(ns => Watch<DestinationRule>(DestinationRule.Plural, ns))];
+        _virtualServices = [.. namespaces.Select(ns => Watch(IstioKind.VirtualService, ns))];
+        _destinationRules = [.. namespaces.Select(ns => Watch(IstioKind.DestinationRule, ns))];
         _pods = new PodWatchSet((selector, cache) => Loop(IstioQueries.Pods(client, selector), cache).RunAsync);
         _runs.Add(_pods.RunAsync);
         _catalog = catalog;

@@ -5,7 +5,7 @@ namespace Gateway.Sources.Kubernetes.Istio;
 /// <param name="Service">The name of that Service; null when the host is not a Service of the cluster.</param>
 /// <param name="Blocked">True when the rule's own traffic policy has an unsupported setting.</param>
 internal sealed record ParsedRule(
-    DestinationRule Rule,
+    IstioObject Rule,
     ObjectReport Report,
     string Namespace,
     string? Service,

@@ -12,9 +12,9 @@ namespace Gateway.Tests.Sources.Kubernetes.Istio;
 /// <summary>The Kubernetes objects of a YAML file run through the Istio processor, as the discovery service does.</summary>
 internal sealed class IstioFixture
 {
-    public List<VirtualService> VirtualServices { get; } = [];
+    public List<IstioObject> VirtualServices { get; } = [];
 
-    public List<DestinationRule> DestinationRules { get; } = [];
+    public List<IstioObject> DestinationRules { get; } = [];
 
     public List<V1Service> Services { get; } = [];
 
@@ -33,10 +33,10 @@ internal sealed class IstioFixture
             switch (document["kind"]?.GetValue<string>())
             {
                 case "VirtualService":
-                    fixture.VirtualServices.Add(KubernetesJson.Deserialize<VirtualService>(json));
+                    fixture.VirtualServices.Add(KubernetesJson.Deserialize<IstioObject>(json));
                     break;
                 case "DestinationRule":
-                    fixture.DestinationRules.Add(KubernetesJson.Deserialize<DestinationRule>(json));
+                    fixture.DestinationRules.Add(KubernetesJson.Deserialize<IstioObject>(json));
                     break;
                 case "Service":
                     fixture.Services.Add(KubernetesJson.Deserialize<V1Service>(json));

@@ -6,18 +6,17 @@ using k8s.Models;
 namespace Gateway.Sources.Kubernetes.Istio;
 
 /// <summary>
-/// An Istio VirtualService (networking.istio.io). The spec stays raw JSON: the processor reads it field by field, so a field of
-/// the wrong type or one the gateway does not know is reported for this object instead of failing the whole watch.
+/// An Istio VirtualService or DestinationRule (<see cref="IstioKind"/>). The spec stays raw JSON: the processor reads it field
+/// by field, so a field of the wrong type or one the gateway does not know is reported for this object instead of failing the
+/// whole watch.
 /// </summary>
-internal sealed class VirtualService : IKubernetesObject<V1ObjectMeta>
+internal sealed class IstioObject : IKubernetesObject<V1ObjectMeta>
 {
-    public const string Plural = "virtualservices";
-
     [JsonPropertyName("apiVersion")]
     public string ApiVersion { get; set; } = "";
 
     [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "VirtualService";
+    public string Kind { get; set; } = "";
 
     [JsonPropertyName("metadata")]
     public V1ObjectMeta Metadata { get; set; } = new();
