@@ -2,6 +2,7 @@ using System.Net;
 using Gateway.IntegrationTests.Infrastructure;
 using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Kubernetes;
+using Gateway.IntegrationTests.Kubernetes.GatewayApi;
 using Gateway.Tests.Sources.Kubernetes.GatewayApi;
 using Gateway.IntegrationTests.Kubernetes.Istio;
 using k8s;
@@ -25,16 +26,8 @@ public sealed class ManifestTests
     };
 
     // Objects whose handling needs every Gateway API permission: watched kinds and status writes.
-    private const string GatewayApiObjects = """
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: GatewayClass
-        metadata: { name: mlgateway }
-        spec: { controllerName: mlgateway.io/gateway-controller }
-        ---
-        apiVersion: gateway.networking.k8s.io/v1
-        kind: Gateway
-        metadata: { name: gw }
-        spec: { gatewayClassName: mlgateway, listeners: [ { name: http, protocol: HTTP, port: 80 } ] }
+    private const string GatewayApiObjects = OurGateway.Yaml + """
+
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.IntegrationTests.Kubernetes.GatewayApi;
 using Gateway.Tests.Sources.Kubernetes.GatewayApi;
 using static Gateway.IntegrationTests.Kubernetes.IngressObjects;
 using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
@@ -14,19 +15,7 @@ public sealed class PublishedAddressTests : KubernetesTest
         Api.Apply(GatewayService("203.0.113.50"));
         Api.Apply(Service("web", exposed: false));
         Api.Apply(Ingress("web", paths: ("/web", "web", 80)));
-        foreach (var item in YamlObjects.Load(
-            """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GatewayClass
-            metadata: { name: mlgateway }
-            spec: { controllerName: mlgateway.io/gateway-controller }
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: { name: gw }
-            spec: { gatewayClassName: mlgateway, listeners: [ { name: http, protocol: HTTP, port: 80 } ] }
-            """,
-            Namespace))
+        foreach (var item in YamlObjects.Load(OurGateway.Yaml, Namespace))
         {
             Api.Apply(item);
         }

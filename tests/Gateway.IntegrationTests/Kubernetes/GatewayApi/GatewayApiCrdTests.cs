@@ -13,16 +13,8 @@ public sealed class GatewayApiCrdTests : KubernetesTest
         Api.Apply(Service("model-a", exposed: false));
         Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
         foreach (var item in YamlObjects.Load(
-            """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: GatewayClass
-            metadata: { name: mlgateway }
-            spec: { controllerName: mlgateway.io/gateway-controller }
-            ---
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: { name: gw }
-            spec: { gatewayClassName: mlgateway, listeners: [ { name: http, protocol: HTTP, port: 80 } ] }
+            OurGateway.Yaml + """
+
             ---
             apiVersion: gateway.networking.k8s.io/v1
             kind: HTTPRoute
