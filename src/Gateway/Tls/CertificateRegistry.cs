@@ -29,6 +29,7 @@ internal sealed partial class CertificateRegistry : IModelStage
     private readonly ILogger<CertificateRegistry> _logger;
     private readonly FileCertificate? _fileDefault;
     private readonly FileCertificate[] _files;
+    private readonly FileCertificate[] _fileDefaultAndHosts;
     private SecretCertificates? _secrets;
     private KubernetesEventRecorder? _events;
     private ImmutableArray<ModelProblem> _problems = [];
@@ -43,6 +44,7 @@ internal sealed partial class CertificateRegistry : IModelStage
         var tls = options.Value.Tls;
         _fileDefault = tls.DefaultCertificate is { } fallback ? new FileCertificate("Gateway:Tls:DefaultCertificate", fallback) : null;
         _files = [.. tls.Certificates.Select((file, i) => new FileCertificate($"Gateway:Tls:Certificates:{i}", file))];
+        _fileDefaultAndHosts = _fileDefault is null ? _files : [_fileDefault, .. _files];
         Rebuild();
     }
 
@@ -54,13 +56,13 @@ internal sealed partial class CertificateRegistry : IModelStage
     public IReadOnlyList<ModelProblem> Check(GatewayModel model) => [];
 
     /// <summary>Whether any certificate comes from files, which <see cref="CertificateFileWatcher"/> then checks.</summary>
-    public bool HasFiles => _fileDefault is not null || _files.Length > 0;
+    public bool HasFiles => _fileDefaultAndHosts.Length > 0;
 
     /// <summary>Reads the certificate files again and swaps in what changed; a change that cannot be served is reported.</summary>
     public void RefreshFiles()
     {
         var changed = false;
-        foreach (var file in _fileDefault is null ? _files : [_fileDefault, .. _files])
+        foreach (var file in _fileDefaultAndHosts)
         {
             if (file.Refresh())
             {
@@ -142,7 +144,7 @@ internal sealed partial class CertificateRegistry : IModelStage
             }
 
             var fallback = _fileDefault?.Current;
-            foreach (var file in _fileDefault is null ? _files : [_fileDefault, .. _files])
+            foreach (var file in _fileDefaultAndHosts)
             {
                 if (file.Problem is { } fileProblem)
                 {
