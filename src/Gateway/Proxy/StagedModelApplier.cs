@@ -9,7 +9,7 @@ namespace Gateway.Proxy;
 internal sealed class StagedModelApplier(IEnumerable<IModelStage> stages, ProxyConfigApplier proxy) : IModelApplier
 {
     /// <summary>Routes plus backends from which a replaced model is worth a full collection (see <see cref="CollectRetired"/>).</summary>
-    public const int LargeModel = 1_000;
+    private const int LargeModel = 1_000;
 
     private readonly IModelStage[] _stages = [.. stages];
 

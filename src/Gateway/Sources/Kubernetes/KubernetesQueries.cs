@@ -15,24 +15,10 @@ internal static class KubernetesQueries
     public static bool IsExposed(V1Service service) =>
         service.Metadata.Labels is { } labels && labels.TryGetValue(ServiceAnnotations.ExposeLabel, out var value) && value == "true";
 
-    public static WatchTarget<V1Service> Services(IKubernetes client, string? ns) => Query<V1Service, V1ServiceList>(
-        Describe("services", ns),
-        ct => ns is null
-            ? client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: ExposeSelector, cancellationToken: ct)
-            : client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: ExposeSelector, cancellationToken: ct),
-        (rv, onError, ct) => ns is null
-            ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: ExposeSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: ExposeSelector, resourceVersion: rv, onError: onError, cancellationToken: ct));
+    public static WatchTarget<V1Service> Services(IKubernetes client, string? ns) => ServiceQuery(client, ns, "services", ExposeSelector);
 
     /// <summary>Every Service, labelled or not: the ones Ingress, HTTPRoute and VirtualService backends name.</summary>
-    public static WatchTarget<V1Service> AllServices(IKubernetes client, string? ns) => Query<V1Service, V1ServiceList>(
-        Describe("all services", ns),
-        ct => ns is null
-            ? client.CoreV1.ListServiceForAllNamespacesAsync(cancellationToken: ct)
-            : client.CoreV1.ListNamespacedServiceAsync(ns, cancellationToken: ct),
-        (rv, onError, ct) => ns is null
-            ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct));
+    public static WatchTarget<V1Service> AllServices(IKubernetes client, string? ns) => ServiceQuery(client, ns, "all services", labelSelector: null);
 
     /// <summary>
     /// All EndpointSlices: a slice carries its Service's name but not necessarily its labels, so slices are matched to
@@ -61,29 +47,15 @@ internal static class KubernetesQueries
     /// The Secrets labelled <see cref="ApiKeySecret.Selector"/>, turned into <see cref="ApiKeySecret"/>s (hashed) as
     /// they arrive so no cache ever holds a key.
     /// </summary>
-    public static WatchTarget<ApiKeySecret> ApiKeySecrets(IKubernetes client, string? ns) => Select(
-        Query<V1Secret, V1SecretList>(
-            Describe("api-key secrets", ns),
-            ct => ns is null
-                ? client.CoreV1.ListSecretForAllNamespacesAsync(labelSelector: ApiKeySecret.Selector, cancellationToken: ct)
-                : client.CoreV1.ListNamespacedSecretAsync(ns, labelSelector: ApiKeySecret.Selector, cancellationToken: ct),
-            (rv, onError, ct) => ns is null
-                ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct)
-                : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, labelSelector: ApiKeySecret.Selector, resourceVersion: rv, onError: onError, cancellationToken: ct)),
-        ApiKeySecret.From);
+    public static WatchTarget<ApiKeySecret> ApiKeySecrets(IKubernetes client, string? ns) =>
+        Select(SecretQuery(client, ns, "api-key secrets", labelSelector: ApiKeySecret.Selector, fieldSelector: null), ApiKeySecret.From);
 
     /// <summary>
     /// Secrets of type kubernetes.io/tls only: the field selector keeps every other Secret (tokens, passwords) out of the
     /// gateway's memory. RBAC cannot narrow by type or by names that Ingresses choose later, so the rule is list/watch.
     /// </summary>
-    public static WatchTarget<V1Secret> TlsSecrets(IKubernetes client, string? ns) => Query<V1Secret, V1SecretList>(
-        Describe("tls secrets", ns),
-        ct => ns is null
-            ? client.CoreV1.ListSecretForAllNamespacesAsync(fieldSelector: TlsSecretSelector, cancellationToken: ct)
-            : client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: TlsSecretSelector, cancellationToken: ct),
-        (rv, onError, ct) => ns is null
-            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, fieldSelector: TlsSecretSelector, resourceVersion: rv, onError: onError, cancellationToken: ct));
+    public static WatchTarget<V1Secret> TlsSecrets(IKubernetes client, string? ns) =>
+        SecretQuery(client, ns, "tls secrets", labelSelector: null, fieldSelector: TlsSecretSelector);
 
     /// <summary>For logs: the resource, then where it is watched (<paramref name="ns"/> null for all namespaces).</summary>
     public static string Describe(string resource, string? ns) =>
@@ -138,6 +110,26 @@ internal static class KubernetesQueries
             ExceptionDispatchInfo.Throw(error);
         }
     }
+
+    /// <summary>Services of all namespaces or one, narrowed by <paramref name="labelSelector"/> when given.</summary>
+    private static WatchTarget<V1Service> ServiceQuery(IKubernetes client, string? ns, string resource, string? labelSelector) => Query<V1Service, V1ServiceList>(
+        Describe(resource, ns),
+        ct => ns is null
+            ? client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: labelSelector, cancellationToken: ct),
+        (rv, onError, ct) => ns is null
+            ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
+            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct));
+
+    /// <summary>Secrets of all namespaces or one, narrowed by the selectors that are given.</summary>
+    private static WatchTarget<V1Secret> SecretQuery(IKubernetes client, string? ns, string resource, string? labelSelector, string? fieldSelector) => Query<V1Secret, V1SecretList>(
+        Describe(resource, ns),
+        ct => ns is null
+            ? client.CoreV1.ListSecretForAllNamespacesAsync(fieldSelector: fieldSelector, labelSelector: labelSelector, cancellationToken: ct)
+            : client.CoreV1.ListNamespacedSecretAsync(ns, fieldSelector: fieldSelector, labelSelector: labelSelector, cancellationToken: ct),
+        (rv, onError, ct) => ns is null
+            ? client.CoreV1.WatchListSecretForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
+            : client.CoreV1.WatchListNamespacedSecretAsync(ns, allowWatchBookmarks: true, fieldSelector: fieldSelector, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct));
 
     private static async IAsyncEnumerable<(WatchEventType, TResult)> Mapped<T, TResult>(IAsyncEnumerable<(WatchEventType Type, T Object)> events, Func<T, TResult> map)
     {
