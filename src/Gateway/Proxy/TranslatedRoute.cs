@@ -5,18 +5,19 @@ namespace Gateway.Proxy;
 /// <summary>One YARP route of a model route, before it gets its place (<c>Order</c>) among all routes.</summary>
 internal sealed class TranslatedRoute(RoutePrecedence precedence, RouteConfig route)
 {
-    private RouteConfig? _ordered;
+    // Only the last placed copy is kept: the unplaced original differs from it in Order alone.
+    private RouteConfig _route = route;
 
     public RoutePrecedence Precedence { get; } = precedence;
 
     /// <summary>The route at place <paramref name="order"/>: the same object as last time when its place is unchanged.</summary>
     public RouteConfig WithOrder(int order)
     {
-        if (_ordered is not { } ordered || ordered.Order != order)
+        if (_route.Order != order)
         {
-            _ordered = ordered = route with { Order = order };
+            _route = _route with { Order = order };
         }
 
-        return ordered;
+        return _route;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
@@ -12,7 +13,9 @@ internal sealed class EndpointSliceIndex
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
-    private readonly Dictionary<string, List<V1EndpointSlice>> _byService = new(StringComparer.Ordinal);
+    // Keyed by the strings the slices already hold, and most Services have one slice: an exact-size array each, and no
+    // key strings, keeps the index small when there are 10,000 Services.
+    private readonly Dictionary<(string Namespace, string Service), V1EndpointSlice[]> _byService = [];
 
     public EndpointSliceIndex(IEnumerable<V1EndpointSlice> slices)
     {
@@ -20,24 +23,22 @@ internal sealed class EndpointSliceIndex
         {
             if (slice.Metadata.Labels is { } labels && labels.TryGetValue(ServiceNameLabel, out var service))
             {
-                var key = $"{slice.Metadata.NamespaceProperty}/{service}";
-                if (!_byService.TryGetValue(key, out var list))
-                {
-                    _byService[key] = list = [];
-                }
-
-                list.Add(slice);
+                ref var group = ref CollectionsMarshal.GetValueRefOrAddDefault(_byService, (slice.Metadata.NamespaceProperty, service), out _);
+                group = group is null ? [slice] : [.. group, slice];
             }
         }
 
-        foreach (var list in _byService.Values)
+        foreach (var group in _byService.Values)
         {
-            list.Sort(static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+            if (group.Length > 1)
+            {
+                Array.Sort(group, static (a, b) => string.CompareOrdinal(a.Metadata.Name, b.Metadata.Name));
+            }
         }
     }
 
-    /// <summary>The slices of Service <paramref name="id"/> (namespace/name), in name order.</summary>
-    public IReadOnlyList<V1EndpointSlice> SlicesOf(string id) => _byService.TryGetValue(id, out var slices) ? slices : [];
+    /// <summary>The slices of Service <paramref name="ns"/>/<paramref name="name"/>, in name order.</summary>
+    public IReadOnlyList<V1EndpointSlice> SlicesOf(string ns, string name) => _byService.TryGetValue((ns, name), out var slices) ? slices : [];
 
     /// <summary>
     /// <c>http://podIP:port</c> of every ready endpoint of <paramref name="slices"/> for the port named

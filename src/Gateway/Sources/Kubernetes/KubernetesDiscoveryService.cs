@@ -21,7 +21,6 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
     public const string ServicesComponent = "kubernetes services";
 
     private readonly List<Func<CancellationToken, Task>> _runs = [];
-    private readonly ServiceCatalogSource? _catalog;
 
     public KubernetesDiscoveryService(
         IKubernetes client,
@@ -57,27 +56,21 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         }
 
         var slices = namespaces.Select(ns => Watch(KubernetesQueries.EndpointSlices(client, ns))).ToArray();
-        ResourceCache<V1Service>[] services;
-        Func<IEnumerable<V1Service>> exposed;
-        if (options.Ingress.Enabled || (options.GatewayApi.Enabled ?? true) || gatewayOptions.Value.Istio is { IsEnabled: true })
-        {
-            // Sources that resolve arbitrary Services (Ingress, HTTPRoute, VirtualService) need every Service: their one
-            // unfiltered watch serves the labelled Services too, so no Service is listed and held twice.
-            services = namespaces.Select(ns => Watch(KubernetesQueries.AllServices(client, ns))).ToArray();
-            _catalog = new ServiceCatalogSource(services, slices);
-            exposed = () => services.SelectMany(c => c.Items.Values).Where(KubernetesQueries.IsExposed);
-        }
-        else
-        {
-            // Only labelled Services: a gateway without those sources never lists every Service of the cluster.
-            services = namespaces.Select(ns => Watch(KubernetesQueries.Services(client, ns))).ToArray();
-            exposed = () => services.SelectMany(c => c.Items.Values);
-        }
+        // Sources that resolve arbitrary Services (Ingress, HTTPRoute, VirtualService) need every Service: their one
+        // unfiltered watch serves the labelled Services too, so no Service is listed and held twice. Without those
+        // sources only labelled Services are listed.
+        var services = options.Ingress.Enabled || (options.GatewayApi.Enabled ?? true) || gatewayOptions.Value.Istio is { IsEnabled: true }
+            ? namespaces.Select(ns => Watch(KubernetesQueries.AllServices(client, ns))).ToArray()
+            : namespaces.Select(ns => Watch(KubernetesQueries.Services(client, ns))).ToArray();
+        var serviceCatalog = new ServiceCatalogSource(services, slices);
 
         var processor = new ServiceProcessor();
-        Publish(ServicesComponent, SourcePrecedence.KubernetesServices, [.. services, .. slices], () => processor.Build(
-            exposed(),
-            slices.SelectMany(c => c.Items.Values)));
+        Publish(ServicesComponent, SourcePrecedence.KubernetesServices, serviceCatalog.Caches, () =>
+        {
+            // The catalog's slice index is the one the other sources use: built once per change, not once per source.
+            var catalog = serviceCatalog.Current();
+            return processor.Build(catalog.Services.Where(KubernetesQueries.IsExposed), catalog.EndpointSlices);
+        });
 
         if (options.ApiKeySecrets)
         {
@@ -94,9 +87,9 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             var ingressProcessor = new IngressProcessor(options.Ingress);
             var statusWriter = new IngressStatusWriter(client, options, leadership, logger);
             _runs.Add(statusWriter.RunAsync);
-            Publish(IngressProcessor.Source, SourcePrecedence.KubernetesIngress, [.. ingresses, ingressClasses, .. Catalog.Caches], () =>
+            Publish(IngressProcessor.Source, SourcePrecedence.KubernetesIngress, [.. ingresses, ingressClasses, .. serviceCatalog.Caches], () =>
             {
-                var catalog = Catalog.Current();
+                var catalog = serviceCatalog.Current();
                 var build = ingressProcessor.Build(ingresses.SelectMany(c => c.Items.Values), ingressClasses.Items.Values, catalog);
                 foreach (var report in build.Reports)
                 {
@@ -121,19 +114,16 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
 
         if (options.GatewayApi.Enabled ?? true)
         {
-            _runs.Add(new GatewayApi.GatewayApiSource(client, options, namespaces, Catalog, store, readiness, leadership, timeProvider, logger, metrics).RunAsync);
+            _runs.Add(new GatewayApi.GatewayApiSource(client, options, namespaces, serviceCatalog, store, readiness, leadership, timeProvider, logger, metrics).RunAsync);
         }
 
         if (gatewayOptions.Value.Istio is { IsEnabled: true } istio)
         {
-            var source = new IstioSource(client, istio, namespaces, Catalog, events, timeProvider, options.WatchIdleTimeout, metrics, loggerFactory);
+            var source = new IstioSource(client, istio, namespaces, serviceCatalog, events, timeProvider, options.WatchIdleTimeout, metrics, loggerFactory);
             _runs.AddRange(source.Runs);
             Publish(IstioProcessor.Source, SourcePrecedence.Istio, source.Caches, source.Build);
         }
     }
-
-    /// <summary>The shared catalog of all Services; its <see cref="ServiceCatalogSource.Caches"/> go to the asking source's publisher.</summary>
-    private ServiceCatalogSource Catalog => _catalog!;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(_runs.Select(run => Task.Run(() => run(stoppingToken), stoppingToken)));

@@ -24,14 +24,17 @@ internal static class KubernetesQueries
     /// All EndpointSlices: a slice carries its Service's name but not necessarily its labels, so slices are matched to
     /// exposed Services when the model is built.
     /// </summary>
-    public static WatchTarget<V1EndpointSlice> EndpointSlices(IKubernetes client, string? ns) => Query<V1EndpointSlice, V1EndpointSliceList>(
-        Describe("endpointslices", ns),
-        ct => ns is null
-            ? client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct)
-            : client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, cancellationToken: ct),
-        (rv, onError, ct) => ns is null
-            ? client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct));
+    /// <remarks>Slices are compacted (<see cref="CachedObjectCompaction"/>) as they arrive.</remarks>
+    public static WatchTarget<V1EndpointSlice> EndpointSlices(IKubernetes client, string? ns) => Select(
+        Query<V1EndpointSlice, V1EndpointSliceList>(
+            Describe("endpointslices", ns),
+            ct => ns is null
+                ? client.DiscoveryV1.ListEndpointSliceForAllNamespacesAsync(cancellationToken: ct)
+                : client.DiscoveryV1.ListNamespacedEndpointSliceAsync(ns, cancellationToken: ct),
+            (rv, onError, ct) => ns is null
+                ? client.DiscoveryV1.WatchListEndpointSliceForAllNamespacesAsync(allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)
+                : client.DiscoveryV1.WatchListNamespacedEndpointSliceAsync(ns, allowWatchBookmarks: true, resourceVersion: rv, onError: onError, cancellationToken: ct)),
+        CachedObjectCompaction.Compact);
 
     public static WatchTarget<V1ConfigMap> ConfigMap(IKubernetes client, string ns, string name)
     {
@@ -86,7 +89,10 @@ internal static class KubernetesQueries
             var listed = await target.List(ct);
             return new ResourceList<TResult>([.. listed.Items.Select(map)], listed.ResourceVersion);
         },
-        (rv, ct) => Mapped(target.Watch(rv, ct), map));
+        (rv, ct) => Mapped(target.Watch(rv, ct), map))
+    {
+        Kind = target.Kind,
+    };
 
     /// <summary>
     /// The client reports an ERROR event (e.g. 410 Gone) through its error callback and keeps reading; this turns the
@@ -111,15 +117,20 @@ internal static class KubernetesQueries
         }
     }
 
-    /// <summary>Services of all namespaces or one, narrowed by <paramref name="labelSelector"/> when given.</summary>
-    private static WatchTarget<V1Service> ServiceQuery(IKubernetes client, string? ns, string resource, string? labelSelector) => Query<V1Service, V1ServiceList>(
-        Describe(resource, ns),
-        ct => ns is null
-            ? client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct)
-            : client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: labelSelector, cancellationToken: ct),
-        (rv, onError, ct) => ns is null
-            ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
-            : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct));
+    /// <summary>
+    /// Services of all namespaces or one, narrowed by <paramref name="labelSelector"/> when given, compacted
+    /// (<see cref="CachedObjectCompaction"/>) as they arrive.
+    /// </summary>
+    private static WatchTarget<V1Service> ServiceQuery(IKubernetes client, string? ns, string resource, string? labelSelector) => Select(
+        Query<V1Service, V1ServiceList>(
+            Describe(resource, ns),
+            ct => ns is null
+                ? client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: labelSelector, cancellationToken: ct)
+                : client.CoreV1.ListNamespacedServiceAsync(ns, labelSelector: labelSelector, cancellationToken: ct),
+            (rv, onError, ct) => ns is null
+                ? client.CoreV1.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)
+                : client.CoreV1.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, labelSelector: labelSelector, resourceVersion: rv, onError: onError, cancellationToken: ct)),
+        CachedObjectCompaction.Compact);
 
     /// <summary>Secrets of all namespaces or one, narrowed by the selectors that are given.</summary>
     private static WatchTarget<V1Secret> SecretQuery(IKubernetes client, string? ns, string resource, string? labelSelector, string? fieldSelector) => Query<V1Secret, V1SecretList>(

@@ -25,8 +25,11 @@ internal sealed class ServiceCatalog(IReadOnlyList<ImmutableDictionary<string, V
         return null;
     }
 
-    /// <summary>The EndpointSlices of Service <paramref name="ns"/>/<paramref name="name"/>, in name order.</summary>
-    public IReadOnlyList<V1EndpointSlice> Slices(string ns, string name) => slices.SlicesOf($"{ns}/{name}");
+    /// <summary>The EndpointSlices of the Services, by Service.</summary>
+    public EndpointSliceIndex EndpointSlices => slices;
+
+    /// <summary>Every Service, in no particular order.</summary>
+    public IEnumerable<V1Service> Services => services.SelectMany(part => part.Values);
 
     /// <summary>
     /// A backend named <paramref name="backendName"/> with the ready pod endpoints of the Service port; unresolved, with
@@ -58,7 +61,7 @@ internal sealed class ServiceCatalog(IReadOnlyList<ImmutableDictionary<string, V
             return backend with { Endpoints = [string.Create(CultureInfo.InvariantCulture, $"http://{external}:{servicePort.Port}")] };
         }
 
-        return backend with { Endpoints = EndpointSliceIndex.Endpoints(Slices(ns, service), servicePort.Name) };
+        return backend with { Endpoints = EndpointSliceIndex.Endpoints(slices.SlicesOf(ns, service), servicePort.Name) };
     }
 
     private static V1ServicePort? FindPort(V1Service service, ServicePortReference reference)

@@ -26,10 +26,9 @@ internal sealed class ServiceProcessor
 
     public static string BackendName(string ns, string name) => $"service/{ns}/{name}";
 
-    public SourceSnapshot Build(IEnumerable<V1Service> services, IEnumerable<V1EndpointSlice> slices)
+    public SourceSnapshot Build(IEnumerable<V1Service> services, EndpointSliceIndex slices)
     {
         var warnings = new List<ModelProblem>();
-        var index = new EndpointSliceIndex(slices);
         var parsed = new Dictionary<V1Service, ParsedService>(ReferenceEqualityComparer.Instance);
         var backends = new Dictionary<string, ServiceBackend>(StringComparer.Ordinal);
         var exposures = new Dictionary<string, (ServiceExposure Exposure, BackendModel Backend)>(StringComparer.Ordinal);
@@ -49,8 +48,9 @@ internal sealed class ServiceProcessor
                 continue;
             }
 
-            var serviceSlices = index.SlicesOf(exposure.Id);
-            if (!_backends.TryGetValue(exposure.Id, out var backend) || !backend.BuiltFrom(serviceSlices, result.Port!.Name, exposure.Backend))
+            var id = exposure.Id;
+            var serviceSlices = slices.SlicesOf(exposure.Namespace, exposure.Name);
+            if (!_backends.TryGetValue(id, out var backend) || !backend.BuiltFrom(serviceSlices, result.Port!.Name, exposure.Backend))
             {
                 backend = new ServiceBackend(serviceSlices, result.Port!.Name, exposure.Backend, exposure.Backend.ApplyTo(new BackendModel
                 {
@@ -60,8 +60,8 @@ internal sealed class ServiceProcessor
                 }));
             }
 
-            backends[exposure.Id] = backend;
-            exposures[exposure.Id] = (exposure, backend.Backend);
+            backends[id] = backend;
+            exposures[id] = (exposure, backend.Backend);
         }
 
         _parsed = parsed;

@@ -6,9 +6,10 @@ namespace Gateway.Tests.Sources.Kubernetes;
 
 public sealed class ServiceProcessorTests
 {
+    // Compacted as the watches cache them, so these tests also show that compaction keeps every field the processor reads.
     private static GatewayModel Build(out List<string> warnings, V1Service[] services, params V1EndpointSlice[] slices)
     {
-        var snapshot = new ServiceProcessor().Build(services, slices);
+        var snapshot = Build(new ServiceProcessor(), services.Select(CachedObjectCompaction.Compact), slices.Select(CachedObjectCompaction.Compact));
         Assert.Empty(snapshot.Problems);
         warnings = [.. snapshot.Warnings.Select(w => w.ToString())];
         return snapshot.Model;
@@ -166,8 +167,8 @@ public sealed class ServiceProcessorTests
     {
         V1Service[] services = [K8s.Service("b"), K8s.Service("a"), K8s.Service("c", new() { ["mlgateway.io/canary-of"] = "a", ["mlgateway.io/canary-weight"] = "10" })];
         V1EndpointSlice[] slices = [K8s.Slice("a", "http", 80, K8s.Pod("10.0.0.2"), K8s.Pod("10.0.0.1")), K8s.Slice("b", "http", 80, K8s.Pod("10.0.0.3"))];
-        var forward = new ServiceProcessor().Build(services, slices);
-        var backward = new ServiceProcessor().Build(services.Reverse(), slices.Reverse());
+        var forward = Build(new ServiceProcessor(), services, slices);
+        var backward = Build(new ServiceProcessor(), services.Reverse(), slices.Reverse());
         Assert.Equal(
             System.Text.Json.JsonSerializer.Serialize(forward, ModelJson.Options),
             System.Text.Json.JsonSerializer.Serialize(backward, ModelJson.Options));
@@ -179,8 +180,8 @@ public sealed class ServiceProcessorTests
         var processor = new ServiceProcessor();
         V1Service[] services = [K8s.Service("a"), K8s.Service("b")];
         V1EndpointSlice[] slices = [K8s.Slice("a", "http", 80, K8s.Pod("10.0.0.1"))];
-        var first = processor.Build(services, slices);
-        Assert.Same(first, processor.Build(services, slices));
+        var first = Build(processor, services, slices);
+        Assert.Same(first, Build(processor, services, slices));
     }
 
     [Fact]
@@ -189,9 +190,9 @@ public sealed class ServiceProcessorTests
         var processor = new ServiceProcessor();
         V1Service[] services = [K8s.Service("a"), K8s.Service("b"), K8s.Service("b-canary", new() { ["mlgateway.io/canary-of"] = "b", ["mlgateway.io/canary-weight"] = "10" })];
         var sliceA = K8s.Slice("a", "http", 80, K8s.Pod("10.0.0.1"));
-        var first = processor.Build(services, [sliceA, K8s.Slice("b", "http", 80, K8s.Pod("10.0.1.1"))]).Model;
+        var first = Build(processor, services, [sliceA, K8s.Slice("b", "http", 80, K8s.Pod("10.0.1.1"))]).Model;
 
-        var second = processor.Build(services, [sliceA, K8s.Slice("b", "http", 80, K8s.Pod("10.0.1.2"))]).Model;
+        var second = Build(processor, services, [sliceA, K8s.Slice("b", "http", 80, K8s.Pod("10.0.1.2"))]).Model;
 
         Assert.Same(first.Routes[0], second.Routes[0]);
         Assert.Same(first.Backends["service/ml/a"], second.Backends["service/ml/a"]);
@@ -203,13 +204,16 @@ public sealed class ServiceProcessorTests
     public void Removed_and_regrouped_services_leave_no_stale_routes_or_backends()
     {
         var processor = new ServiceProcessor();
-        processor.Build([K8s.Service("a"), K8s.Service("b"), K8s.Service("c")], []);
+        Build(processor, [K8s.Service("a"), K8s.Service("b"), K8s.Service("c")], []);
 
         // b is deleted; c turns from a stable Service into a canary of a.
-        var model = processor.Build([K8s.Service("a"), K8s.Service("c", new() { ["mlgateway.io/canary-of"] = "a", ["mlgateway.io/canary-weight"] = "50" })], []).Model;
+        var model = Build(processor, [K8s.Service("a"), K8s.Service("c", new() { ["mlgateway.io/canary-of"] = "a", ["mlgateway.io/canary-weight"] = "50" })], []).Model;
 
         Assert.Equal(["service/ml/a"], model.Routes.Select(r => r.Name));
         Assert.Equal(["service/ml/a", "service/ml/c"], model.Backends.Keys.Order(StringComparer.Ordinal));
         Assert.Equal([new("service/ml/a", 50), new BackendRef("service/ml/c", 50)], model.Routes[0].Backends.ToArray());
     }
+
+    private static SourceSnapshot Build(ServiceProcessor processor, IEnumerable<V1Service> services, IEnumerable<V1EndpointSlice> slices) =>
+        processor.Build(services, new EndpointSliceIndex(slices));
 }

@@ -106,7 +106,7 @@ internal sealed class DestinationResolver(
     private System.Collections.Immutable.ImmutableArray<string> SubsetEndpoints(string ns, string service, V1ServicePort port, ParsedSubset subset)
     {
         Selectors.Add(PodSelector.For(ns, subset.Labels));
-        return EndpointSliceIndex.Endpoints(catalog.Slices(ns, service), port.Name, endpoint =>
+        return EndpointSliceIndex.Endpoints(catalog.EndpointSlices.SlicesOf(ns, service), port.Name, endpoint =>
             endpoint.TargetRef is { Kind: "Pod", Name: { } podName }
             && pods.TryGetValue($"{ns}/{podName}", out var pod)
             && HasLabels(pod, subset.Labels));

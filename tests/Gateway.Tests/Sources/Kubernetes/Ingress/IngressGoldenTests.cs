@@ -66,8 +66,9 @@ public sealed class IngressGoldenTests
 
     internal static IngressBuild Build(List<object> objects, IngressOptions? options = null)
     {
-        var services = objects.OfType<V1Service>().ToImmutableDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}", StringComparer.Ordinal);
-        var catalog = new ServiceCatalog([services], new EndpointSliceIndex(objects.OfType<V1EndpointSlice>()));
+        // Compacted as the watches cache them: a field the processor reads but the cache drops changes the output.
+        var services = objects.OfType<V1Service>().Select(CachedObjectCompaction.Compact).ToImmutableDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}", StringComparer.Ordinal);
+        var catalog = new ServiceCatalog([services], new EndpointSliceIndex(objects.OfType<V1EndpointSlice>().Select(CachedObjectCompaction.Compact)));
         return new IngressProcessor(options ?? new IngressOptions()).Build(objects.OfType<V1Ingress>(), objects.OfType<V1IngressClass>(), catalog);
     }
 

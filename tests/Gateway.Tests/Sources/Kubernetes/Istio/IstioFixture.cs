@@ -58,8 +58,9 @@ internal sealed class IstioFixture
     public SourceSnapshot Build(IstioProcessor? processor = null)
     {
         processor ??= new IstioProcessor(Options, NullLogger.Instance);
-        var services = Services.ToImmutableDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}", StringComparer.Ordinal);
-        var catalog = new ServiceCatalog([services], new EndpointSliceIndex(Slices));
+        // Compacted as the watches cache them: a field the processor reads but the cache drops changes the output.
+        var services = Services.Select(CachedObjectCompaction.Compact).ToImmutableDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}", StringComparer.Ordinal);
+        var catalog = new ServiceCatalog([services], new EndpointSliceIndex(Slices.Select(CachedObjectCompaction.Compact)));
         var pods = Pods.ToDictionary(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}", StringComparer.Ordinal);
         return processor.Build(VirtualServices, DestinationRules, pods, catalog);
     }
