@@ -7,7 +7,8 @@ using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 
 // Scale scenario for Kubernetes discovery: N exposed Services with 3 endpoints each in the fake API server, and the real
 // gateway, in a process of its own, discovering them through the real client. Prints the time from the list being
-// served to /readyz 200, the time from one EndpointSlice change to traffic moving, and the gateway's memory.
+// served to /readyz 200, the time from one EndpointSlice change to traffic moving, the latency of requests sent while
+// the changes are applied, and the gateway's memory.
 // Usage: dotnet run -c Release --project bench/Gateway.KubernetesScale [services]
 var services = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 var gatewayDll = Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
@@ -15,9 +16,16 @@ var gatewayDll = Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
 await using var api = await FakeKubernetesApiServer.StartAsync();
 await using var a = await TestBackend.StartAsync("a");
 await using var b = await TestBackend.StartAsync("b");
+var target = $"model-{services / 2}";
 for (var i = 0; i < services; i++)
 {
     api.Apply(Service($"model-{i}"));
+    if ($"model-{i}" == target)
+    {
+        // The one Service that gets traffic starts on a loopback backend, so no request ever leaves the machine.
+        api.Apply(EndpointSlice($"{target}-x1", target, PortOf(a.Url), endpoints: Endpoint.ReadyPod));
+        continue;
+    }
 
     // Pod addresses of Services that get no traffic in this scenario are never connected to.
     Endpoint[] pods = [new($"10.{i / 65536 % 256}.{i / 256 % 256}.{i % 256}"), new($"10.100.{i / 256 % 256}.{i % 256}"), new($"10.200.{i / 256 % 256}.{i % 256}")];
@@ -60,9 +68,25 @@ try
     var listed = new[] { api.ListServedAt("services"), api.ListServedAt("endpointslices") }.Max()!.Value;
     Console.WriteLine($"{services} Services x 3 endpoints: process start -> ready {(ready - started).TotalMilliseconds:F0} ms; lists served -> ready {(ready - listed).TotalMilliseconds:F0} ms; gateway CPU to ready {readyCpu} ms");
 
-    var target = $"model-{services / 2}";
     var moves = new List<double>();
     var moveCpu = new List<long>();
+
+    // A steady trickle of requests to the changing route (both of its backends are on loopback) while the changes are
+    // applied: a reload must not fail a request, and a long collection pause would show as a slow one.
+    using var probing = new CancellationTokenSource();
+    var probeLatencies = new List<double>();
+    var probeFailures = 0;
+    var probe = Task.Run(async () =>
+    {
+        while (!probing.IsCancellationRequested)
+        {
+            var sent = Stopwatch.StartNew();
+            using var response = await proxy.GetAsync($"/{target}");
+            probeLatencies.Add(sent.Elapsed.TotalMilliseconds);
+            probeFailures += response.StatusCode == HttpStatusCode.OK ? 0 : 1;
+            await Task.Delay(2);
+        }
+    });
     for (var round = 0; round < 7; round++)
     {
         var backend = round % 2 == 0 ? b : a;
@@ -78,9 +102,13 @@ try
         moveCpu.Add(CpuMilliseconds(gateway) - cpu);
     }
 
+    await probing.CancelAsync();
+    await probe;
     moves.Sort();
     moveCpu.Sort();
+    probeLatencies.Sort();
     Console.WriteLine($"EndpointSlice change -> traffic moved: median {moves[moves.Count / 2]:F0} ms, min {moves[0]:F0} ms, max {moves[^1]:F0} ms over {moves.Count} changes; gateway CPU per change median {moveCpu[moveCpu.Count / 2]} ms");
+    Console.WriteLine($"requests during the changes: {probeLatencies.Count}, not 200: {probeFailures}; latency p50 {probeLatencies[probeLatencies.Count / 2]:F1} ms, p99 {probeLatencies[probeLatencies.Count * 99 / 100]:F1} ms, max {probeLatencies[^1]:F1} ms");
     gateway.Refresh();
     Console.WriteLine($"gateway process: working set {gateway.WorkingSet64 / 1_048_576} MB, peak {gateway.PeakWorkingSet64 / 1_048_576} MB");
 }

@@ -8,7 +8,8 @@ namespace Gateway.Sources.Kubernetes;
 /// <summary>
 /// Rebuilds a source's snapshot from its caches and publishes it. Changes are debounced: the first event of a burst
 /// (a rollout touching many EndpointSlices) starts a short wait, and everything that arrived meanwhile goes into one
-/// rebuild. Nothing is published before every cache has listed once; then the component is marked ready.
+/// rebuild. Nothing is published before every cache has listed once; the first build then runs at once, and the
+/// component is marked ready.
 /// </summary>
 internal sealed partial class SnapshotPublisher(
     string component,
@@ -39,7 +40,9 @@ internal sealed partial class SnapshotPublisher(
             SourceSnapshot? lastPublished = null;
             await foreach (var signal in _changes.Reader.ReadAllAsync(cancellationToken))
             {
-                if (debounce > TimeSpan.Zero)
+                // The first build has nothing to coalesce: it waits for every cache's list anyway, and a wait would only
+                // hold back readiness.
+                if (debounce > TimeSpan.Zero && lastPublished is not null)
                 {
                     await Task.Delay(debounce, timeProvider, cancellationToken);
                 }

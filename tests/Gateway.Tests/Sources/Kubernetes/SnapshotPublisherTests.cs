@@ -6,6 +6,7 @@ using Gateway.Tests.Model;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.Sources.Kubernetes;
 
@@ -38,5 +39,44 @@ public sealed class SnapshotPublisherTests
         Assert.Single(applier.Applied);
         await stop.CancelAsync();
         await run;
+    }
+
+    [Fact]
+    public async Task The_first_build_does_not_wait_for_the_debounce_and_later_changes_do()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var store = new ModelStore(new RecordingApplier(), NullLogger<ModelStore>.Instance, TimeProvider.System, services.GetRequiredService<IMeterFactory>());
+        var readiness = new ReadinessRegistry();
+        readiness.Expect("services");
+        var time = new FakeTimeProvider();
+        var cache = new ResourceCache<V1Service>();
+        cache.Replace([]);
+        var builds = 0;
+        var publisher = new SnapshotPublisher(
+            "services", 50, [cache], () => { builds++; return new SourceSnapshot("services", GatewayModel.Empty, []); },
+            store, readiness, time, TimeSpan.FromMilliseconds(100), NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+
+        var run = publisher.RunAsync(stop.Token);
+        await WaitUntil(() => readiness.IsReady);
+        cache.Upsert(K8s.Service("llama"));
+        await Task.Delay(100);
+        var beforeTheDebounce = builds;
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await WaitUntil(() => builds == 2);
+
+        Assert.Equal(1, beforeTheDebounce);
+        await stop.CancelAsync();
+        await run;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var waited = 0; !condition() && waited < 5_000; waited += 10)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "the publisher did not get there within 5 s");
     }
 }
