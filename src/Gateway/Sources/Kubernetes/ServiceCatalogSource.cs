@@ -9,6 +9,9 @@ namespace Gateway.Sources.Kubernetes;
 /// </summary>
 internal sealed class ServiceCatalogSource(IReadOnlyList<ResourceCache<V1Service>> services, IReadOnlyList<ResourceCache<V1EndpointSlice>> slices)
 {
+    // The Services, Ingress, Gateway API and Istio sources all rebuild on the same change: one builds the catalog while
+    // the others wait for it, instead of each building its own on a 2-core machine.
+    private readonly Lock _building = new();
     private volatile Built? _last;
 
     public IReadOnlyList<IResourceCache> Caches { get; } = [.. services, .. slices];
@@ -17,15 +20,26 @@ internal sealed class ServiceCatalogSource(IReadOnlyList<ResourceCache<V1Service
     {
         var serviceItems = services.Select(c => c.Items).ToArray();
         var sliceItems = slices.Select(c => c.Items).ToArray();
-        if (_last is { } last && Same(last.Services, serviceItems) && Same(last.Slices, sliceItems))
+        if (Find(serviceItems, sliceItems) is { } current)
         {
-            return last.Catalog;
+            return current;
         }
 
-        var catalog = new ServiceCatalog(serviceItems, new EndpointSliceIndex(sliceItems.SelectMany(s => s.Values)));
-        _last = new Built(serviceItems, sliceItems, catalog);
-        return catalog;
+        lock (_building)
+        {
+            if (Find(serviceItems, sliceItems) is { } built)
+            {
+                return built;
+            }
+
+            var catalog = new ServiceCatalog(serviceItems, new EndpointSliceIndex(sliceItems.SelectMany(s => s.Values)));
+            _last = new Built(serviceItems, sliceItems, catalog);
+            return catalog;
+        }
     }
+
+    private ServiceCatalog? Find(ImmutableDictionary<string, V1Service>[] serviceItems, ImmutableDictionary<string, V1EndpointSlice>[] sliceItems) =>
+        _last is { } last && Same(last.Services, serviceItems) && Same(last.Slices, sliceItems) ? last.Catalog : null;
 
     private static bool Same<T>(ImmutableDictionary<string, T>[] a, ImmutableDictionary<string, T>[] b) =>
         a.AsSpan().SequenceEqual(b, ReferenceEqualityComparer.Instance);
