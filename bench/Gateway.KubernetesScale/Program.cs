@@ -9,9 +9,11 @@ using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 // gateway, in a process of its own, discovering them through the real client. Prints the time from the list being
 // served to /readyz 200, the time from one EndpointSlice change to traffic moving, the latency of requests sent while
 // the changes are applied, and the gateway's memory.
-// Usage: dotnet run -c Release --project bench/Gateway.KubernetesScale [services]
+// Usage: bench/kubernetes-scale [services], or dotnet run -c Release --project bench/Gateway.KubernetesScale [services [Gateway.dll]]
 var services = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
-var gatewayDll = Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
+// The gateway as built next to this program, or another build (bench/kubernetes-scale passes the ReadyToRun publish the
+// container image ships).
+var gatewayDll = args.Length > 1 ? Path.GetFullPath(args[1]) : Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
 
 await using var api = await FakeKubernetesApiServer.StartAsync();
 await using var a = await TestBackend.StartAsync("a");
