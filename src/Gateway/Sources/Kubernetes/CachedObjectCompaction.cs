@@ -34,12 +34,11 @@ internal static class CachedObjectCompaction
             return service;
         }
 
-        var annotations = Share(metadata.Annotations, key => key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal));
         return new V1Service
         {
             ApiVersion = Strings.Share(service.ApiVersion),
             Kind = Strings.Share(service.Kind),
-            Metadata = Identity(metadata, KubernetesQueries.IsExposed(service) ? ExposedLabels : null, annotations),
+            Metadata = Identity(metadata, KubernetesQueries.IsExposed(service) ? ExposedLabels : null, GatewayAnnotations(metadata.Annotations)),
             Spec = service.Spec is not { } spec ? null : new V1ServiceSpec
             {
                 Type = Strings.Share(spec.Type),
@@ -92,18 +91,18 @@ internal static class CachedObjectCompaction
         Annotations = annotations,
     };
 
-    /// <summary>The entries whose key <paramref name="keep"/> accepts, keys shared; null when none is left.</summary>
-    private static Dictionary<string, string>? Share(IDictionary<string, string>? entries, Func<string, bool> keep)
+    /// <summary>The <c>mlgateway.io/</c> annotations, keys shared; null when there is none.</summary>
+    private static Dictionary<string, string>? GatewayAnnotations(IDictionary<string, string>? annotations)
     {
-        if (entries is null)
+        if (annotations is null)
         {
             return null;
         }
 
         Dictionary<string, string>? kept = null;
-        foreach (var (key, value) in entries)
+        foreach (var (key, value) in annotations)
         {
-            if (keep(key))
+            if (key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal))
             {
                 (kept ??= new(StringComparer.Ordinal))[Strings.Share(key)] = value;
             }
