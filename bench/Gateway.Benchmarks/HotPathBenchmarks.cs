@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
 using BenchmarkDotNet.Attributes;
-using Gateway.Canary;
+using Gateway.Auth;
 using Gateway.Model;
+using Gateway.Observability;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ namespace Gateway.Benchmarks;
 
 /// <summary>
 /// Our share of one request of the load-test route, as one unit: the matcher policy's checks on the candidate endpoint,
-/// the route-behaviour gate, the 90/10 canary pick and a token from a local limiter that never refuses. The endpoint is
+/// the route-runtime gate, the 90/10 canary pick and a token from a local limiter that never refuses. The endpoint is
 /// built from the translator's output the way the gateway builds it. Every benchmark must report 0 B allocated.
 /// </summary>
 [MemoryDiagnoser]
@@ -47,7 +48,8 @@ public class HotPathBenchmarks
             }.ToImmutableDictionary(StringComparer.Ordinal),
             RateLimitPolicies = ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy),
         };
-        var config = YarpTranslator.Translate(model).Routes[0];
+        var snapshot = YarpTranslator.Translate(model);
+        var config = snapshot.Routes[0];
 
         _store = new LocalRateLimitStore(TimeProvider.System, 1_000_000, TimeSpan.FromSeconds(10));
         var slot = new RouteRateLimitSlot
@@ -56,7 +58,7 @@ public class HotPathBenchmarks
         };
         _endpoint = new Endpoint(
             static _ => Task.CompletedTask,
-            new EndpointMetadataCollection(RouteBehavior.From(config), CanaryTable.From(config)!, slot),
+            new EndpointMetadataCollection(new RouteRuntime(snapshot.Runtimes[config.RouteId].Plan, new RouteSlots(new RouteAuthSlot(), slot, new RouteStats()))),
             config.RouteId);
         _candidates = new CandidateSet([_endpoint], [new RouteValueDictionary()], [0]);
 
@@ -80,20 +82,20 @@ public class HotPathBenchmarks
             throw new InvalidOperationException("the route did not match");
         }
 
-        var metadata = _endpoint.Metadata;
-        if (metadata.GetMetadata<RouteBehavior>()!.HasAction)
+        var runtime = _endpoint.Metadata.GetMetadata<RouteRuntime>()!;
+        if (runtime.HasAction)
         {
             throw new InvalidOperationException("the route has nothing for RouteBehaviorMiddleware to do");
         }
 
-        var limiter = metadata.GetMetadata<RouteRateLimitSlot>()!.Limiter!.ForCaller(_context);
+        var limiter = runtime.RateLimitSlot!.Limiter!.ForCaller(_context);
         var decision = limiter.AcquireAsync(_context);
         if (!decision.IsCompletedSuccessfully || decision.Result.Outcome != RateLimitOutcome.Admitted)
         {
             throw new InvalidOperationException("the limiter refused");
         }
 
-        return metadata.GetMetadata<CanaryTable>()!.Select(_context.Request, Random.Shared, null).Name;
+        return runtime.Canary!.Select(_context.Request, Random.Shared, null).Name;
     }
 
     /// <summary>The same plus the two response headers the hot path writes: the rate-limit state and the variant.</summary>
@@ -101,7 +103,7 @@ public class HotPathBenchmarks
     public string MatchCanaryLimitWithHeaders()
     {
         var name = MatchCanaryLimit();
-        var limiter = _endpoint.Metadata.GetMetadata<RouteRateLimitSlot>()!.Limiter!;
+        var limiter = _endpoint.Metadata.GetMetadata<RouteRuntime>()!.RateLimitSlot!.Limiter!;
         var decision = limiter.AcquireAsync(_context).Result;
         var headers = _context.Response.Headers;
         headers[RateLimitHeaders.Policy] = limiter.PolicyHeader;

@@ -17,7 +17,7 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var auth = context.GetEndpoint()?.Metadata.GetMetadata<RouteAuthSlot>()?.Auth;
+        var auth = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>()?.AuthSlot?.Auth;
         if (auth is null)
         {
             return next(context);

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Model;
-using Gateway.Proxy;
 using Microsoft.Extensions.Logging;
-using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Auth;
 
@@ -23,9 +21,6 @@ internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory log
 
     /// <summary>The slot of the model route <paramref name="routeName"/>; the same object for the route's whole life.</summary>
     public RouteAuthSlot SlotFor(string routeName) => _slots.GetOrAdd(routeName, static _ => new RouteAuthSlot());
-
-    public RouteAuthSlot SlotFor(RouteConfig route) =>
-        SlotFor(route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId);
 
     /// <summary>What would stop <paramref name="model"/>'s policies from working: JWKS files that cannot be read.</summary>
     public IReadOnlyList<ModelProblem> Check(GatewayModel model)

@@ -35,7 +35,7 @@ internal sealed partial class CanaryMiddleware : IVariantAvailability
 
     public Task InvokeAsync(HttpContext context)
     {
-        var table = context.GetEndpoint()?.Metadata.GetMetadata<CanaryTable>();
+        var table = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>()?.Canary;
         if (table is null)
         {
             return _next(context);

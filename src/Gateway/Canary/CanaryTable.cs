@@ -1,14 +1,11 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Gateway.Model;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
-using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Canary;
 
 /// <summary>
-/// A split route's variants and canary rules, compiled once per endpoint. <see cref="Select"/> runs on every request of
+/// A split route's variants and canary rules, compiled once per route runtime. <see cref="Select"/> runs on every request of
 /// the route: it reads fields and request headers only, and allocates nothing.
 /// </summary>
 internal sealed class CanaryTable
@@ -38,7 +35,7 @@ internal sealed class CanaryTable
         {
             _header = policy.Header;
             _headerValue = policy.HeaderValue;
-            _headerPattern = policy.HeaderPattern is { } pattern ? RouteBehavior.FullMatch(pattern) : null;
+            _headerPattern = policy.HeaderPattern is { } pattern ? RouteRuntime.FullMatch(pattern) : null;
             _cookie = policy.Cookie;
         }
 
@@ -50,12 +47,6 @@ internal sealed class CanaryTable
     public string RouteName { get; }
 
     public IReadOnlyList<Variant> Variants => _variants;
-
-    /// <summary>The table for a YARP route the translator marked as split, or null for a route with one backend.</summary>
-    public static CanaryTable? From(RouteConfig route) =>
-        route.Metadata is { } metadata && metadata.TryGetValue(RouteMetadataKeys.Canary, out var json)
-            ? new CanaryTable(JsonSerializer.Deserialize<CanaryPlan>(json, ModelJson.Options)!)
-            : null;
 
     /// <summary>
     /// Picks the variant for a request: header override, cookie override, then weights (hashed on the sticky key when the

@@ -99,6 +99,8 @@ internal static class GatewayApp
         services.AddGatewayTelemetry(options.Telemetry, listeners);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
+        services.AddSingleton<RouteRuntimeTable>();
+        services.AddSingleton<RouteSlotRegistry>();
         services.AddSingleton<IModelApplier, StagedModelApplier>();
 
         // Stages apply in this order: a new route is authenticated, then limited, then served.
@@ -136,8 +138,6 @@ internal static class GatewayApp
 
             branch.Run(admin.InvokeAsync);
         });
-        var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();
-        var auth = app.Services.GetRequiredService<AuthRegistry>();
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();
@@ -148,7 +148,6 @@ internal static class GatewayApp
         app.UseMiddleware<ClientConcurrencyMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.UseMiddleware<RouteBehaviorMiddleware>();
-        var routeStats = app.Services.GetRequiredService<RouteStatsRegistry>();
         app.MapReverseProxy(pipeline =>
             {
                 pipeline.UseMiddleware<MirrorMiddleware>();
@@ -160,23 +159,7 @@ internal static class GatewayApp
                 pipeline.UsePassiveHealthChecks();
                 pipeline.UseMiddleware<UpstreamTimingMiddleware>();
             })
-            .ConfigureEndpoints((endpoint, route) => endpoint.Add(builder =>
-            {
-                var behavior = RouteBehavior.From(route);
-                builder.Metadata.Add(behavior);
-                builder.Metadata.Add(routeStats.For(behavior.RouteName));
-                builder.Metadata.Add(auth.SlotFor(route));
-                builder.Metadata.Add(rateLimits.SlotFor(route));
-                if (MirrorTable.From(route) is { } mirrors)
-                {
-                    builder.Metadata.Add(mirrors);
-                }
-
-                if (CanaryTable.From(route) is { } canary)
-                {
-                    builder.Metadata.Add(canary);
-                }
-            }));
+            .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());
         app.UseEndpoints(_ => { });
         app.Run(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches the request."));
         return app;

@@ -1,4 +1,6 @@
 using System.Net;
+using Gateway.Model;
+using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy;
@@ -40,11 +42,11 @@ internal sealed partial class MirrorMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        var table = context.GetEndpoint()?.Metadata.GetMetadata<MirrorTable>();
-        return table is null ? _next(context) : InvokeMirroredAsync(context, table);
+        var mirrors = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>()?.Mirrors;
+        return mirrors is null ? _next(context) : InvokeMirroredAsync(context, mirrors);
     }
 
-    private async Task InvokeMirroredAsync(HttpContext context, MirrorTable table)
+    private async Task InvokeMirroredAsync(HttpContext context, RequestMirror[] mirrors)
     {
         byte[]? body = null;
         var bodyFits = true;
@@ -75,7 +77,7 @@ internal sealed partial class MirrorMiddleware
 
         if (bodyFits)
         {
-            foreach (var mirror in table.Mirrors)
+            foreach (var mirror in mirrors)
             {
                 if (mirror.Percent >= 100 || Random.Shared.NextDouble() * 100 < mirror.Percent)
                 {

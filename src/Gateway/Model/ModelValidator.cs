@@ -354,7 +354,7 @@ internal static class ModelValidator
                 {
                     problem($"{field}.Type", $"RegexSubstitution needs a RegularExpression match, but Matches[{i}] is {match.Type}");
                 }
-                else if (IsValidRegex(match.Value) && Proxy.RewriteTemplate.Parse(rewrite.Value).HighestGroup > Proxy.RouteBehavior.FullMatch(match.Value).GetGroupNumbers().Max())
+                else if (IsValidRegex(match.Value) && Proxy.RewriteTemplate.Parse(rewrite.Value).HighestGroup > Proxy.RouteRuntime.FullMatch(match.Value).GetGroupNumbers().Max())
                 {
                     problem($"{field}.Value", $"'{rewrite.Value}' uses a group that Matches[{i}] '{match.Value}' does not capture");
                 }
@@ -530,7 +530,7 @@ internal static class ModelValidator
 
         try
         {
-            _ = Proxy.RouteBehavior.FullMatch(pattern);
+            _ = Proxy.RouteRuntime.FullMatch(pattern);
         }
         catch (ArgumentException ex)
         {

@@ -33,10 +33,11 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
             var elapsed = Stopwatch.GetElapsedTime(start);
             var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
             var endpoint = context.GetEndpoint();
-            var route = endpoint?.Metadata.GetMetadata<RouteBehavior>()?.RouteName ?? GatewayMetrics.NoRoute;
+            var runtime = endpoint?.Metadata.GetMetadata<RouteRuntime>();
+            var route = runtime?.RouteName ?? GatewayMetrics.NoRoute;
             var backend = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId ?? "";
             metrics.RecordRequest(route, backend, status, elapsed);
-            endpoint?.Metadata.GetMetadata<RouteStats>()?.Record(Environment.TickCount64 / 1000, status >= 500);
+            runtime?.Stats?.Record(Environment.TickCount64 / 1000, status >= 500);
 
             var activity = Activity.Current;
             if (activity is { IsAllDataRequested: true })

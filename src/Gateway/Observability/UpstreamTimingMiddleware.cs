@@ -21,7 +21,7 @@ internal sealed class UpstreamTimingMiddleware(RequestDelegate next, GatewayMetr
         var start = Stopwatch.GetTimestamp();
         await next(context);
         var elapsed = Stopwatch.GetElapsedTime(start);
-        var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>()?.RouteName ?? GatewayMetrics.NoRoute;
+        var route = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>()?.RouteName ?? GatewayMetrics.NoRoute;
         var backend = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId ?? "";
         metrics.RecordUpstream(route, backend, elapsed);
         if (timing is not null)

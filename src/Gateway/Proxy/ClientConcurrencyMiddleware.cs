@@ -11,7 +11,7 @@ internal sealed class ClientConcurrencyMiddleware(RequestDelegate next, ClientIp
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var concurrency = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>()?.ClientConcurrency;
+        var concurrency = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>()?.ClientConcurrency;
         if (concurrency is null)
         {
             return next(context);

@@ -12,7 +12,7 @@ internal sealed class CorsMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var cors = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>()?.Cors;
+        var cors = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>()?.Cors;
         if (cors is null)
         {
             return next(context);
@@ -43,7 +43,7 @@ internal sealed class CorsMiddleware(RequestDelegate next)
         context.Response.OnStarting(static state =>
         {
             var http = (HttpContext)state;
-            var behavior = http.GetEndpoint()!.Metadata.GetMetadata<RouteBehavior>()!.Cors!;
+            var behavior = http.GetEndpoint()!.Metadata.GetMetadata<RouteRuntime>()!.Cors!;
             SetCommon(http.Response.Headers, behavior, behavior.AllowOriginFor(http.Request.Headers.Origin[0]!)!);
             if (behavior.ExposeHeaders is { } expose)
             {

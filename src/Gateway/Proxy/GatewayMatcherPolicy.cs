@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing.Matching;
 namespace Gateway.Proxy;
 
 /// <summary>
-/// Rejects candidates whose <see cref="RouteBehavior"/> does not match, after ASP.NET routing pre-selected them by
+/// Rejects candidates whose <see cref="RouteRuntime"/> does not match, after ASP.NET routing pre-selected them by
 /// template, host, method and exact headers. Rejected candidates fall through to the next route in precedence order.
 /// </summary>
 internal sealed class GatewayMatcherPolicy : MatcherPolicy, IEndpointSelectorPolicy
@@ -17,7 +17,7 @@ internal sealed class GatewayMatcherPolicy : MatcherPolicy, IEndpointSelectorPol
     {
         foreach (var endpoint in endpoints)
         {
-            if (endpoint.Metadata.GetMetadata<RouteBehavior>() is not null)
+            if (endpoint.Metadata.GetMetadata<RouteRuntime>() is not null)
             {
                 return true;
             }
@@ -31,7 +31,7 @@ internal sealed class GatewayMatcherPolicy : MatcherPolicy, IEndpointSelectorPol
         for (var i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i)
-                && candidates[i].Endpoint.Metadata.GetMetadata<RouteBehavior>() is { } behavior
+                && candidates[i].Endpoint.Metadata.GetMetadata<RouteRuntime>() is { } behavior
                 && !behavior.Matches(httpContext.Request))
             {
                 candidates.SetValidity(i, false);

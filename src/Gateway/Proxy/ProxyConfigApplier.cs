@@ -7,19 +7,20 @@ namespace Gateway.Proxy;
 /// Translates a model into YARP configuration, checks it with YARP's own validator, and swaps it in atomically.
 /// In-flight requests keep the endpoints they were routed with, so a reload drops nothing.
 /// </summary>
-internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator) : IModelApplier
+internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator, RouteRuntimeTable runtimes, RouteSlotRegistry slots)
+    : IModelApplier
 {
     private readonly TranslationCache _cache = new();
 
     public async ValueTask<IReadOnlyList<ModelProblem>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
     {
-        var config = YarpTranslator.Translate(model, _cache);
+        var config = YarpTranslator.Translate(model, _cache, slots);
         var problems = new List<ModelProblem>();
         foreach (var route in config.Routes)
         {
             foreach (var error in await validator.ValidateRouteAsync(route))
             {
-                var name = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId;
+                var name = config.Runtimes[route.RouteId].RouteName;
                 var source = model.Routes.FirstOrDefault(r => r.Name == name)?.Source ?? "proxy";
                 problems.Add(new ModelProblem(source, $"route '{name}'", "", error.Message));
             }
@@ -35,6 +36,8 @@ internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfi
 
         if (problems.Count == 0)
         {
+            // YARP builds the endpoints of new and changed routes within Update, finding their runtimes here.
+            runtimes.Publish(config.Runtimes);
             provider.Update(config.Routes, config.Clusters);
         }
 

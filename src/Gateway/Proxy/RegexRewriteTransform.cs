@@ -9,7 +9,7 @@ namespace Gateway.Proxy;
 /// </summary>
 internal sealed class RegexRewriteTransform(string pattern, string template) : RequestTransform
 {
-    private readonly Regex _regex = RouteBehavior.FullMatch(pattern);
+    private readonly Regex _regex = RouteRuntime.FullMatch(pattern);
 
     private readonly RewriteTemplate _template = RewriteTemplate.Parse(template);
 

@@ -17,7 +17,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, Time
 
     public Task InvokeAsync(HttpContext context)
     {
-        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>();
+        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>();
         if (behavior is null || !behavior.HasAction)
         {
             return next(context);
@@ -49,7 +49,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, Time
         return ForwardAsync(context, behavior);
     }
 
-    private Task ForwardAsync(HttpContext context, RouteBehavior behavior)
+    private Task ForwardAsync(HttpContext context, RouteRuntime behavior)
     {
         if (behavior.MaxRequestBodySize is { } maxBody && !LimitBody(context, maxBody))
         {
@@ -63,7 +63,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, Time
     /// Istio's fault filter: the delay comes before forwarding and is not counted in the route's timeout; an aborted
     /// request never reaches the backend. Both draws are independent.
     /// </summary>
-    private async Task InjectFaultAsync(HttpContext context, RouteBehavior behavior, FaultBehavior fault)
+    private async Task InjectFaultAsync(HttpContext context, RouteRuntime behavior, FaultBehavior fault)
     {
         if (fault.DrawDelay(Random.Shared))
         {
@@ -112,7 +112,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, Time
         return true;
     }
 
-    private async Task InvokeWithTimeoutAsync(HttpContext context, RouteBehavior behavior)
+    private async Task InvokeWithTimeoutAsync(HttpContext context, RouteRuntime behavior)
     {
         var clientAborted = context.RequestAborted;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);

@@ -13,7 +13,7 @@ internal sealed partial class SourceRangeMiddleware(RequestDelegate next, Client
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>();
+        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>();
         if (behavior is null || (behavior.AllowedSources is null && behavior.DeniedSources is null))
         {
             return next(context);

@@ -1,11 +1,9 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using Gateway.Canary;
 using Gateway.LoadBalancing;
 using Gateway.Model;
 using Gateway.Resilience;
+using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 using RouteMatch = Gateway.Model.RouteMatch;
@@ -27,14 +25,15 @@ internal static class YarpTranslator
 
     private static readonly IReadOnlyDictionary<string, string> ForwardedPrefixOff = Transform("X-Forwarded", "Set", "Prefix", "Off");
 
-    public static ProxyConfigSnapshot Translate(GatewayModel model) => Translate(model, cache: null);
+    public static ProxyConfigSnapshot Translate(GatewayModel model) => Translate(model, cache: null, slots: null);
 
     /// <param name="model">The model to translate.</param>
     /// <param name="cache">
     /// The translations of earlier calls, reused for unchanged routes and backends (and updated); the result is the same
-    /// as without it, but unchanged parts are the very same YARP objects, which YARP then keeps as they are.
+    /// as without it, but unchanged parts are the very same YARP and runtime objects, which YARP then keeps as they are.
     /// </param>
-    public static ProxyConfigSnapshot Translate(GatewayModel model, TranslationCache? cache)
+    /// <param name="slots">Where the routes' runtimes find their auth, limit and statistics slots; null leaves them without.</param>
+    public static ProxyConfigSnapshot Translate(GatewayModel model, TranslationCache? cache, RouteSlotRegistry? slots)
     {
         var candidates = new List<(RoutePrecedence Precedence, TranslatedRoute Route)>();
         for (var routeIndex = 0; routeIndex < model.Routes.Length; routeIndex++)
@@ -42,7 +41,7 @@ internal static class YarpTranslator
             var route = model.Routes[routeIndex];
             if (cache?.Find(route, model) is not { } parts)
             {
-                parts = TranslateRoute(route, routeIndex, model);
+                parts = TranslateRoute(route, routeIndex, model, slots?.For(route.Name));
                 cache?.Add(route, model, parts);
             }
 
@@ -54,9 +53,11 @@ internal static class YarpTranslator
 
         candidates.Sort((a, b) => a.Precedence.CompareTo(b.Precedence));
         var routes = new RouteConfig[candidates.Count];
+        var runtimes = new Dictionary<string, RouteRuntime>(routes.Length, StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < routes.Length; i++)
         {
             routes[i] = candidates[i].Route.WithOrder(i);
+            runtimes[routes[i].RouteId] = candidates[i].Route.Runtime;
         }
 
         var clusters = model.Backends.Values
@@ -65,11 +66,11 @@ internal static class YarpTranslator
             .Select(b => cache is null ? BuildCluster(b) : cache.Cluster(b, BuildCluster))
             .ToArray();
         cache?.Commit();
-        return new ProxyConfigSnapshot(routes, clusters);
+        return new ProxyConfigSnapshot(routes, clusters, runtimes);
     }
 
     /// <summary>One YARP route per (match, host group) of <paramref name="route"/>, not yet ordered.</summary>
-    private static TranslatedRoute[] TranslateRoute(RouteModel route, int routeIndex, GatewayModel model)
+    private static TranslatedRoute[] TranslateRoute(RouteModel route, int routeIndex, GatewayModel model, RouteSlots? slots)
     {
         var hostGroups = HostGroup.Of(route);
         var count = route.Matches.Length * hostGroups.Count;
@@ -85,7 +86,8 @@ internal static class YarpTranslator
                 var precedence = new RoutePrecedence(
                     group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
                     match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex, route.InDeclarationOrder);
-                parts[serial] = new TranslatedRoute(precedence, BuildRoute(id, route, match, group, model));
+                var runtime = new RouteRuntime(BuildPlan(route, match, model, out var clusterId), slots);
+                parts[serial] = new TranslatedRoute(precedence, BuildRoute(id, route, match, group, clusterId, runtime), runtime);
                 serial++;
             }
         }
@@ -93,90 +95,55 @@ internal static class YarpTranslator
         return parts;
     }
 
-    private static RouteConfig BuildRoute(string id, RouteModel route, RouteMatch match, HostGroup hosts, GatewayModel model)
+    /// <summary>What the route does beyond YARP, and the cluster it forwards to (null when it answers by itself).</summary>
+    private static RoutePlan BuildPlan(RouteModel route, RouteMatch match, GatewayModel model, out string? clusterId)
     {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        var filters = route.Filters;
+        var plan = new RoutePlan
         {
-            [RouteMetadataKeys.Route] = route.Name,
-            [RouteMetadataKeys.Path] = $"{match.Path.Type}:{match.Path.Value}",
+            Route = route.Name,
+            Match = match,
+            Timeout = route.Timeout,
+            ResponseHeadersTimeout = route.ResponseHeadersTimeout,
+            Retry = route.Retry,
+            MaxRequestBodySize = route.MaxRequestBodySize,
+            Cors = route.Cors,
+            MaxConcurrentRequestsPerClient = route.MaxConcurrentRequestsPerClient,
+            AllowSources = filters.AllowSources.IsEmpty ? null : [.. filters.AllowSources],
+            DenySources = filters.DenySources.IsEmpty ? null : [.. filters.DenySources],
+            RedirectToHttps = route.RedirectToHttps,
+            Fault = filters.Fault,
+            AuthPolicies = route.AuthPolicies.IsEmpty ? null : [.. route.AuthPolicies],
+            RateLimitPolicy = route.RateLimitPolicy,
         };
-        if (match.Method is { } method)
-        {
-            metadata[RouteMetadataKeys.Method] = method;
-        }
 
-        AddRegexMetadata(metadata, RouteMetadataKeys.HeaderRegex, match.Headers);
-        AddRegexMetadata(metadata, RouteMetadataKeys.QueryRegex, match.QueryParameters);
-        if (route.Timeout is { } timeout)
-        {
-            metadata[RouteMetadataKeys.Timeout] = timeout.ToString("c", CultureInfo.InvariantCulture);
-        }
-
-        if (route.ResponseHeadersTimeout is { } headersTimeout)
-        {
-            metadata[RouteMetadataKeys.ResponseHeadersTimeout] = headersTimeout.ToString("c", CultureInfo.InvariantCulture);
-        }
-
-        if (route.Retry is { } retry)
-        {
-            metadata[RouteMetadataKeys.Retry] = JsonSerializer.Serialize(retry, ModelJson.Options);
-        }
-
-        if (route.MaxRequestBodySize is { } maxBody)
-        {
-            metadata[RouteMetadataKeys.MaxRequestBodySize] = maxBody.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (route.Cors is { } cors)
-        {
-            metadata[RouteMetadataKeys.Cors] = JsonSerializer.Serialize(cors, ModelJson.Options);
-        }
-
-        if (route.MaxConcurrentRequestsPerClient is { } perClient)
-        {
-            metadata[RouteMetadataKeys.MaxConcurrentRequestsPerClient] = perClient.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (!route.Filters.AllowSources.IsEmpty)
-        {
-            metadata[RouteMetadataKeys.AllowSources] = JsonSerializer.Serialize(route.Filters.AllowSources, ModelJson.Options);
-        }
-
-        if (!route.Filters.DenySources.IsEmpty)
-        {
-            metadata[RouteMetadataKeys.DenySources] = JsonSerializer.Serialize(route.Filters.DenySources, ModelJson.Options);
-        }
-
-        if (route.RedirectToHttps)
-        {
-            metadata[RouteMetadataKeys.RedirectToHttps] = "true";
-        }
-
-        var mirrors = route.Filters.Mirrors.Where(m => model.Backends.TryGetValue(m.Backend, out var b) && b.UnresolvedReason is null).ToArray();
+        var mirrors = filters.Mirrors.Where(m => model.Backends.TryGetValue(m.Backend, out var b) && b.UnresolvedReason is null).ToArray();
         if (mirrors.Length > 0)
         {
-            metadata[RouteMetadataKeys.Mirrors] = JsonSerializer.Serialize(mirrors, ModelJson.Options);
+            plan = plan with { Mirrors = mirrors };
         }
 
-        if (route.Filters.Fault is { } fault)
+        clusterId = null;
+        if (filters.Redirect is { } redirect)
         {
-            metadata[RouteMetadataKeys.Fault] = JsonSerializer.Serialize(fault, ModelJson.Options);
+            return plan with { Redirect = redirect };
         }
 
-        string? clusterId = null;
-        if (route.Filters.Redirect is { } redirect)
+        if (filters.DirectResponse is { } direct)
         {
-            metadata[RouteMetadataKeys.Redirect] = JsonSerializer.Serialize(redirect, ModelJson.Options);
-        }
-        else if (route.Filters.DirectResponse is { } direct)
-        {
-            metadata[RouteMetadataKeys.DirectResponse] = JsonSerializer.Serialize(direct, ModelJson.Options);
-        }
-        else
-        {
-            clusterId = ResolveCluster(route, model, metadata);
+            return plan with { DirectResponse = direct };
         }
 
+        return ResolveCluster(route, model, plan, out clusterId);
+    }
+
+    private static RouteConfig BuildRoute(string id, RouteModel route, RouteMatch match, HostGroup hosts, string? clusterId, RouteRuntime runtime)
+    {
+        var metadata = new Dictionary<string, string>(2, StringComparer.Ordinal)
+        {
+            [RouteMetadataKeys.Route] = route.Name,
+            [RouteMetadataKeys.Revision] = runtime.Revision,
+        };
         return new RouteConfig
         {
             RouteId = id,
@@ -207,49 +174,34 @@ internal static class YarpTranslator
 
     /// <summary>
     /// The route's YARP cluster: its heaviest resolved backend, so that the canary step reassigns as few requests as
-    /// possible. A route with several backends also gets its <see cref="CanaryPlan"/>.
+    /// possible. A route with several backends also gets its <see cref="CanaryPlan"/>; one that cannot forward a 500.
     /// </summary>
-    private static string? ResolveCluster(RouteModel route, GatewayModel model, Dictionary<string, string> metadata)
+    private static RoutePlan ResolveCluster(RouteModel route, GatewayModel model, RoutePlan plan, out string? clusterId)
     {
+        clusterId = null;
         var chosen = route.Backends
             .Where(b => b.Weight > 0 && model.Backends.TryGetValue(b.Name, out var backend) && backend.UnresolvedReason is null)
             .MaxBy(b => b.Weight);
         var first = route.Backends.FirstOrDefault(b => b.Weight > 0);
         if (first is null)
         {
-            metadata[RouteMetadataKeys.FixedStatus] = "500";
-            metadata[RouteMetadataKeys.FixedStatusReason] = "no backend with a weight above 0";
-            return null;
+            return plan with { FixedStatus = StatusCodes.Status500InternalServerError, FixedStatusReason = "no backend with a weight above 0" };
         }
 
         if (chosen is null)
         {
-            metadata[RouteMetadataKeys.FixedStatus] = "500";
-            metadata[RouteMetadataKeys.FixedStatusReason] = model.Backends.GetValueOrDefault(first.Name)?.UnresolvedReason ?? $"backend '{first.Name}' does not exist";
-            return null;
+            var reason = model.Backends.GetValueOrDefault(first.Name)?.UnresolvedReason ?? $"backend '{first.Name}' does not exist";
+            return plan with { FixedStatus = StatusCodes.Status500InternalServerError, FixedStatusReason = reason };
         }
 
-        if (CanaryPlan.For(route, model) is { } plan)
-        {
-            metadata[RouteMetadataKeys.Canary] = JsonSerializer.Serialize(plan, ModelJson.Options);
-        }
-
-        return chosen.Name;
+        clusterId = chosen.Name;
+        return plan with { Canary = CanaryPlan.For(route, model) };
     }
 
     private static IReadOnlyList<T>? ExactMatches<T>(IEnumerable<ValueMatch> matches, Func<ValueMatch, T> create)
     {
         var result = matches.Where(m => m.Type == ValueMatchType.Exact).Select(create).ToArray();
         return result.Length == 0 ? null : result;
-    }
-
-    private static void AddRegexMetadata(Dictionary<string, string> metadata, string key, IEnumerable<ValueMatch> matches)
-    {
-        var pairs = matches.Where(m => m.Type == ValueMatchType.RegularExpression).Select(m => new[] { m.Name, m.Value }).ToArray();
-        if (pairs.Length > 0)
-        {
-            metadata[key] = JsonSerializer.Serialize(pairs, ModelJson.Options);
-        }
     }
 
     /// <summary>A route template that pre-selects candidates; the exact, case-sensitive check runs in <see cref="GatewayMatcherPolicy"/>.</summary>

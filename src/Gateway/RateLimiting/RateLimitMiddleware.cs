@@ -15,7 +15,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitMetrics
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var limiter = context.GetEndpoint()?.Metadata.GetMetadata<RouteRateLimitSlot>()?.Limiter?.ForCaller(context);
+        var limiter = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>()?.RateLimitSlot?.Limiter?.ForCaller(context);
         if (limiter is null || limiter.Exempts(context))
         {
             return next(context);

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Model;
-using Gateway.Proxy;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.RateLimiting;
 
@@ -26,9 +24,6 @@ internal sealed class RateLimiterRegistry(
 
     /// <summary>The slot of the model route <paramref name="routeName"/>; the same object for the route's whole life.</summary>
     public RouteRateLimitSlot SlotFor(string routeName) => _slots.GetOrAdd(routeName, static _ => new RouteRateLimitSlot());
-
-    public RouteRateLimitSlot SlotFor(RouteConfig route) =>
-        SlotFor(route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Route) ?? route.RouteId);
 
     /// <summary>What would stop <paramref name="model"/>'s limits from working with this process's settings.</summary>
     public IReadOnlyList<ModelProblem> Check(GatewayModel model)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
 
@@ -9,7 +8,7 @@ internal sealed class RetryBehavior
 {
     private readonly bool[] _statuses = new bool[100];
 
-    private RetryBehavior(RetryPolicy policy)
+    public RetryBehavior(RetryPolicy policy)
     {
         Attempts = policy.Attempts;
         AllMethods = policy.AllMethods;
@@ -25,9 +24,6 @@ internal sealed class RetryBehavior
     public bool AllMethods { get; }
 
     public TimeSpan? PerTryTimeout { get; }
-
-    public static RetryBehavior? FromJson(string? json) =>
-        json is null ? null : new RetryBehavior(JsonSerializer.Deserialize<RetryPolicy>(json, ModelJson.Options)!);
 
     public bool AllowsMethod(string method) =>
         AllMethods || HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);

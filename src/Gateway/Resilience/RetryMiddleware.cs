@@ -19,7 +19,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
 {
     public Task InvokeAsync(HttpContext context)
     {
-        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>();
+        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>();
         if (behavior?.Retry is not { } retry || retry.Attempts < 2 || !retry.AllowsMethod(context.Request.Method))
         {
             return next(context);

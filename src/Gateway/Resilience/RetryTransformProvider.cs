@@ -4,7 +4,7 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace Gateway.Resilience;
 
 /// <summary>Adds <see cref="RetryStatusTransform"/> to the routes that retry.</summary>
-internal sealed class RetryTransformProvider : ITransformProvider
+internal sealed class RetryTransformProvider(RouteRuntimeTable runtimes) : ITransformProvider
 {
     public void ValidateRoute(TransformRouteValidationContext context)
     {
@@ -16,7 +16,7 @@ internal sealed class RetryTransformProvider : ITransformProvider
 
     public void Apply(TransformBuilderContext context)
     {
-        if (context.Route.Metadata?.ContainsKey(RouteMetadataKeys.Retry) == true)
+        if (runtimes.TryFind(context.Route, out var runtime) && runtime.Retry is not null)
         {
             context.ResponseTransforms.Add(RetryStatusTransform.Instance);
         }

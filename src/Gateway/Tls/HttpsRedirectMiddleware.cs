@@ -20,7 +20,7 @@ internal sealed class HttpsRedirectMiddleware(RequestDelegate next, IOptions<Gat
 
     public Task InvokeAsync(HttpContext context)
     {
-        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteBehavior>();
+        var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>();
         if (behavior is null || !behavior.RedirectToHttps || IsHttps(context))
         {
             return next(context);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Canary;
 
-/// <summary>Builds canary tables the way the gateway does: model, then translator, then the endpoint's table.</summary>
+/// <summary>Builds canary tables the way the gateway does: model, then translator, then the route runtime's table.</summary>
 internal static class CanaryTestRoutes
 {
     public static RouteModel Route(CanaryPolicy? canary, params (string Name, int Weight)[] backends) => new()
@@ -32,7 +32,7 @@ internal static class CanaryTestRoutes
     }
 
     public static CanaryTable Table(RouteModel route, params BackendModel[] extra) =>
-        CanaryTable.From(YarpTranslator.Translate(ModelOf(route, extra)).Routes[0])
+        YarpTranslator.Translate(ModelOf(route, extra)).Runtimes.Values.Single().Canary
             ?? throw new InvalidOperationException("The route was not translated as a split route.");
 
     public static CanaryTable Table(CanaryPolicy? canary, params (string Name, int Weight)[] backends) => Table(Route(canary, backends));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Canary;
 using Gateway.Model;
 using Gateway.Proxy;
@@ -11,14 +10,16 @@ public sealed class CanaryTranslationTests
     private static Yarp.ReverseProxy.Configuration.RouteConfig Translate(RouteModel route, params BackendModel[] extra) =>
         YarpTranslator.Translate(ModelOf(route, extra)).Routes.Single();
 
+    private static RouteRuntime Runtime(RouteModel route, params BackendModel[] extra) =>
+        YarpTranslator.Translate(ModelOf(route, extra)).Runtimes.Values.Single();
+
     [Fact]
     public void A_route_with_one_backend_has_no_canary_table()
     {
         var route = Translate(Route(null, ("v1", 1)));
 
         Assert.Equal("v1", route.ClusterId);
-        Assert.False(route.Metadata!.ContainsKey(RouteMetadataKeys.Canary));
-        Assert.Null(CanaryTable.From(route));
+        Assert.Null(Runtime(Route(null, ("v1", 1))).Canary);
     }
 
     [Fact]
@@ -33,34 +34,38 @@ public sealed class CanaryTranslationTests
     public void The_plan_carries_weights_canary_and_policy()
     {
         var policy = new CanaryPolicy { Backend = "v2", Header = "X-Canary", HeaderValue = "yes", Cookie = "c", StickyHeader = "X-User", Fallback = false };
-        var route = Translate(Route(policy, ("v1", 90), ("v2", 10)));
+        var runtime = Runtime(Route(policy, ("v1", 90), ("v2", 10)));
 
-        var plan = JsonSerializer.Deserialize<CanaryPlan>(route.Metadata![RouteMetadataKeys.Canary], ModelJson.Options)!;
+        var plan = runtime.Plan.Canary!;
 
         Assert.Equal("predict", plan.Route);
         Assert.Equal([new VariantPlan("v1", 90, null), new VariantPlan("v2", 10, null)], plan.Variants);
         Assert.Equal(policy, plan.Policy);
-        var table = CanaryTable.From(route)!;
+        var table = runtime.Canary!;
         Assert.Equal([false, true], table.Variants.Select(v => v.IsCanary));
     }
 
     [Fact]
     public void An_unresolved_backend_keeps_its_share_while_the_resolved_one_is_the_cluster()
     {
-        var route = Translate(Route(null, ("v1", 20), ("v2", 80)), new BackendModel { Name = "v2", UnresolvedReason = "Service 'v2' not found" });
+        var unresolved = new BackendModel { Name = "v2", UnresolvedReason = "Service 'v2' not found" };
+        var route = Translate(Route(null, ("v1", 20), ("v2", 80)), unresolved);
+        var runtime = Runtime(Route(null, ("v1", 20), ("v2", 80)), unresolved);
 
         Assert.Equal("v1", route.ClusterId);
-        Assert.False(route.Metadata!.ContainsKey(RouteMetadataKeys.FixedStatus));
-        Assert.Equal("Service 'v2' not found", CanaryTable.From(route)!.Variants[1].UnresolvedReason);
+        Assert.Null(runtime.FixedStatus);
+        Assert.Equal("Service 'v2' not found", runtime.Canary!.Variants[1].UnresolvedReason);
     }
 
     [Fact]
     public void A_route_whose_weighted_backends_are_all_unresolved_answers_500()
     {
-        var route = Translate(Route(null, ("v1", 1), ("v2", 0)), new BackendModel { Name = "v1", UnresolvedReason = "Service 'v1' not found" });
+        var unresolved = new BackendModel { Name = "v1", UnresolvedReason = "Service 'v1' not found" };
+        var route = Translate(Route(null, ("v1", 1), ("v2", 0)), unresolved);
+        var runtime = Runtime(Route(null, ("v1", 1), ("v2", 0)), unresolved);
 
         Assert.Null(route.ClusterId);
-        Assert.Equal("500", route.Metadata![RouteMetadataKeys.FixedStatus]);
-        Assert.Equal("Service 'v1' not found", route.Metadata[RouteMetadataKeys.FixedStatusReason]);
+        Assert.Equal(500, runtime.FixedStatus);
+        Assert.Equal("Service 'v1' not found", runtime.FixedStatusReason);
     }
 }

@@ -56,7 +56,7 @@ public sealed class IngressFeatureTranslationTests
 
         var yarpRoute = Assert.Single(config.Routes);
         Assert.Contains(yarpRoute.Transforms!, t => t.TryGetValue(TransformNames.RegexRewrite, out var pattern) && pattern == "(?i:/something(/|$)(.*)).*" && t[TransformNames.With] == "/$2");
-        var behavior = RouteBehavior.From(yarpRoute);
+        var behavior = config.Runtimes[yarpRoute.RouteId];
         Assert.Equal("https://app.example.com", behavior.Cors!.AllowOriginFor("https://app.example.com"));
         Assert.True(behavior.AllowedSources!.Contains(IPAddress.Parse("10.1.2.3")));
         Assert.True(behavior.DeniedSources!.Contains(IPAddress.Parse("10.0.0.9")));

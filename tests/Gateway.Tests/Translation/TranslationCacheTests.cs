@@ -34,7 +34,7 @@ public sealed class TranslationCacheTests
         // A backend disappears: the route naming it turns into a fixed 500, though the route record is unchanged.
         backends.Remove("b3");
         var last = Translate(cache, routes, backends);
-        Assert.Equal("500", last.Routes.Single(r => r.RouteId == "r3").Metadata![RouteMetadataKeys.FixedStatus]);
+        Assert.Equal(500, last.Runtimes["r3"].FixedStatus);
 
         // And back again, with routes removed.
         backends["b3"] = Backend("b3", "http://10.0.0.3:80");
@@ -45,10 +45,16 @@ public sealed class TranslationCacheTests
     private static ProxyConfigSnapshot Translate(TranslationCache cache, List<RouteModel> routes, Dictionary<string, BackendModel> backends)
     {
         var model = new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutableDictionary(StringComparer.Ordinal) };
-        var cached = YarpTranslator.Translate(model, cache);
-        Assert.Equal(JsonSerializer.Serialize(YarpTranslator.Translate(model)), JsonSerializer.Serialize(cached));
+        var cached = YarpTranslator.Translate(model, cache, slots: null);
+        var fresh = YarpTranslator.Translate(model);
+        Assert.Equal(JsonSerializer.Serialize(fresh.Routes), JsonSerializer.Serialize(cached.Routes));
+        Assert.Equal(JsonSerializer.Serialize(fresh.Clusters), JsonSerializer.Serialize(cached.Clusters));
+        Assert.Equal(JsonSerializer.Serialize(Plans(fresh)), JsonSerializer.Serialize(Plans(cached)));
         return cached;
     }
+
+    private static Dictionary<string, RoutePlan> Plans(ProxyConfigSnapshot snapshot) =>
+        snapshot.Runtimes.ToDictionary(r => r.Key, r => r.Value.Plan);
 
     private static BackendModel Backend(string name, params string[] endpoints) => new() { Name = name, Source = "s", Endpoints = [.. endpoints] };
 

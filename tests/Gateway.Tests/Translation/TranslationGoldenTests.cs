@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Gateway.Model;
 using Gateway.Proxy;
 using Gateway.Sources.File;
@@ -8,8 +9,10 @@ using Gateway.Sources.File;
 namespace Gateway.Tests.Translation;
 
 /// <summary>
-/// Each <c>testdata/NAME.in.json</c> (a Gateway section, as in a ConfigMap) must translate to exactly <c>NAME.out.json</c>.
-/// Regenerate the expected files after an intended change with <c>GATEWAY_UPDATE_GOLDEN=1 dotnet test</c>, then review the diff.
+/// Each <c>testdata/NAME.in.json</c> (a Gateway section, as in a ConfigMap) must translate to exactly <c>NAME.out.json</c>:
+/// the YARP routes and clusters, and each route's <see cref="RoutePlan"/> (what its runtime does) as nested JSON, with
+/// nulls, empty lists and false flags left out. Regenerate the expected files after an intended change with
+/// <c>GATEWAY_UPDATE_GOLDEN=1 dotnet test</c>, then review the diff.
 /// </summary>
 public sealed class TranslationGoldenTests
 {
@@ -19,6 +22,7 @@ public sealed class TranslationGoldenTests
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { OmitEmptyAndFalse } },
     };
 
     public static TheoryData<string> Cases() => GoldenFile.Cases(TestDataDirectory(), ".in.json");
@@ -34,7 +38,7 @@ public sealed class TranslationGoldenTests
         Assert.Empty(snapshot.Problems);
         Assert.Empty(ModelValidator.Validate(snapshot.Model));
 
-        var actual = JsonSerializer.Serialize(YarpTranslator.Translate(snapshot.Model), OutputOptions).ReplaceLineEndings("\n") + "\n";
+        var actual = JsonSerializer.Serialize(Output(YarpTranslator.Translate(snapshot.Model)), OutputOptions).ReplaceLineEndings("\n") + "\n";
 
         var expectedPath = Path.Combine(directory, name + ".out.json");
         GoldenFile.AssertMatches(expectedPath, actual);
@@ -47,8 +51,31 @@ public sealed class TranslationGoldenTests
         var model = GatewayConfigReader.Read(config, "precedence", GatewayConfigReader.RoutingKeys).Model;
 
         Assert.Equal(
-            JsonSerializer.Serialize(YarpTranslator.Translate(model), OutputOptions),
-            JsonSerializer.Serialize(YarpTranslator.Translate(model), OutputOptions));
+            JsonSerializer.Serialize(Output(YarpTranslator.Translate(model)), OutputOptions),
+            JsonSerializer.Serialize(Output(YarpTranslator.Translate(model)), OutputOptions));
+    }
+
+    /// <summary>The routes in YARP's order, each followed by its plan, then the clusters.</summary>
+    private static object Output(ProxyConfigSnapshot snapshot) => new
+    {
+        Routes = snapshot.Routes.Select(r => new { Yarp = r, Runtime = snapshot.Runtimes[r.RouteId].Plan }),
+        snapshot.Clusters,
+    };
+
+    /// <summary>Leaves out empty lists and false flags too: what a route does not do is not written.</summary>
+    private static void OmitEmptyAndFalse(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.PropertyType == typeof(bool))
+            {
+                property.ShouldSerialize = static (_, value) => value is true;
+            }
+            else if (typeof(System.Collections.IEnumerable).IsAssignableFrom(property.PropertyType) && property.PropertyType != typeof(string))
+            {
+                property.ShouldSerialize = static (_, value) => value is not (null or System.Collections.ICollection { Count: 0 });
+            }
+        }
     }
 
     private static string TestDataDirectory([CallerFilePath] string thisFile = "") =>

@@ -324,7 +324,7 @@ internal static class IngressAnnotations
         {
             try
             {
-                _ = RouteBehavior.FullMatch(pattern);
+                _ = RouteRuntime.FullMatch(pattern);
             }
             catch (ArgumentException ex)
             {

@@ -1,18 +1,25 @@
-using System.Globalization;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Gateway.Auth;
+using Gateway.Canary;
 using Gateway.Model;
+using Gateway.Observability;
+using Gateway.RateLimiting;
 using Gateway.Resilience;
 using Microsoft.AspNetCore.Http;
-using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Proxy;
 
 /// <summary>
-/// What a YARP route must do beyond YARP's own behaviour, compiled once per configuration from the route's metadata and
-/// attached to its endpoint, so the hot path reads fields instead of parsing strings.
+/// The one object through which a request reaches its route's policy: the translator makes it next to each YARP route
+/// from the route's <see cref="RoutePlan"/>, and the endpoint carries it as metadata (see
+/// <see cref="RouteEndpointConvention"/>). Immutable; compiled once, so the hot path reads fields instead of parsing
+/// anything. State that outlives configurations (auth, limiters, statistics) sits in slots the route keeps for its life.
 /// </summary>
-internal sealed class RouteBehavior
+internal sealed class RouteRuntime
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -23,79 +30,48 @@ internal sealed class RouteBehavior
     private readonly (string Name, Regex Pattern)[] _headerRegexes;
     private readonly (string Name, Regex Pattern)[] _queryRegexes;
 
-    private RouteBehavior(RouteConfig route)
+    public RouteRuntime(RoutePlan plan, RouteSlots? slots)
     {
-        var metadata = route.Metadata ?? new Dictionary<string, string>();
-        RouteName = metadata.GetValueOrDefault(RouteMetadataKeys.Route, route.RouteId);
-        var path = metadata.GetValueOrDefault(RouteMetadataKeys.Path, "PathPrefix:/");
-        var separator = path.IndexOf(':', StringComparison.Ordinal);
-        _pathType = Enum.Parse<PathMatchType>(path[..separator]);
-        _pathValue = path[(separator + 1)..];
+        Plan = plan;
+        Revision = RevisionOf(plan);
+        RouteName = plan.Route;
+        var match = plan.Match;
+        _pathType = match.Path.Type;
+        _pathValue = match.Path.Value;
         _pathRegex = _pathType == PathMatchType.RegularExpression ? FullMatch(_pathValue) : null;
-        _method = metadata.GetValueOrDefault(RouteMetadataKeys.Method);
-        _headerRegexes = ReadRegexes(metadata, RouteMetadataKeys.HeaderRegex);
-        _queryRegexes = ReadRegexes(metadata, RouteMetadataKeys.QueryRegex);
-
-        if (metadata.TryGetValue(RouteMetadataKeys.Redirect, out var redirect))
-        {
-            Redirect = JsonSerializer.Deserialize<RequestRedirect>(redirect, ModelJson.Options);
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.FixedStatus, out var status))
-        {
-            FixedStatus = int.Parse(status, CultureInfo.InvariantCulture);
-            FixedStatusReason = metadata.GetValueOrDefault(RouteMetadataKeys.FixedStatusReason, "");
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.Timeout, out var timeout))
-        {
-            Timeout = TimeSpan.Parse(timeout, CultureInfo.InvariantCulture);
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.ResponseHeadersTimeout, out var headersTimeout))
-        {
-            ResponseHeadersTimeout = TimeSpan.Parse(headersTimeout, CultureInfo.InvariantCulture);
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.Cors, out var cors))
-        {
-            Cors = new CorsBehavior(JsonSerializer.Deserialize<CorsPolicy>(cors, ModelJson.Options)!);
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.AllowSources, out var sources))
-        {
-            AllowedSources = AddressRanges.Parse(JsonSerializer.Deserialize<string[]>(sources, ModelJson.Options) ?? []);
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.DenySources, out var denied))
-        {
-            DeniedSources = AddressRanges.Parse(JsonSerializer.Deserialize<string[]>(denied, ModelJson.Options) ?? []);
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.MaxConcurrentRequestsPerClient, out var perClient))
-        {
-            ClientConcurrency = new ClientConcurrency(int.Parse(perClient, CultureInfo.InvariantCulture));
-        }
-
-        RedirectToHttps = metadata.ContainsKey(RouteMetadataKeys.RedirectToHttps);
-
-        if (metadata.TryGetValue(RouteMetadataKeys.Fault, out var fault))
-        {
-            Fault = new FaultBehavior(JsonSerializer.Deserialize<FaultInjection>(fault, ModelJson.Options)!);
-        }
-
-        if (metadata.TryGetValue(RouteMetadataKeys.DirectResponse, out var direct))
-        {
-            DirectResponse = JsonSerializer.Deserialize<DirectResponse>(direct, ModelJson.Options);
-            DirectResponseBody = DirectResponse?.Body is { } body ? System.Text.Encoding.UTF8.GetBytes(body) : null;
-        }
-
-        Retry = RetryBehavior.FromJson(metadata.GetValueOrDefault(RouteMetadataKeys.Retry));
-        if (metadata.TryGetValue(RouteMetadataKeys.MaxRequestBodySize, out var maxBody))
-        {
-            MaxRequestBodySize = long.Parse(maxBody, CultureInfo.InvariantCulture);
-        }
+        _method = match.Method;
+        _headerRegexes = Regexes(match.Headers);
+        _queryRegexes = Regexes(match.QueryParameters);
+        Redirect = plan.Redirect;
+        FixedStatus = plan.FixedStatus;
+        FixedStatusReason = plan.FixedStatusReason ?? "";
+        DirectResponse = plan.DirectResponse;
+        DirectResponseBody = plan.DirectResponse?.Body is { } body ? Encoding.UTF8.GetBytes(body) : null;
+        Timeout = plan.Timeout;
+        ResponseHeadersTimeout = plan.ResponseHeadersTimeout;
+        MaxRequestBodySize = plan.MaxRequestBodySize;
+        Cors = plan.Cors is { } cors ? new CorsBehavior(cors) : null;
+        AllowedSources = plan.AllowSources is { } allowed ? AddressRanges.Parse(allowed) : null;
+        DeniedSources = plan.DenySources is { } denied ? AddressRanges.Parse(denied) : null;
+        ClientConcurrency = plan.MaxConcurrentRequestsPerClient is { } perClient ? new ClientConcurrency(perClient) : null;
+        RedirectToHttps = plan.RedirectToHttps;
+        Fault = plan.Fault is { } fault ? new FaultBehavior(fault) : null;
+        Retry = plan.Retry is { } retry ? new RetryBehavior(retry) : null;
+        Canary = plan.Canary is { } canary ? new CanaryTable(canary) : null;
+        Mirrors = plan.Mirrors;
+        AuthSlot = slots?.Auth;
+        RateLimitSlot = slots?.RateLimit;
+        Stats = slots?.Stats;
     }
+
+    /// <summary>What the translator decided, as data.</summary>
+    public RoutePlan Plan { get; }
+
+    /// <summary>
+    /// A fingerprint of <see cref="Plan"/>, carried in the YARP route's metadata: YARP keeps an endpoint whose route
+    /// config is equal to the last one, so a changed plan must change the route config too.
+    /// </summary>
+    public string Revision { get; }
 
     public string RouteName { get; }
 
@@ -143,10 +119,23 @@ internal sealed class RouteBehavior
     /// <summary>A plain-HTTP request gets 308 to https, read by <see cref="Tls.HttpsRedirectMiddleware"/>.</summary>
     public bool RedirectToHttps { get; }
 
+    /// <summary>The split between the route's backends, read by <see cref="CanaryMiddleware"/>; null for one backend.</summary>
+    public CanaryTable? Canary { get; }
+
+    /// <summary>Backends that get a copy of the requests, read by <see cref="Mirroring.MirrorMiddleware"/>; null mirrors nothing.</summary>
+    public RequestMirror[]? Mirrors { get; }
+
+    /// <summary>Where the route's authentication is in force; null when translated without slots (tests).</summary>
+    public RouteAuthSlot? AuthSlot { get; }
+
+    /// <summary>Where the route's limiter is in force; null when translated without slots (tests).</summary>
+    public RouteRateLimitSlot? RateLimitSlot { get; }
+
+    /// <summary>The route's request counts for the <c>/routes</c> page; null when translated without slots (tests).</summary>
+    public RouteStats? Stats { get; }
+
     /// <summary>True when the route needs our middleware; false lets plain proxying skip it.</summary>
     public bool HasAction => Redirect is not null || FixedStatus is not null || Fault is not null || DirectResponse is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;
-
-    public static RouteBehavior From(RouteConfig route) => new(route);
 
     /// <summary>
     /// The checks YARP's matching cannot express: case-sensitive segment-aware paths, exact paths without a trailing
@@ -207,14 +196,20 @@ internal sealed class RouteBehavior
     public static Regex FullMatch(string pattern) =>
         new($"^(?:{pattern})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout);
 
-    private static (string, Regex)[] ReadRegexes(IReadOnlyDictionary<string, string> metadata, string key)
+    private static (string, Regex)[] Regexes(ImmutableArray<Model.ValueMatch> matches)
     {
-        if (!metadata.TryGetValue(key, out var json))
+        var regexes = new List<(string, Regex)>();
+        foreach (var match in matches)
         {
-            return [];
+            if (match.Type == ValueMatchType.RegularExpression)
+            {
+                regexes.Add((match.Name, FullMatch(match.Value)));
+            }
         }
 
-        var pairs = JsonSerializer.Deserialize<string[][]>(json, ModelJson.Options) ?? [];
-        return Array.ConvertAll(pairs, pair => (pair[0], FullMatch(pair[1])));
+        return [.. regexes];
     }
+
+    private static string RevisionOf(RoutePlan plan) =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(plan, ModelJson.Options)), 0, 8);
 }
