@@ -44,6 +44,22 @@ public sealed class TranslationGoldenTests
         GoldenFile.AssertMatches(expectedPath, actual);
     }
 
+    public static TheoryData<string> ModelCases() => GoldenFile.Cases(TestDataDirectory(), ".in.model.json");
+
+    /// <summary>Models as the sources build them (here in the admin <c>/config</c> JSON shape), for what only Kubernetes objects express.</summary>
+    [Theory]
+    [MemberData(nameof(ModelCases))]
+    public void Model_translation_matches_the_golden_file(string name)
+    {
+        var directory = TestDataDirectory();
+        var model = JsonSerializer.Deserialize<GatewayModel>(File.ReadAllBytes(Path.Combine(directory, name + ".in.model.json")), ModelJson.Options)!;
+        Assert.Empty(ModelValidator.Validate(model));
+
+        var actual = JsonSerializer.Serialize(Output(YarpTranslator.Translate(model)), OutputOptions).ReplaceLineEndings("\n") + "\n";
+
+        GoldenFile.AssertMatches(Path.Combine(directory, name + ".out.json"), actual);
+    }
+
     [Fact]
     public void Translation_is_deterministic()
     {
