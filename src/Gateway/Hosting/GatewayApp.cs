@@ -1,8 +1,6 @@
 using Gateway.Auth;
-using Gateway.Canary;
 using Gateway.Demo;
 using Gateway.LoadBalancing;
-using Gateway.Mirroring;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Proxy;
@@ -12,7 +10,6 @@ using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tls;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Matching;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
@@ -138,30 +135,7 @@ internal static class GatewayApp
 
             branch.Run(admin.InvokeAsync);
         });
-        app.UseRouting();
-        app.UseMiddleware<RequestTelemetryMiddleware>();
-        app.UseMiddleware<RequestTargetGuardMiddleware>();
-        app.UseMiddleware<HttpsRedirectMiddleware>();
-        app.UseMiddleware<CorsMiddleware>();
-        app.UseMiddleware<SourceRangeMiddleware>();
-        app.UseMiddleware<AuthMiddleware>();
-        app.UseMiddleware<ClientConcurrencyMiddleware>();
-        app.UseMiddleware<RateLimitMiddleware>();
-        app.UseMiddleware<RouteBehaviorMiddleware>();
-        app.MapReverseProxy(pipeline =>
-            {
-                pipeline.UseMiddleware<MirrorMiddleware>();
-                pipeline.UseMiddleware<CanaryMiddleware>();
-                pipeline.UseMiddleware<ConcurrencyLimitMiddleware>();
-                pipeline.UseSessionAffinity();
-                pipeline.UseMiddleware<RetryMiddleware>();
-                pipeline.UseLoadBalancing();
-                pipeline.UsePassiveHealthChecks();
-                pipeline.UseMiddleware<UpstreamTimingMiddleware>();
-            })
-            .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());
-        app.UseEndpoints(_ => { });
-        app.Run(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches the request."));
+        RequestPipeline.Use(app);
         return app;
     }
 
