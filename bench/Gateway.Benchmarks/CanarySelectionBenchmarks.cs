@@ -81,7 +81,7 @@ public class CanarySelectionBenchmarks
                 ["model-v2"] = new() { Name = "model-v2", Endpoints = ["http://10.0.0.2:8080"] },
             }.ToImmutableDictionary(StringComparer.Ordinal),
         };
-        return CanaryTable.From(YarpTranslator.Translate(model).Routes[0])!;
+        return YarpTranslator.Translate(model).Runtimes.Values.Single().Canary!;
     }
 
     private static HttpRequest Request(params (string Name, string Value)[] headers)
