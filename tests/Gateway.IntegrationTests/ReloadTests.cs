@@ -84,6 +84,31 @@ public sealed class ReloadTests : TwoBackendTest
     }
 
     [Fact]
+    public async Task A_change_only_the_route_runtime_sees_applies_on_reload()
+    {
+        // The method is checked by the gateway, not by YARP's route match, so YARP's route config differs only in the
+        // runtime's revision; without it YARP would keep the old endpoint and still serve GET.
+        await using var gateway = await TestGateway.StartAsync(Section("a"));
+        Assert.Equal("a", await BackendAt(gateway, "/m/x"));
+
+        var config = await gateway.ReloadAsync(new
+        {
+            Routes = new object[] { new { Name = "model", Matches = new[] { new { Path = "/m", Method = "POST" } }, Backends = new[] { "a" } } },
+            Backends,
+        });
+
+        Assert.Null(config["lastRejected"]);
+        using (var get = await gateway.Client.GetAsync("/m/x"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        }
+
+        using var post = await gateway.Client.PostAsync("/m/x", new StringContent("{}"));
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal("a", (await BackendEcho.ReadAsync(post)).Backend);
+    }
+
+    [Fact]
     public async Task A_streaming_response_that_spans_a_reload_completes()
     {
         var releaseSecondHalf = new TaskCompletionSource();
