@@ -84,7 +84,7 @@ internal static class RequestPipeline
             .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());
         app.UseEndpoints(_ => { });
 
-        // What no route takes (or only an admin port would) is a 404 problem document.
+        // A request no route takes gets a 404 problem document, like every other answer of the gateway itself.
         app.Run(context => ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "No route matches the request."));
     }
 }
