@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
@@ -87,9 +88,9 @@ internal sealed class ServiceProcessor
             {
                 Name = BackendName(first.Namespace, first.CanaryOf!),
                 Source = Source,
-                UnresolvedReason = $"Service '{stableId}' named by {ServiceAnnotations.CanaryOf} on Service '{first.Id}' does not exist or is not labelled {ServiceAnnotations.ExposeLabel}=true",
+                UnresolvedReason = $"Service '{stableId}' named by {MlGatewayAnnotations.CanaryOf} on Service '{first.Id}' does not exist or is not labelled {MlGatewayAnnotations.ExposeLabel}=true",
             };
-            warnings.Add(new ModelProblem(Source, $"Service '{first.Id}'", ServiceAnnotations.Field(ServiceAnnotations.CanaryOf), missing.UnresolvedReason + "; requests for the stable share get 500"));
+            warnings.Add(new ModelProblem(Source, $"Service '{first.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), missing.UnresolvedReason + "; requests for the stable share get 500"));
             var stable = first with { Name = first.CanaryOf!, PathPrefix = "/" + first.CanaryOf, CanaryOf = null, CanaryWeight = 0 };
             groups[stableId] = Group(stableId, stable, missing, own);
         }
@@ -185,7 +186,7 @@ internal sealed class ServiceProcessor
                 return ports[0];
             }
 
-            problems.Add(new ModelProblem(Source, obj, ServiceAnnotations.Field(ServiceAnnotations.Port), ports.Count == 0
+            problems.Add(new ModelProblem(Source, obj, MlGatewayAnnotations.Field(MlGatewayAnnotations.Port), ports.Count == 0
                 ? "the Service has no ports; add a port to spec.ports"
                 : $"the Service has {ports.Count} ports ({PortList(ports)}); name the one to proxy to with this annotation"));
             return null;
@@ -199,7 +200,7 @@ internal sealed class ServiceProcessor
             }
         }
 
-        problems.Add(new ModelProblem(Source, obj, ServiceAnnotations.Field(ServiceAnnotations.Port), $"'{wanted}' is not a port of the Service; its ports are {PortList(ports)}"));
+        problems.Add(new ModelProblem(Source, obj, MlGatewayAnnotations.Field(MlGatewayAnnotations.Port), $"'{wanted}' is not a port of the Service; its ports are {PortList(ports)}"));
         return null;
     }
 
@@ -237,7 +238,7 @@ internal sealed class ServiceProcessor
 
             if (reason is not null)
             {
-                warnings.Add(Excluded(new ModelProblem(Source, $"Service '{canary.Id}'", ServiceAnnotations.Field(ServiceAnnotations.CanaryOf), reason)));
+                warnings.Add(Excluded(new ModelProblem(Source, $"Service '{canary.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), reason)));
                 continue;
             }
 
@@ -316,8 +317,8 @@ internal sealed class ServiceProcessor
 
     /// <summary>Points a model field back at the annotation it came from.</summary>
     private static string AnnotationFor(string field) =>
-        field.StartsWith("Hostnames", StringComparison.Ordinal) ? ServiceAnnotations.Field(ServiceAnnotations.Host)
-        : field.StartsWith("Matches", StringComparison.Ordinal) ? ServiceAnnotations.Field(ServiceAnnotations.PathPrefix)
+        field.StartsWith("Hostnames", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.Host)
+        : field.StartsWith("Matches", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.PathPrefix)
         : field;
 
     private static ModelProblem Excluded(ModelProblem problem) => problem with { Message = problem.Message + "; the Service is left out until this is fixed" };
