@@ -100,11 +100,11 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
         var hostnames = hosts.Contains("*")
             ? ImmutableArray<string>.Empty
             : hosts.SelectMany(h => IstioHosts.Expand(h, ns)).Distinct(StringComparer.Ordinal).ToImmutableArray();
-        var reader = new HttpRouteReader(virtualService, report, resolver, options);
+        var translator = new VirtualServiceTranslator(virtualService, report, resolver, options);
         var items = Array(spec, "http", "spec", report);
         for (var i = 0; i < items.Length; i++)
         {
-            if (reader.Read(items[i], i, hostnames) is not { } route)
+            if (translator.Translate(items[i], i, hostnames) is not { } route)
             {
                 continue;
             }
@@ -118,7 +118,7 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
             {
                 foreach (var problem in invalid)
                 {
-                    report.Invalid($"spec.http[{i}]", $"{problem.Field}: {problem.Message}; {HttpRouteReader.LeftOut}");
+                    report.Invalid($"spec.http[{i}]", $"{problem.Field}: {problem.Message}; {VirtualServiceTranslator.LeftOut}");
                 }
 
                 continue;

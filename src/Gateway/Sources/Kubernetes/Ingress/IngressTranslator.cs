@@ -8,7 +8,7 @@ namespace Gateway.Sources.Kubernetes.Ingress;
 /// The routes and backends of one main Ingress (with the canary Ingresses joined to its paths), validated on their own
 /// so that one Ingress's bad value leaves out that Ingress only.
 /// </summary>
-internal sealed class IngressGroupBuilder(V1Ingress ingress, IngressSettings settings, ServiceCatalog catalog, string source)
+internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings settings, ServiceCatalog catalog, string source)
 {
     private readonly List<RouteModel> _routes = [];
     private readonly Dictionary<string, BackendModel> _backends = new(StringComparer.Ordinal);
