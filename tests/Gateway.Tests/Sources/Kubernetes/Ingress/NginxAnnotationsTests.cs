@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Gateway.Sources.Kubernetes.Annotations;
+using Gateway.Sources.Kubernetes.Ingress;
 
 namespace Gateway.Tests.Sources.Kubernetes.Ingress;
 
