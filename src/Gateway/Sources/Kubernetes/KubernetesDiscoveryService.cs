@@ -37,7 +37,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
         var namespaces = options.Namespaces.Length == 0 ? [null] : options.Namespaces.Select(string? (ns) => ns).ToArray();
         var watches = _watches = new KubernetesWatches(options.WatchIdleTimeout, timeProvider, logger, metrics);
-        var istio = gatewayOptions.Value.Istio;
+        var istio = options.Istio;
 
         var slices = namespaces.Select(ns => watches.Watch(KubernetesQueries.EndpointSlices(client, ns))).ToArray();
         // Sources that resolve arbitrary Services (Ingress, HTTPRoute, VirtualService) need every Service: their one
