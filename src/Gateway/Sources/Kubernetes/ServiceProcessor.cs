@@ -9,7 +9,9 @@ namespace Gateway.Sources.Kubernetes;
 /// <summary>
 /// Builds the model of the exposed Services: one route per stable Service (its canaries add weighted backend refs),
 /// one backend per Service with the ready pod endpoints of its EndpointSlices. A Service with a problem is left out
-/// alone, with the problem reported; the others are served.
+/// alone, with the problem reported; the others are served. Each route with its backends is a <see cref="ModelPart"/>:
+/// the store validates it on its own, so a value only validation catches (say an invalid host) leaves out that Service
+/// only.
 /// </summary>
 /// <remarks>
 /// Rebuilds are incremental: the cache hands out a new object only when it changed, so results are kept per object
@@ -98,14 +100,12 @@ internal sealed class ServiceProcessor
         var ids = groups.Keys.ToArray();
         Array.Sort(ids, StringComparer.Ordinal);
         var routes = ImmutableArray.CreateBuilder<RouteModel>(ids.Length);
+        var parts = ImmutableArray.CreateBuilder<ModelPart>(ids.Length);
         foreach (var id in ids)
         {
             var group = groups[id];
-            warnings.AddRange(group.Warnings);
-            if (group.Route is { } route)
-            {
-                routes.Add(route);
-            }
+            routes.Add(group.Route!);
+            parts.Add(group.Part!);
         }
 
         var backendModels = UpdateBackends(groups, out var unchanged);
@@ -118,14 +118,14 @@ internal sealed class ServiceProcessor
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
-            if (groups[id] is { Route: not null, Stable.RateLimit: { } policy })
+            if (groups[id] is { Stable.RateLimit: { } policy })
             {
                 policies[policy.Name] = policy;
             }
         }
 
         var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backendModels, RateLimitPolicies = policies.ToImmutable() };
-        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. warnings] };
+        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. warnings], Parts = parts.MoveToImmutable() };
     }
 
     /// <summary>The previous snapshot's backends with only the changed groups' backends replaced: a small edit of a large map.</summary>
@@ -253,17 +253,13 @@ internal sealed class ServiceProcessor
         return result;
     }
 
-    /// <summary>The group's previous result when its inputs are unchanged; otherwise a freshly built and validated one.</summary>
+    /// <summary>The group's previous result when its inputs are unchanged; otherwise a freshly built one.</summary>
     private RouteGroup Group(string id, ServiceExposure stable, BackendModel stableBackend, List<(ServiceExposure Exposure, BackendModel Backend)> canaries)
     {
         var group = new RouteGroup(stable, stableBackend, [.. canaries]);
         return _groups.TryGetValue(id, out var previous) && previous.SameInputs(group) ? previous : Build(group);
     }
 
-    /// <summary>
-    /// Builds the group's route and validates it on its own, so one Service's bad value (say an invalid host) leaves
-    /// out that Service only instead of making the whole snapshot fail validation.
-    /// </summary>
     private static RouteGroup Build(RouteGroup group)
     {
         var stable = group.Stable;
@@ -295,24 +291,13 @@ internal sealed class ServiceProcessor
                 ? new CanaryPolicy { Backend = forced.Backend.Name, Header = forcedCanary.CanaryHeader, HeaderValue = forcedCanary.CanaryHeaderValue, Cookie = forcedCanary.CanaryCookie }
                 : null,
         };
-        // Auth policies are declared by other sources: the merged model's validation reports unknown ones. A route without
-        // any is checked as itself, so the merged model's validation finds it already checked (validation remembers
-        // clean records) instead of checking 10,000 routes twice on the first build.
-        var problems = ModelValidator.Validate(new GatewayModel
-        {
-            Routes = [route.AuthPolicies.IsEmpty ? route : route with { AuthPolicies = [] }],
-            Backends = backends.ToImmutableDictionary(b => b.Name, StringComparer.Ordinal),
-            RateLimitPolicies = stable.RateLimit is { } policy
-                ? ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy)
-                : ImmutableDictionary<string, RateLimitPolicy>.Empty,
-        });
-        if (problems.Count > 0)
-        {
-            var obj = $"Service '{stable.Id}'";
-            return group with { Warnings = [.. problems.Select(p => Excluded(new ModelProblem(Source, obj, AnnotationFor(p.Field), p.Message)))] };
-        }
-
-        return group with { Route = route, Backends = backends.ToImmutable() };
+        var obj = $"Service '{stable.Id}'";
+        var part = new ModelPart(
+            [route],
+            backends.ToImmutable(),
+            stable.RateLimit is { } policy ? [policy] : [],
+            p => Excluded(new ModelProblem(Source, obj, AnnotationFor(p.Field), p.Message)));
+        return group with { Route = route, Part = part };
     }
 
     /// <summary>Points a model field back at the annotation it came from.</summary>
