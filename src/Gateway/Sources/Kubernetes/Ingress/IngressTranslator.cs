@@ -81,19 +81,8 @@ internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings setti
     }
 
     /// <summary>Every problem of this Ingress's part of the model; auth policies are checked with the merged model, where they are defined.</summary>
-    public List<ModelProblem> Validate()
-    {
-        var problems = ModelValidator.Validate(new GatewayModel
-        {
-            Routes = [.. _routes],
-            Backends = _backends.ToImmutableDictionary(StringComparer.Ordinal),
-            RateLimitPolicies = settings.RateLimit is { } policy
-                ? ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy)
-                : ImmutableDictionary<string, RateLimitPolicy>.Empty,
-        });
-        problems.RemoveAll(p => p.Field.StartsWith("AuthPolic", StringComparison.Ordinal));
-        return problems;
-    }
+    public List<ModelProblem> Validate() =>
+        ModelParts.Check(_routes, _backends.Values, settings.RateLimit is { } policy ? [policy] : []);
 
     private RouteModel Route(string part, ImmutableArray<string> hosts, RouteMatch match, ImmutableArray<BackendRef> backends, CanaryPolicy? canary, bool redirectToHttps)
     {

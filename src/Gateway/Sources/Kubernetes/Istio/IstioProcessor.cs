@@ -112,8 +112,8 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
             // Validated alone, so a bad value (a host, a regex) leaves out this route only.
             var own = route.Backends.Select(b => b.Name).Concat(route.Filters.Mirrors.Select(m => m.Backend))
                 .Distinct(StringComparer.Ordinal)
-                .ToImmutableDictionary(name => name, name => resolver.Backends[name], StringComparer.Ordinal);
-            var invalid = ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = own });
+                .Select(name => resolver.Backends[name]);
+            var invalid = ModelParts.Check([route], own, []);
             if (invalid.Count > 0)
             {
                 foreach (var problem in invalid)
