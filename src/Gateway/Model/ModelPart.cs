@@ -9,8 +9,13 @@ namespace Gateway.Model;
 /// invalid one out alone, so one broken object does not take the others down.
 /// </summary>
 /// <param name="Explain">How a validation problem of the part reads to the object's owner: the object, the field they wrote, and that it is left out.</param>
+/// <param name="LeftOut">
+/// Told the explained problems when the store finds the part invalid, for a source that reports them on the object
+/// itself (an Event); called once per part object.
+/// </param>
 internal sealed record ModelPart(
     ImmutableArray<RouteModel> Routes,
     ImmutableArray<BackendModel> Backends,
     ImmutableArray<RateLimitPolicy> RateLimitPolicies,
-    [property: JsonIgnore] Func<ModelProblem, ModelProblem> Explain);
+    [property: JsonIgnore] Func<ModelProblem, ModelProblem> Explain,
+    [property: JsonIgnore] Action<ImmutableArray<ModelProblem>>? LeftOut = null);

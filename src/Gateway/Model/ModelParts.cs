@@ -27,6 +27,10 @@ internal sealed class ModelParts
             if (!_checked.TryGetValue(part, out var problems))
             {
                 problems = Validate(part);
+                if (!problems.IsEmpty)
+                {
+                    part.LeftOut?.Invoke(problems);
+                }
             }
 
             results[part] = problems;
