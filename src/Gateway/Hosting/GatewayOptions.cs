@@ -11,7 +11,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Istio"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -46,8 +46,6 @@ internal sealed class GatewayOptions
     /// <summary>Whether the HTTPS listener is bound: only when a certificate can be served.</summary>
     public bool ServesHttps => !string.IsNullOrEmpty(Listen.Https) && (Tls.HasFileCertificates || Kubernetes.IsEnabled);
 
-    /// <summary>Which Istio VirtualServices (and their DestinationRules) the gateway adopts when Kubernetes discovery is on.</summary>
-    public Sources.Kubernetes.Istio.IstioOptions Istio { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
@@ -73,11 +71,6 @@ internal sealed class GatewayOptions
         }
 
         foreach (var error in Kubernetes.Validate())
-        {
-            yield return error;
-        }
-
-        foreach (var error in Istio.Validate())
         {
             yield return error;
         }

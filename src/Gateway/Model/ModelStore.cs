@@ -7,7 +7,8 @@ namespace Gateway.Model;
 /// <summary>
 /// Holds the last good model of every source and serves their merge. A source's new snapshot is applied only when it,
 /// the merged model and the proxy configuration all validate; otherwise it is rejected whole, logged once, and the
-/// previous configuration keeps serving.
+/// previous configuration keeps serving. The parts of a snapshot made from single objects are validated first, one by
+/// one: an invalid part is left out with a warning, and the rest of the snapshot goes on.
 /// </summary>
 internal sealed partial class ModelStore : IDisposable
 {
@@ -18,6 +19,7 @@ internal sealed partial class ModelStore : IDisposable
 
     // The last snapshot of each source whose last offer was refused; cleared when the source is accepted.
     private readonly SortedDictionary<int, SourceSnapshot> _refused = [];
+    private readonly Dictionary<int, ModelParts> _parts = [];
     private readonly IModelApplier _applier;
     private readonly ILogger<ModelStore> _logger;
     private readonly TimeProvider _timeProvider;
@@ -44,7 +46,12 @@ internal sealed partial class ModelStore : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var problems = await OfferAsync(snapshot, precedence, cancellationToken);
+            if (!_parts.TryGetValue(precedence, out var parts))
+            {
+                _parts[precedence] = parts = new ModelParts();
+            }
+
+            var problems = await OfferAsync(parts.Admit(snapshot), precedence, cancellationToken);
             if (problems.Count == 0)
             {
                 await RetryRefusedAsync(cancellationToken);

@@ -9,4 +9,10 @@ internal sealed record SourceSnapshot(string Source, GatewayModel Model, Immutab
 
     /// <summary>Problems with single objects that were left out (or served degraded) while the rest of the snapshot applies.</summary>
     public ImmutableArray<ModelProblem> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// Parts of <see cref="Model"/> made from single objects, which the store validates one by one, leaving the invalid
+    /// ones out with their problems as warnings. The rest of the model is validated as a whole.
+    /// </summary>
+    public ImmutableArray<ModelPart> Parts { get; init; } = [];
 }

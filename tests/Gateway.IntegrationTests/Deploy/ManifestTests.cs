@@ -13,7 +13,7 @@ namespace Gateway.IntegrationTests.Deploy;
 /// <summary>The manifests under deploy/ render, parse strictly, and grant exactly what the gateway uses.</summary>
 public sealed class ManifestTests
 {
-    // The Istio Gateway the deployment's gateway stands for (Gateway__Istio__GatewayNames__0 in deployment.yaml).
+    // The Istio Gateway the deployment's gateway stands for (Gateway__Kubernetes__Istio__GatewayNames__0 in deployment.yaml).
     private const string IstioGateway = "mlgateway-system/mlgateway";
 
     private static readonly Dictionary<string, Type> GatewayApiTypes = new()
@@ -126,7 +126,7 @@ public sealed class ManifestTests
             """);
         virtualService["spec"]!["gateways"] = new JsonArray(IstioGateway);
         api.Apply(virtualService);
-        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:StatusAddresses:0=192.0.2.10", $"--Gateway:Istio:GatewayNames:0={IstioGateway}"))
+        await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:StatusAddresses:0=192.0.2.10", $"--Gateway:Kubernetes:Istio:GatewayNames:0={IstioGateway}"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s;
 using k8s.Models;
 
@@ -16,10 +17,8 @@ namespace Gateway.Sources.Kubernetes;
 /// </remarks>
 internal sealed class ApiKeySecret : IKubernetesObject<V1ObjectMeta>
 {
-    /// <summary>Only Secrets with this label set to <c>true</c> are read (the selector is applied by the API server).</summary>
-    public const string Label = ServiceAnnotations.Prefix + "api-key";
-
-    public const string Selector = Label + "=true";
+    /// <summary>Only Secrets with <see cref="MlGatewayAnnotations.ApiKeyLabel"/> set to <c>true</c> are read (the selector is applied by the API server).</summary>
+    public const string Selector = MlGatewayAnnotations.ApiKeyLabel + "=true";
 
     public const string KeyField = "key";
     public const string IdField = "id";
@@ -46,7 +45,7 @@ internal sealed class ApiKeySecret : IKubernetesObject<V1ObjectMeta>
 
     public string? Plan { get; private init; }
 
-    /// <summary>The <see cref="ServiceAnnotations.AuthPolicy"/> annotation as written; null when absent.</summary>
+    /// <summary>The <see cref="MlGatewayAnnotations.AuthPolicy"/> annotation as written; null when absent.</summary>
     public string? Policies { get; private init; }
 
     /// <summary>The data keys of the Secret, to say what is there when <c>key</c> is not.</summary>
@@ -97,7 +96,7 @@ internal sealed class ApiKeySecret : IKubernetesObject<V1ObjectMeta>
             Id = id,
             Tenant = tenant,
             Plan = plan,
-            Policies = annotations is not null && annotations.TryGetValue(ServiceAnnotations.AuthPolicy, out var policies) ? policies : null,
+            Policies = annotations is not null && annotations.TryGetValue(MlGatewayAnnotations.AuthPolicy, out var policies) ? policies : null,
             DataKeys = [.. data.Keys.Order(StringComparer.Ordinal)],
         };
     }

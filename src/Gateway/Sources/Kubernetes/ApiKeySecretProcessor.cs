@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 
 namespace Gateway.Sources.Kubernetes;
 
@@ -12,7 +13,7 @@ internal sealed class ApiKeySecretProcessor
 {
     public const string Source = "kubernetes api-key secrets";
 
-    private static readonly string PolicyField = ServiceAnnotations.Field(ServiceAnnotations.AuthPolicy);
+    private static readonly string PolicyField = MlGatewayAnnotations.Field(MlGatewayAnnotations.AuthPolicy);
 
     private ApiKeySecret[] _lastInput = [];
     private SourceSnapshot? _last;

@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
@@ -13,7 +14,7 @@ internal static class CachedObjectCompaction
     private static readonly StringPool Strings = new(capacity: 4096, maxLength: 64);
 
     private static readonly IDictionary<string, string> ExposedLabels =
-        new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(StringComparer.Ordinal) { [ServiceAnnotations.ExposeLabel] = "true" });
+        new ReadOnlyDictionary<string, string>(new Dictionary<string, string>(StringComparer.Ordinal) { [MlGatewayAnnotations.ExposeLabel] = "true" });
 
     // ready, serving, terminating: each null, false or true.
     private static readonly V1EndpointConditions[] Conditions = [.. Enumerable.Range(0, 27).Select(i => new V1EndpointConditions
@@ -102,7 +103,7 @@ internal static class CachedObjectCompaction
         Dictionary<string, string>? kept = null;
         foreach (var (key, value) in annotations)
         {
-            if (key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal))
+            if (key.StartsWith(MlGatewayAnnotations.Prefix, StringComparison.Ordinal))
             {
                 (kept ??= new(StringComparer.Ordinal))[Strings.Share(key)] = value;
             }

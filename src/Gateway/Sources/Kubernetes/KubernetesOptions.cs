@@ -27,6 +27,9 @@ internal sealed class KubernetesOptions
     /// <summary>Ingresses of our IngressClass, with ingress-nginx annotations.</summary>
     public Ingress.IngressOptions Ingress { get; set; } = new();
 
+    /// <summary>Which Istio VirtualServices (and their DestinationRules) the gateway adopts.</summary>
+    public Istio.IstioOptions Istio { get; set; } = new();
+
     /// <summary>Fixed IPs or hostnames clients reach the gateway at, written to our Ingresses' and Gateways' status.</summary>
     public string[] StatusAddresses { get; set; } = [];
 
@@ -88,6 +91,11 @@ internal sealed class KubernetesOptions
         }
 
         foreach (var error in Ingress.Validate())
+        {
+            yield return error;
+        }
+
+        foreach (var error in Istio.Validate())
         {
             yield return error;
         }

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s;
 using k8s.Models;
 
@@ -7,13 +8,13 @@ namespace Gateway.Sources.Kubernetes;
 /// <summary>The list and watch calls of each kind the gateway reads, for all namespaces or one.</summary>
 internal static class KubernetesQueries
 {
-    public const string ExposeSelector = ServiceAnnotations.ExposeLabel + "=true";
+    public const string ExposeSelector = MlGatewayAnnotations.ExposeLabel + "=true";
 
     public const string TlsSecretSelector = "type=kubernetes.io/tls";
 
     /// <summary>Whether <paramref name="service"/> matches <see cref="ExposeSelector"/>, for Services listed without it.</summary>
     public static bool IsExposed(V1Service service) =>
-        service.Metadata.Labels is { } labels && labels.TryGetValue(ServiceAnnotations.ExposeLabel, out var value) && value == "true";
+        service.Metadata.Labels is { } labels && labels.TryGetValue(MlGatewayAnnotations.ExposeLabel, out var value) && value == "true";
 
     public static WatchTarget<V1Service> Services(IKubernetes client, string? ns) => ServiceQuery(client, ns, "services", ExposeSelector);
 

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using k8s.Models;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
+using static Gateway.Sources.Kubernetes.Annotations.MlGatewayAnnotations;
 
 namespace Gateway.Sources.Kubernetes;
 
@@ -12,46 +14,7 @@ namespace Gateway.Sources.Kubernetes;
 /// </summary>
 internal static class ServiceAnnotations
 {
-    public const string Prefix = "mlgateway.io/";
-    public const string ExposeLabel = Prefix + "expose";
-    public const string PathPrefix = Prefix + "path-prefix";
-    public const string StripPrefix = Prefix + "strip-prefix";
-    public const string Host = Prefix + "host";
-    public const string Port = Prefix + "port";
-    public const string CanaryOf = Prefix + "canary-of";
-    public const string CanaryWeight = Prefix + "canary-weight";
-    public const string CanaryHeader = Prefix + "canary-header";
-    public const string CanaryHeaderValue = Prefix + "canary-header-value";
-    public const string CanaryCookie = Prefix + "canary-cookie";
-    public const string RateLimit = Prefix + "rate-limit";
-    public const string RateLimitBurst = Prefix + "rate-limit-burst";
-    public const string RateLimitKey = Prefix + "rate-limit-key";
-    public const string HealthPath = Prefix + "health-path";
-    public const string HealthInterval = Prefix + "health-interval";
-    public const string HealthTimeout = Prefix + "health-timeout";
-    public const string HealthyThreshold = Prefix + "health-healthy-threshold";
-    public const string UnhealthyThreshold = Prefix + "health-unhealthy-threshold";
-    public const string OutlierFailures = Prefix + "outlier-consecutive-failures";
-    public const string OutlierEjection = Prefix + "outlier-ejection-period";
-    public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
-    public const string ConnectTimeout = Prefix + "connect-timeout";
-
-    /// <summary>
-    /// Comma-separated auth policies (any of them admits) of the route made from a Service, Ingress or HTTPRoute, or of
-    /// an API-key Secret; read with <see cref="ReadAuthPolicies"/> by every source.
-    /// </summary>
-    public const string AuthPolicy = Prefix + "auth-policy";
-
-    private static readonly string[] Known =
-    [
-        PathPrefix, StripPrefix, Host, Port, CanaryOf, CanaryWeight, CanaryHeader, CanaryHeaderValue, CanaryCookie,
-        RateLimit, RateLimitBurst, RateLimitKey, HealthPath, HealthInterval, HealthTimeout, HealthyThreshold, UnhealthyThreshold,
-        OutlierFailures, OutlierEjection, MaxConcurrentRequests, ConnectTimeout, AuthPolicy,
-    ];
-
     public static string Object(V1Service service) => $"Service '{service.Metadata.NamespaceProperty}/{service.Metadata.Name}'";
-
-    public static string Field(string annotation) => $"metadata.annotations[{annotation}]";
 
     /// <summary>The exposure, or null when an annotation is invalid (then <paramref name="problems"/> says which).</summary>
     /// <param name="problems">Errors that exclude the Service.</param>
@@ -71,9 +34,9 @@ internal static class ServiceAnnotations
                 continue;
             }
 
-            if (Array.IndexOf(Known, key) < 0)
+            if (!KnownAnnotations.Service.Contains(key))
             {
-                warnings.Add(new ModelProblem(source, obj, Field(key), $"is not a gateway annotation and is ignored; known annotations: {string.Join(", ", Known)}"));
+                warnings.Add(new ModelProblem(source, obj, Field(key), $"is not a gateway annotation and is ignored; known annotations: {string.Join(", ", KnownAnnotations.Service)}"));
             }
         }
 
@@ -89,10 +52,10 @@ internal static class ServiceAnnotations
             Problem(StripPrefix, $"'{stripText}' must be \"true\" or \"false\"");
         }
 
-        var host = Get(Host);
+        var host = Get(MlGatewayAnnotations.Host);
         if (host is { Length: 0 })
         {
-            Problem(Host, "must not be empty; remove the annotation to accept any host");
+            Problem(MlGatewayAnnotations.Host, "must not be empty; remove the annotation to accept any host");
         }
 
         var port = Get(Port);
@@ -142,11 +105,11 @@ internal static class ServiceAnnotations
         }
 
         var authPolicies = ImmutableArray<string>.Empty;
-        if (Get(AuthPolicy) is { } authText)
+        if (Get(MlGatewayAnnotations.AuthPolicy) is { } authText)
         {
             if (canaryOf is not null)
             {
-                warnings.Add(new ModelProblem(source, obj, Field(AuthPolicy), $"is ignored on a canary Service: its requests come through the route of '{canaryOf}', so set it there"));
+                warnings.Add(new ModelProblem(source, obj, Field(MlGatewayAnnotations.AuthPolicy), $"is ignored on a canary Service: its requests come through the route of '{canaryOf}', so set it there"));
             }
             else if (ReadAuthPolicies(authText, out var authError) is { } names)
             {
@@ -154,7 +117,7 @@ internal static class ServiceAnnotations
             }
             else
             {
-                Problem(AuthPolicy, authError!);
+                Problem(MlGatewayAnnotations.AuthPolicy, authError!);
             }
         }
 

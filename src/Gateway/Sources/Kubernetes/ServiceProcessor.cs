@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
@@ -8,7 +9,9 @@ namespace Gateway.Sources.Kubernetes;
 /// <summary>
 /// Builds the model of the exposed Services: one route per stable Service (its canaries add weighted backend refs),
 /// one backend per Service with the ready pod endpoints of its EndpointSlices. A Service with a problem is left out
-/// alone, with the problem reported; the others are served.
+/// alone, with the problem reported; the others are served. Each route with its backends is a <see cref="ModelPart"/>:
+/// the store validates it on its own, so a value only validation catches (say an invalid host) leaves out that Service
+/// only.
 /// </summary>
 /// <remarks>
 /// Rebuilds are incremental: the cache hands out a new object only when it changed, so results are kept per object
@@ -87,9 +90,9 @@ internal sealed class ServiceProcessor
             {
                 Name = BackendName(first.Namespace, first.CanaryOf!),
                 Source = Source,
-                UnresolvedReason = $"Service '{stableId}' named by {ServiceAnnotations.CanaryOf} on Service '{first.Id}' does not exist or is not labelled {ServiceAnnotations.ExposeLabel}=true",
+                UnresolvedReason = $"Service '{stableId}' named by {MlGatewayAnnotations.CanaryOf} on Service '{first.Id}' does not exist or is not labelled {MlGatewayAnnotations.ExposeLabel}=true",
             };
-            warnings.Add(new ModelProblem(Source, $"Service '{first.Id}'", ServiceAnnotations.Field(ServiceAnnotations.CanaryOf), missing.UnresolvedReason + "; requests for the stable share get 500"));
+            warnings.Add(new ModelProblem(Source, $"Service '{first.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), missing.UnresolvedReason + "; requests for the stable share get 500"));
             var stable = first with { Name = first.CanaryOf!, PathPrefix = "/" + first.CanaryOf, CanaryOf = null, CanaryWeight = 0 };
             groups[stableId] = Group(stableId, stable, missing, own);
         }
@@ -97,14 +100,12 @@ internal sealed class ServiceProcessor
         var ids = groups.Keys.ToArray();
         Array.Sort(ids, StringComparer.Ordinal);
         var routes = ImmutableArray.CreateBuilder<RouteModel>(ids.Length);
+        var parts = ImmutableArray.CreateBuilder<ModelPart>(ids.Length);
         foreach (var id in ids)
         {
             var group = groups[id];
-            warnings.AddRange(group.Warnings);
-            if (group.Route is { } route)
-            {
-                routes.Add(route);
-            }
+            routes.Add(group.Route!);
+            parts.Add(group.Part!);
         }
 
         var backendModels = UpdateBackends(groups, out var unchanged);
@@ -117,14 +118,14 @@ internal sealed class ServiceProcessor
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         foreach (var id in ids)
         {
-            if (groups[id] is { Route: not null, Stable.RateLimit: { } policy })
+            if (groups[id] is { Stable.RateLimit: { } policy })
             {
                 policies[policy.Name] = policy;
             }
         }
 
         var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backendModels, RateLimitPolicies = policies.ToImmutable() };
-        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. warnings] };
+        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. warnings], Parts = parts.MoveToImmutable() };
     }
 
     /// <summary>The previous snapshot's backends with only the changed groups' backends replaced: a small edit of a large map.</summary>
@@ -185,7 +186,7 @@ internal sealed class ServiceProcessor
                 return ports[0];
             }
 
-            problems.Add(new ModelProblem(Source, obj, ServiceAnnotations.Field(ServiceAnnotations.Port), ports.Count == 0
+            problems.Add(new ModelProblem(Source, obj, MlGatewayAnnotations.Field(MlGatewayAnnotations.Port), ports.Count == 0
                 ? "the Service has no ports; add a port to spec.ports"
                 : $"the Service has {ports.Count} ports ({PortList(ports)}); name the one to proxy to with this annotation"));
             return null;
@@ -199,7 +200,7 @@ internal sealed class ServiceProcessor
             }
         }
 
-        problems.Add(new ModelProblem(Source, obj, ServiceAnnotations.Field(ServiceAnnotations.Port), $"'{wanted}' is not a port of the Service; its ports are {PortList(ports)}"));
+        problems.Add(new ModelProblem(Source, obj, MlGatewayAnnotations.Field(MlGatewayAnnotations.Port), $"'{wanted}' is not a port of the Service; its ports are {PortList(ports)}"));
         return null;
     }
 
@@ -237,7 +238,7 @@ internal sealed class ServiceProcessor
 
             if (reason is not null)
             {
-                warnings.Add(Excluded(new ModelProblem(Source, $"Service '{canary.Id}'", ServiceAnnotations.Field(ServiceAnnotations.CanaryOf), reason)));
+                warnings.Add(Excluded(new ModelProblem(Source, $"Service '{canary.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), reason)));
                 continue;
             }
 
@@ -252,17 +253,13 @@ internal sealed class ServiceProcessor
         return result;
     }
 
-    /// <summary>The group's previous result when its inputs are unchanged; otherwise a freshly built and validated one.</summary>
+    /// <summary>The group's previous result when its inputs are unchanged; otherwise a freshly built one.</summary>
     private RouteGroup Group(string id, ServiceExposure stable, BackendModel stableBackend, List<(ServiceExposure Exposure, BackendModel Backend)> canaries)
     {
         var group = new RouteGroup(stable, stableBackend, [.. canaries]);
         return _groups.TryGetValue(id, out var previous) && previous.SameInputs(group) ? previous : Build(group);
     }
 
-    /// <summary>
-    /// Builds the group's route and validates it on its own, so one Service's bad value (say an invalid host) leaves
-    /// out that Service only instead of making the whole snapshot fail validation.
-    /// </summary>
     private static RouteGroup Build(RouteGroup group)
     {
         var stable = group.Stable;
@@ -294,30 +291,19 @@ internal sealed class ServiceProcessor
                 ? new CanaryPolicy { Backend = forced.Backend.Name, Header = forcedCanary.CanaryHeader, HeaderValue = forcedCanary.CanaryHeaderValue, Cookie = forcedCanary.CanaryCookie }
                 : null,
         };
-        // Auth policies are declared by other sources: the merged model's validation reports unknown ones. A route without
-        // any is checked as itself, so the merged model's validation finds it already checked (validation remembers
-        // clean records) instead of checking 10,000 routes twice on the first build.
-        var problems = ModelValidator.Validate(new GatewayModel
-        {
-            Routes = [route.AuthPolicies.IsEmpty ? route : route with { AuthPolicies = [] }],
-            Backends = backends.ToImmutableDictionary(b => b.Name, StringComparer.Ordinal),
-            RateLimitPolicies = stable.RateLimit is { } policy
-                ? ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy)
-                : ImmutableDictionary<string, RateLimitPolicy>.Empty,
-        });
-        if (problems.Count > 0)
-        {
-            var obj = $"Service '{stable.Id}'";
-            return group with { Warnings = [.. problems.Select(p => Excluded(new ModelProblem(Source, obj, AnnotationFor(p.Field), p.Message)))] };
-        }
-
-        return group with { Route = route, Backends = backends.ToImmutable() };
+        var obj = $"Service '{stable.Id}'";
+        var part = new ModelPart(
+            [route],
+            backends.ToImmutable(),
+            stable.RateLimit is { } policy ? [policy] : [],
+            p => Excluded(new ModelProblem(Source, obj, AnnotationFor(p.Field), p.Message)));
+        return group with { Route = route, Part = part };
     }
 
     /// <summary>Points a model field back at the annotation it came from.</summary>
     private static string AnnotationFor(string field) =>
-        field.StartsWith("Hostnames", StringComparison.Ordinal) ? ServiceAnnotations.Field(ServiceAnnotations.Host)
-        : field.StartsWith("Matches", StringComparison.Ordinal) ? ServiceAnnotations.Field(ServiceAnnotations.PathPrefix)
+        field.StartsWith("Hostnames", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.Host)
+        : field.StartsWith("Matches", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.PathPrefix)
         : field;
 
     private static ModelProblem Excluded(ModelProblem problem) => problem with { Message = problem.Message + "; the Service is left out until this is fixed" };

@@ -6,16 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
-/// Rebuilds a source's snapshot from its caches and publishes it. Changes are debounced: the first event of a burst
+/// Rebuilds a source's snapshot from its caches and publishes it: the only path from a Kubernetes source to the
+/// <see cref="ModelStore"/>. Changes are debounced: the first event of a burst
 /// (a rollout touching many EndpointSlices) starts a short wait, and everything that arrived meanwhile goes into one
 /// rebuild. Nothing is published before every cache has listed once; the first build then runs at once, and the
 /// component is marked ready.
 /// </summary>
 internal sealed partial class SnapshotPublisher(
-    string component,
-    int precedence,
-    IReadOnlyList<IResourceCache> caches,
-    Func<SourceSnapshot> build,
+    IKubernetesSource source,
     ModelStore store,
     ReadinessRegistry readiness,
     TimeProvider timeProvider,
@@ -27,6 +25,7 @@ internal sealed partial class SnapshotPublisher(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var caches = source.Caches;
         foreach (var cache in caches)
         {
             cache.Changed += Signal;
@@ -57,20 +56,20 @@ internal sealed partial class SnapshotPublisher(
                 {
                     // Builders hand back the previous snapshot itself when nothing changed.
                     var started = timeProvider.GetTimestamp();
-                    var snapshot = build();
+                    var snapshot = source.Build();
                     if (!ReferenceEquals(snapshot, lastPublished))
                     {
                         var built = timeProvider.GetElapsedTime(started);
                         lastPublished = snapshot;
-                        await store.PublishAsync(snapshot, precedence, cancellationToken);
-                        LogPublished(logger, component, built.TotalMilliseconds, timeProvider.GetElapsedTime(started).TotalMilliseconds);
+                        await store.PublishAsync(snapshot, source.Precedence, cancellationToken);
+                        LogPublished(logger, source.Name, built.TotalMilliseconds, timeProvider.GetElapsedTime(started).TotalMilliseconds);
                     }
 
-                    readiness.Ready(component);
+                    readiness.Ready(source.Name);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogBuildFailed(logger, component, ex);
+                    LogBuildFailed(logger, source.Name, ex);
                 }
             }
         }

@@ -103,6 +103,32 @@ public sealed class IstioFeatureTests : IstioTest
     }
 
     [Fact]
+    public async Task A_route_with_a_value_only_validation_catches_is_left_out_alone_and_reported_on_the_VirtualService()
+    {
+        Api.Apply(IstioObjects.VirtualService("ml-service", """
+            [ { "match": [{ "uri": { "regex": "/broken([" } }], "directResponse": { "status": 418 } },
+              { "match": [{ "uri": { "prefix": "/ok" } }], "directResponse": { "status": 200, "body": { "string": "ok" } } } ]
+            """));
+        await using var gateway = await StartGatewayAsync();
+
+        await Eventually.TrueAsync(async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/ok") { Headers = { Host = IstioObjects.Service } };
+            using var response = await gateway.Gateway.Client.SendAsync(request);
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "the valid route");
+
+        Assert.Contains(
+            "VirtualService 'models/ml-service', field 'spec.http[0]': Matches[0].Path.Value: '/broken([' is not a valid regular expression",
+            await gateway.WarningsAsync(),
+            StringComparison.Ordinal);
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Api.Created("events").Any(e => e["regarding"]?["kind"]?.GetValue<string>() == "VirtualService"
+                && e["note"]!.GetValue<string>().StartsWith("spec.http[0]: Matches[0].Path.Value:", StringComparison.Ordinal))),
+            "a Warning Event on the VirtualService");
+    }
+
+    [Fact]
     public async Task A_per_try_timeout_abandons_a_slow_pod_for_another_and_the_last_try_answers_504()
     {
         Pod2.Handler = async context =>

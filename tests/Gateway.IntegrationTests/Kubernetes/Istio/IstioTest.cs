@@ -10,7 +10,7 @@ namespace Gateway.IntegrationTests.Kubernetes.Istio;
 /// </summary>
 public abstract class IstioTest : IAsyncLifetime
 {
-    public static readonly string[] IstioArgs = ["--Gateway:Istio:AdoptMeshRoutes=true", "--Gateway:Istio:DiscoveryInterval=00:00:00.200"];
+    public static readonly string[] IstioArgs = ["--Gateway:Kubernetes:Istio:AdoptMeshRoutes=true", "--Gateway:Kubernetes:Istio:DiscoveryInterval=00:00:00.200"];
 
     protected FakeKubernetesApiServer Api { get; private set; } = null!;
 

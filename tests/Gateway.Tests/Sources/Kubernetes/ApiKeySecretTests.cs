@@ -4,6 +4,7 @@ using System.Text;
 using Gateway.Model;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 using Microsoft.Extensions.Configuration;
 
@@ -22,8 +23,8 @@ public sealed class ApiKeySecretTests
             Name = name,
             NamespaceProperty = "ml",
             ResourceVersion = "7",
-            Labels = new Dictionary<string, string> { [ApiKeySecret.Label] = "true" },
-            Annotations = policy is null ? annotations : new Dictionary<string, string>(annotations ?? []) { [ServiceAnnotations.AuthPolicy] = policy },
+            Labels = new Dictionary<string, string> { [MlGatewayAnnotations.ApiKeyLabel] = "true" },
+            Annotations = policy is null ? annotations : new Dictionary<string, string>(annotations ?? []) { [MlGatewayAnnotations.AuthPolicy] = policy },
         },
         Data = data.ToDictionary(d => d.Key, d => Encoding.UTF8.GetBytes(d.Value)),
     };

@@ -6,10 +6,11 @@ namespace Gateway.Tests.Sources.Kubernetes;
 
 public sealed class ServiceProcessorTests
 {
-    // Compacted as the watches cache them, so these tests also show that compaction keeps every field the processor reads.
+    // Compacted as the watches cache them, so these tests also show that compaction keeps every field the processor reads;
+    // admitted as the store admits it, which leaves out the Services whose route or backend does not validate.
     private static GatewayModel Build(out List<string> warnings, V1Service[] services, params V1EndpointSlice[] slices)
     {
-        var snapshot = Build(new ServiceProcessor(), services.Select(CachedObjectCompaction.Compact), slices.Select(CachedObjectCompaction.Compact));
+        var snapshot = new ModelParts().Admit(Build(new ServiceProcessor(), services.Select(CachedObjectCompaction.Compact), slices.Select(CachedObjectCompaction.Compact)));
         Assert.Empty(snapshot.Problems);
         warnings = [.. snapshot.Warnings.Select(w => w.ToString())];
         return snapshot.Model;

@@ -24,7 +24,7 @@ public sealed class SnapshotPublisherTests
         cache.Replace([]);
         var builds = 0;
         var publisher = new SnapshotPublisher(
-            "services", 50, [cache], () => { builds++; return new SourceSnapshot("services", GatewayModel.Empty, []); },
+            new TestSource([cache], () => { builds++; return new SourceSnapshot("services", GatewayModel.Empty, []); }),
             store, readiness, TimeProvider.System, TimeSpan.Zero, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
@@ -53,7 +53,7 @@ public sealed class SnapshotPublisherTests
         cache.Replace([]);
         var builds = 0;
         var publisher = new SnapshotPublisher(
-            "services", 50, [cache], () => { builds++; return new SourceSnapshot("services", GatewayModel.Empty, []); },
+            new TestSource([cache], () => { builds++; return new SourceSnapshot("services", GatewayModel.Empty, []); }),
             store, readiness, time, TimeSpan.FromMilliseconds(100), NullLogger.Instance);
         using var stop = new CancellationTokenSource();
 
@@ -78,5 +78,16 @@ public sealed class SnapshotPublisherTests
         }
 
         Assert.True(condition(), "the publisher did not get there within 5 s");
+    }
+
+    private sealed class TestSource(IReadOnlyList<IResourceCache> caches, Func<SourceSnapshot> build) : IKubernetesSource
+    {
+        public string Name => "services";
+
+        public int Precedence => 50;
+
+        public IReadOnlyList<IResourceCache> Caches => caches;
+
+        public SourceSnapshot Build() => build();
     }
 }

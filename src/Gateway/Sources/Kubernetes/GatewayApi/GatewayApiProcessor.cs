@@ -197,14 +197,8 @@ internal sealed class GatewayApiProcessor(string controllerName)
     }
 
     /// <summary>The route's rules checked on their own (auth policy names are checked where the policies are, in the merged model).</summary>
-    private static List<ModelProblem> Validate(TranslatedRoute translated) => ModelValidator.Validate(new GatewayModel
-    {
-        Routes = [.. translated.Routes.Select(r => r with { AuthPolicies = [] })],
-        Backends = translated.Backends.ToImmutableDictionary(b => b.Name, StringComparer.Ordinal),
-        RateLimitPolicies = translated.RateLimit is { } policy
-            ? ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy)
-            : ImmutableDictionary<string, RateLimitPolicy>.Empty,
-    });
+    private static List<ModelProblem> Validate(TranslatedRoute translated) =>
+        ModelParts.Check(translated.Routes, translated.Backends, translated.RateLimit is { } policy ? [policy] : []);
 
     private static GatewayStatus GatewayStatusOf(GatewayObject gateway, List<ListenerState> listeners, IReadOnlyList<PublishedAddress> addresses)
     {

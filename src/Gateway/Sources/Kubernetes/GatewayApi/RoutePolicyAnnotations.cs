@@ -1,4 +1,5 @@
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 
 namespace Gateway.Sources.Kubernetes.GatewayApi;
 
@@ -9,15 +10,6 @@ namespace Gateway.Sources.Kubernetes.GatewayApi;
 /// </summary>
 internal static class RoutePolicyAnnotations
 {
-    public const string StickyHeader = ServiceAnnotations.Prefix + "canary-sticky-header";
-    public const string StickyCookie = ServiceAnnotations.Prefix + "canary-sticky-cookie";
-
-    private static readonly string[] Known =
-    [
-        ServiceAnnotations.RateLimit, ServiceAnnotations.RateLimitBurst, ServiceAnnotations.RateLimitKey, StickyHeader, StickyCookie,
-        ServiceAnnotations.AuthPolicy,
-    ];
-
     /// <param name="problems">Invalid values: the route is not accepted until they are fixed.</param>
     /// <param name="warnings">Unknown annotations of ours, reported and ignored.</param>
     public static RoutePolicies Read(HttpRouteObject route, string source, string obj, List<ModelProblem> problems, List<ModelProblem> warnings)
@@ -29,31 +21,31 @@ internal static class RoutePolicyAnnotations
         }
 
         string? Get(string key) => annotations.TryGetValue(key, out var value) ? value.Trim() : null;
-        void Problem(string key, string message) => problems.Add(new ModelProblem(source, obj, ServiceAnnotations.Field(key), message));
+        void Problem(string key, string message) => problems.Add(new ModelProblem(source, obj, MlGatewayAnnotations.Field(key), message));
 
         foreach (var key in annotations.Keys)
         {
-            if (key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal) && Array.IndexOf(Known, key) < 0)
+            if (key.StartsWith(MlGatewayAnnotations.Prefix, StringComparison.Ordinal) && !KnownAnnotations.HttpRoute.Contains(key))
             {
-                warnings.Add(new ModelProblem(source, obj, ServiceAnnotations.Field(key), $"is not an HTTPRoute annotation and is ignored; known annotations: {string.Join(", ", Known)}"));
+                warnings.Add(new ModelProblem(source, obj, MlGatewayAnnotations.Field(key), $"is not an HTTPRoute annotation and is ignored; known annotations: {string.Join(", ", KnownAnnotations.HttpRoute)}"));
             }
         }
 
         var name = $"httproute/{route.Metadata.NamespaceProperty}/{route.Metadata.Name}";
-        var rateLimit = ServiceAnnotations.ReadRateLimit(Get(ServiceAnnotations.RateLimit), Get(ServiceAnnotations.RateLimitBurst), Get(ServiceAnnotations.RateLimitKey), name, source, Problem);
-        var stickyHeader = Get(StickyHeader);
-        var stickyCookie = Get(StickyCookie);
+        var rateLimit = ServiceAnnotations.ReadRateLimit(Get(MlGatewayAnnotations.RateLimit), Get(MlGatewayAnnotations.RateLimitBurst), Get(MlGatewayAnnotations.RateLimitKey), name, source, Problem);
+        var stickyHeader = Get(MlGatewayAnnotations.CanaryStickyHeader);
+        var stickyCookie = Get(MlGatewayAnnotations.CanaryStickyCookie);
         if (stickyHeader is { Length: 0 })
         {
-            Problem(StickyHeader, "must name a request header, e.g. X-User-Id");
+            Problem(MlGatewayAnnotations.CanaryStickyHeader, "must name a request header, e.g. X-User-Id");
         }
 
         if (stickyCookie is { Length: 0 })
         {
-            Problem(StickyCookie, "must name a cookie, e.g. session");
+            Problem(MlGatewayAnnotations.CanaryStickyCookie, "must name a cookie, e.g. session");
         }
 
-        var auth = Get(ServiceAnnotations.AuthPolicy) is { } text
+        var auth = Get(MlGatewayAnnotations.AuthPolicy) is { } text
             ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
         return new RoutePolicies { RateLimit = rateLimit, StickyHeader = stickyHeader, StickyCookie = stickyCookie, AuthPolicies = [.. auth] };

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
 using Gateway.Proxy;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes.Ingress;
@@ -17,8 +18,6 @@ internal static class IngressAnnotations
     public const int LimitStatusCode = 503;
 
     public const int DefaultBurstMultiplier = 5;
-
-    public const string AuthPolicy = ServiceAnnotations.AuthPolicy;
 
     private static readonly ImmutableArray<string> DefaultCorsMethods = ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"];
 
@@ -60,9 +59,9 @@ internal static class IngressAnnotations
                         break;
                 }
             }
-            else if (key.StartsWith(ServiceAnnotations.Prefix, StringComparison.Ordinal) && key != AuthPolicy)
+            else if (key.StartsWith(MlGatewayAnnotations.Prefix, StringComparison.Ordinal) && !KnownAnnotations.Ingress.Contains(key))
             {
-                warnings.Add(new ModelProblem(source, obj, NginxAnnotations.Field(key), $"is not a gateway annotation for Ingresses and is ignored; the only one is {AuthPolicy}"));
+                warnings.Add(new ModelProblem(source, obj, NginxAnnotations.Field(key), $"is not a gateway annotation for Ingresses and is ignored; the only one is {string.Join(", ", KnownAnnotations.Ingress)}"));
             }
         }
 
@@ -232,10 +231,10 @@ internal static class IngressAnnotations
         var readTimeout = Seconds(NginxAnnotations.ProxyReadTimeout);
         var sendTimeout = Seconds(NginxAnnotations.ProxySendTimeout);
 
-        var authPolicies = annotations.TryGetValue(AuthPolicy, out var authText) ? Split(authText) : [];
-        if (annotations.ContainsKey(AuthPolicy) && authPolicies.IsEmpty)
+        var authPolicies = annotations.TryGetValue(MlGatewayAnnotations.AuthPolicy, out var authText) ? Split(authText) : [];
+        if (annotations.ContainsKey(MlGatewayAnnotations.AuthPolicy) && authPolicies.IsEmpty)
         {
-            errors.Add(new ModelProblem(source, obj, NginxAnnotations.Field(AuthPolicy), "is empty; name one or more auth policies separated by commas"));
+            errors.Add(new ModelProblem(source, obj, NginxAnnotations.Field(MlGatewayAnnotations.AuthPolicy), "is empty; name one or more auth policies separated by commas"));
         }
 
         if (errors.Count > errorCount)

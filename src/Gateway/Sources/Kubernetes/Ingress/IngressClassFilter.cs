@@ -1,3 +1,4 @@
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes.Ingress;

@@ -91,7 +91,7 @@ internal sealed class IngressProcessor(IngressOptions options)
                 continue;
             }
 
-            var group = new IngressGroupBuilder(ingress, settings, catalog, Source);
+            var translator = new IngressTranslator(ingress, settings, catalog, Source);
             foreach (var path in paths)
             {
                 if (claimed[path.Key] != ingress)
@@ -101,20 +101,20 @@ internal sealed class IngressProcessor(IngressOptions options)
                     continue;
                 }
 
-                group.AddPath(path, canaries.TryGetValue(path.Key, out var canary) ? (canary.Settings.Canary!, canary.Path.Service) : null);
+                translator.AddPath(path, canaries.TryGetValue(path.Key, out var canary) ? (canary.Settings.Canary!, canary.Path.Service) : null);
             }
 
-            group.AddDefaultBackend();
-            group.AddAppRoot(paths);
-            var problems = group.Validate();
+            translator.AddDefaultBackend();
+            translator.AddAppRoot(paths);
+            var problems = translator.Validate();
             if (problems.Count > 0)
             {
                 reports.AddRange(problems.Select(p => new IngressReport(ingress, LeftOut(p), LeftOut: true)));
                 continue;
             }
 
-            routes.AddRange(group.Routes);
-            foreach (var backend in group.Backends)
+            routes.AddRange(translator.Routes);
+            foreach (var backend in translator.Backends)
             {
                 backends[backend.Name] = backend;
             }

@@ -26,7 +26,7 @@ internal sealed class DestinationResolver(
     /// <summary>The backend of a <c>Destination</c>, or null when it cannot be used (reported as blocking).</summary>
     public ResolvedDestination? Resolve(string ns, JsonElement destination, string path, ObjectReport report)
     {
-        if (!CheckFields(destination, path, report, HttpRouteReader.LeftOut, ["host", "subset", "port"]))
+        if (!CheckFields(destination, path, report, VirtualServiceTranslator.LeftOut, ["host", "subset", "port"]))
         {
             return null;
         }
@@ -34,20 +34,20 @@ internal sealed class DestinationResolver(
         var host = String(destination, "host", path, report);
         var subset = String(destination, "subset", path, report);
         int? number = null;
-        if (TryGet(destination, "port", out var port) && CheckFields(port, $"{path}.port", report, HttpRouteReader.LeftOut, ["number"]))
+        if (TryGet(destination, "port", out var port) && CheckFields(port, $"{path}.port", report, VirtualServiceTranslator.LeftOut, ["number"]))
         {
             number = Int(port, "number", $"{path}.port", report);
         }
 
         if (host is null)
         {
-            report.Invalid($"{path}.host", "is required; " + HttpRouteReader.LeftOut);
+            report.Invalid($"{path}.host", "is required; " + VirtualServiceTranslator.LeftOut);
             return null;
         }
 
         if (IstioHosts.ServiceOf(host, ns) is not var (serviceNs, serviceName))
         {
-            report.Unsupported($"{path}.host", $"'{host}' is not a Service of the cluster (a short name or name.namespace.svc.cluster.local); only Services can be destinations (ServiceEntry hosts are not read); {HttpRouteReader.LeftOut}");
+            report.Unsupported($"{path}.host", $"'{host}' is not a Service of the cluster (a short name or name.namespace.svc.cluster.local); only Services can be destinations (ServiceEntry hosts are not read); {VirtualServiceTranslator.LeftOut}");
             return null;
         }
 
@@ -60,7 +60,7 @@ internal sealed class DestinationResolver(
 
         if (rule is { Blocked: true } || parsedSubset is { Blocked: true })
         {
-            report.Invalid(path, $"{rule!.Report.Object} has settings the gateway does not support (see its problems); {HttpRouteReader.LeftOut}");
+            report.Invalid(path, $"{rule!.Report.Object} has settings the gateway does not support (see its problems); {VirtualServiceTranslator.LeftOut}");
             return null;
         }
 

@@ -1,13 +1,11 @@
 namespace Gateway.Sources.Kubernetes.Istio;
 
 /// <summary>
-/// The <c>Gateway:Istio</c> section: which VirtualServices the gateway adopts. The source is off unless it has something
+/// The <c>Gateway:Kubernetes:Istio</c> section: which VirtualServices the gateway adopts. The source is off unless it has something
 /// to adopt (a gateway name, or mesh routes); it reads networking.istio.io only when the CRDs are served.
 /// </summary>
 internal sealed class IstioOptions
 {
-    public const string SectionName = "Istio";
-
     /// <summary>
     /// Istio Gateways this gateway stands for. <c>namespace/name</c> matches a VirtualService's <c>spec.gateways</c> entry
     /// that names that Gateway (<c>namespace/name</c>, <c>name</c> written in that namespace, or
@@ -34,26 +32,26 @@ internal sealed class IstioOptions
             var parts = GatewayNames[i].Split('/');
             if (parts.Length > 2 || parts.Any(p => !KubernetesNames.IsDnsSubdomain(p)))
             {
-                yield return $"Gateway:Istio:GatewayNames:{i} '{GatewayNames[i]}' is not a Gateway name; write namespace/name (e.g. istio-system/edge-gateway) or name";
+                yield return $"Gateway:Kubernetes:Istio:GatewayNames:{i} '{GatewayNames[i]}' is not a Gateway name; write namespace/name (e.g. istio-system/edge-gateway) or name";
             }
         }
 
         if (ApiVersions.Length == 0)
         {
-            yield return "Gateway:Istio:ApiVersions must name at least one version (v1, v1beta1, v1alpha3)";
+            yield return "Gateway:Kubernetes:Istio:ApiVersions must name at least one version (v1, v1beta1, v1alpha3)";
         }
 
         for (var i = 0; i < ApiVersions.Length; i++)
         {
             if (ApiVersions[i] is not ("v1" or "v1beta1" or "v1alpha3"))
             {
-                yield return $"Gateway:Istio:ApiVersions:{i} '{ApiVersions[i]}' is not a networking.istio.io version the gateway reads (v1, v1beta1, v1alpha3)";
+                yield return $"Gateway:Kubernetes:Istio:ApiVersions:{i} '{ApiVersions[i]}' is not a networking.istio.io version the gateway reads (v1, v1beta1, v1alpha3)";
             }
         }
 
         if (DiscoveryInterval <= TimeSpan.Zero)
         {
-            yield return $"Gateway:Istio:DiscoveryInterval '{DiscoveryInterval}' must be greater than zero";
+            yield return $"Gateway:Kubernetes:Istio:DiscoveryInterval '{DiscoveryInterval}' must be greater than zero";
         }
     }
 }

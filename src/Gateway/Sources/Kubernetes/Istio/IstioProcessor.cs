@@ -12,7 +12,8 @@ namespace Gateway.Sources.Kubernetes.Istio;
 /// Builds the model of the adopted VirtualServices: one route per <c>http</c> entry, in Istio's order (VirtualServices
 /// oldest first, entries as written, first match wins), with backends per destination Service port or DestinationRule
 /// subset. Whatever the gateway cannot honour is reported once per object (log, <c>/config</c>, Event) and the route
-/// that depends on it is left out; the others are served.
+/// that depends on it is left out; the others are served. Each route is a <see cref="ModelPart"/>, which the store
+/// validates on its own.
 /// </summary>
 internal sealed partial class IstioProcessor(IstioOptions options, ILogger logger, Action<IKubernetesObject<V1ObjectMeta>, string, string>? warn = null)
 {
@@ -40,6 +41,7 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
         var rules = IndexRules(destinationRules);
         var resolver = new DestinationResolver(catalog, rules, pods);
         var routes = ImmutableArray.CreateBuilder<RouteModel>();
+        var parts = ImmutableArray.CreateBuilder<ModelPart>();
         var problems = new List<ModelProblem>();
         var ordered = virtualServices
             .OrderBy(v => v.Metadata.CreationTimestamp ?? DateTime.MaxValue)
@@ -55,15 +57,20 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
             }
 
             var report = new ObjectReport(Source, $"VirtualService '{ns}/{virtualService.Metadata.Name}'");
-            routes.AddRange(Translate(virtualService, ns, report, resolver));
+            foreach (var part in Translate(virtualService, ns, report, resolver))
+            {
+                routes.AddRange(part.Routes);
+                parts.Add(part);
+            }
+
             problems.AddRange(report.Problems);
-            Emit(virtualService, report);
+            Emit(virtualService, report.Object, report.Problems);
         }
 
         foreach (var rule in resolver.UsedRules)
         {
             problems.AddRange(rule.Report.Problems);
-            Emit(rule.Rule, rule.Report);
+            Emit(rule.Rule, rule.Report.Object, rule.Report.Problems);
         }
 
         Selectors = resolver.Selectors;
@@ -82,12 +89,16 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
         }
 
         _lastJson = json;
-        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. problems] };
+        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. problems], Parts = parts.ToImmutable() };
     }
 
-    private List<RouteModel> Translate(IstioObject virtualService, string ns, ObjectReport report, DestinationResolver resolver)
+    /// <summary>
+    /// One part per http route, which the store validates on its own, so a bad value (a host, a regex) leaves out that
+    /// route only; its problems are reported on the VirtualService like the others.
+    /// </summary>
+    private List<ModelPart> Translate(IstioObject virtualService, string ns, ObjectReport report, DestinationResolver resolver)
     {
-        var routes = new List<RouteModel>();
+        var routes = new List<ModelPart>();
         var spec = virtualService.Spec;
         CheckFields(spec, "spec", report, LeftOutTcp, ["hosts", "gateways", "http"], ["exportTo"], "visibility matters inside the mesh only");
         var hosts = Strings(spec, "hosts", "spec", report);
@@ -100,31 +111,25 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
         var hostnames = hosts.Contains("*")
             ? ImmutableArray<string>.Empty
             : hosts.SelectMany(h => IstioHosts.Expand(h, ns)).Distinct(StringComparer.Ordinal).ToImmutableArray();
-        var reader = new HttpRouteReader(virtualService, report, resolver, options);
+        var translator = new VirtualServiceTranslator(virtualService, report, resolver, options);
         var items = Array(spec, "http", "spec", report);
         for (var i = 0; i < items.Length; i++)
         {
-            if (reader.Read(items[i], i, hostnames) is not { } route)
+            if (translator.Translate(items[i], i, hostnames) is not { } route)
             {
                 continue;
             }
 
-            // Validated alone, so a bad value (a host, a regex) leaves out this route only.
             var own = route.Backends.Select(b => b.Name).Concat(route.Filters.Mirrors.Select(m => m.Backend))
                 .Distinct(StringComparer.Ordinal)
-                .ToImmutableDictionary(name => name, name => resolver.Backends[name], StringComparer.Ordinal);
-            var invalid = ModelValidator.Validate(new GatewayModel { Routes = [route], Backends = own });
-            if (invalid.Count > 0)
-            {
-                foreach (var problem in invalid)
-                {
-                    report.Invalid($"spec.http[{i}]", $"{problem.Field}: {problem.Message}; {HttpRouteReader.LeftOut}");
-                }
-
-                continue;
-            }
-
-            routes.Add(route);
+                .Select(name => resolver.Backends[name]);
+            var field = $"spec.http[{i}]";
+            routes.Add(new ModelPart(
+                [route],
+                [.. own],
+                [],
+                p => new ModelProblem(Source, report.Object, field, $"{p.Field}: {p.Message}; {VirtualServiceTranslator.LeftOut}"),
+                problems => Emit(virtualService, report.Object, problems)));
         }
 
         return routes;
@@ -155,11 +160,11 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
     }
 
     /// <summary>Logs and posts an Event for each problem of the object not reported before.</summary>
-    private void Emit(IKubernetesObject<V1ObjectMeta> obj, ObjectReport report)
+    private void Emit(IKubernetesObject<V1ObjectMeta> obj, string name, IEnumerable<ModelProblem> problems)
     {
-        foreach (var problem in report.Problems)
+        foreach (var problem in problems)
         {
-            var key = $"{obj.Metadata.Uid ?? report.Object}|{problem.Field}|{problem.Message}";
+            var key = $"{obj.Metadata.Uid ?? name}|{problem.Field}|{problem.Message}";
             if (_reported.Count > MaxRemembered)
             {
                 _reported.Clear();

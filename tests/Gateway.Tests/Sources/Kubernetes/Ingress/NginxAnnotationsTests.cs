@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Gateway.Sources.Kubernetes.Annotations;
 using Gateway.Sources.Kubernetes.Ingress;
 
 namespace Gateway.Tests.Sources.Kubernetes.Ingress;

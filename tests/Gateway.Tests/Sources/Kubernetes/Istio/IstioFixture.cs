@@ -62,6 +62,7 @@ internal sealed class IstioFixture
         var services = Services.Select(CachedObjectCompaction.Compact).ToImmutableDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}", StringComparer.Ordinal);
         var catalog = new ServiceCatalog([services], new EndpointSliceIndex(Slices.Select(CachedObjectCompaction.Compact)));
         var pods = Pods.ToDictionary(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}", StringComparer.Ordinal);
-        return processor.Build(VirtualServices, DestinationRules, pods, catalog);
+        // Admitted as the store admits it: the routes that do not validate are left out there.
+        return new ModelParts().Admit(processor.Build(VirtualServices, DestinationRules, pods, catalog));
     }
 }

@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes.Ingress;
+namespace Gateway.Sources.Kubernetes.Annotations;
 
 /// <summary>What the gateway does with one ingress-nginx annotation.</summary>
 internal enum AnnotationSupport

@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Gateway.Sources.Kubernetes.Ingress;
+namespace Gateway.Sources.Kubernetes.Annotations;
 
 /// <summary>
 /// The ingress-nginx annotations (prefix <c>nginx.ingress.kubernetes.io/</c>) and what the gateway does with each; the

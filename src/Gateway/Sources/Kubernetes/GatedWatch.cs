@@ -1,13 +1,13 @@
 using k8s;
 using k8s.Models;
 
-namespace Gateway.Sources.Kubernetes.Istio;
+namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
-/// Watches one Istio kind once the API server serves it. Until then the cache holds no objects but counts as listed,
-/// so the Istio source publishes (an empty model) and the gateway becomes ready without the CRDs.
+/// Watches one kind of an <see cref="OptionalApi"/> once the API server serves it. Until then the cache holds no objects
+/// but counts as listed, so the source publishes (an empty model) and the gateway becomes ready without the CRDs.
 /// </summary>
-internal sealed class IstioWatch<T>(IstioApiDiscovery discovery, ResourceCache<T> cache, Func<string, WatchLoop<T>> loopFor)
+internal sealed class GatedWatch<T>(OptionalApi api, ResourceCache<T> cache, Func<string, WatchLoop<T>> loopFor)
     where T : IKubernetesObject<V1ObjectMeta>
 {
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -15,7 +15,7 @@ internal sealed class IstioWatch<T>(IstioApiDiscovery discovery, ResourceCache<T
         string version;
         try
         {
-            version = await discovery.WaitForVersionAsync(
+            version = await api.WaitForVersionAsync(
                 () =>
                 {
                     if (!cache.IsSynced)

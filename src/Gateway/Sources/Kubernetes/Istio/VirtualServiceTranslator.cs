@@ -11,7 +11,7 @@ namespace Gateway.Sources.Kubernetes.Istio;
 /// Turns one entry of a VirtualService's <c>http</c> list into a route. Any unsupported or invalid field leaves the
 /// whole route out (reported), so a route is never served with part of its behaviour missing.
 /// </summary>
-internal sealed class HttpRouteReader(IstioObject service, ObjectReport report, DestinationResolver destinations, IstioOptions options)
+internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport report, DestinationResolver destinations, IstioOptions options)
 {
     public const string LeftOut = "the http route is left out";
 
@@ -27,7 +27,7 @@ internal sealed class HttpRouteReader(IstioObject service, ObjectReport report, 
     private readonly string _ns = service.Metadata.NamespaceProperty ?? "default";
 
     /// <summary>The route of <c>http[index]</c>, or null when it is left out (its problems are in the report).</summary>
-    public RouteModel? Read(JsonElement http, int index, ImmutableArray<string> hostnames)
+    public RouteModel? Translate(JsonElement http, int index, ImmutableArray<string> hostnames)
     {
         var path = $"spec.http[{index}]";
         var blocking = report.Blocking;

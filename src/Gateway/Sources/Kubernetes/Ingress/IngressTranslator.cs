@@ -8,7 +8,7 @@ namespace Gateway.Sources.Kubernetes.Ingress;
 /// The routes and backends of one main Ingress (with the canary Ingresses joined to its paths), validated on their own
 /// so that one Ingress's bad value leaves out that Ingress only.
 /// </summary>
-internal sealed class IngressGroupBuilder(V1Ingress ingress, IngressSettings settings, ServiceCatalog catalog, string source)
+internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings settings, ServiceCatalog catalog, string source)
 {
     private readonly List<RouteModel> _routes = [];
     private readonly Dictionary<string, BackendModel> _backends = new(StringComparer.Ordinal);
@@ -81,19 +81,8 @@ internal sealed class IngressGroupBuilder(V1Ingress ingress, IngressSettings set
     }
 
     /// <summary>Every problem of this Ingress's part of the model; auth policies are checked with the merged model, where they are defined.</summary>
-    public List<ModelProblem> Validate()
-    {
-        var problems = ModelValidator.Validate(new GatewayModel
-        {
-            Routes = [.. _routes],
-            Backends = _backends.ToImmutableDictionary(StringComparer.Ordinal),
-            RateLimitPolicies = settings.RateLimit is { } policy
-                ? ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy)
-                : ImmutableDictionary<string, RateLimitPolicy>.Empty,
-        });
-        problems.RemoveAll(p => p.Field.StartsWith("AuthPolic", StringComparison.Ordinal));
-        return problems;
-    }
+    public List<ModelProblem> Validate() =>
+        ModelParts.Check(_routes, _backends.Values, settings.RateLimit is { } policy ? [policy] : []);
 
     private RouteModel Route(string part, ImmutableArray<string> hosts, RouteMatch match, ImmutableArray<BackendRef> backends, CanaryPolicy? canary, bool redirectToHttps)
     {

@@ -1,0 +1,49 @@
+namespace Gateway.Sources.Kubernetes.Annotations;
+
+/// <summary>
+/// Every <c>mlgateway.io/</c> label and annotation name the gateway reads, on any kind. Which kind understands which is
+/// in <see cref="KnownAnnotations"/>; the ingress-nginx names are in <see cref="NginxAnnotations"/>.
+/// </summary>
+internal static class MlGatewayAnnotations
+{
+    public const string Prefix = "mlgateway.io/";
+
+    /// <summary>Label of the Services the gateway exposes (value <c>true</c>).</summary>
+    public const string ExposeLabel = Prefix + "expose";
+
+    /// <summary>Label of the Secrets that hold API keys (value <c>true</c>).</summary>
+    public const string ApiKeyLabel = Prefix + "api-key";
+
+    public const string PathPrefix = Prefix + "path-prefix";
+    public const string StripPrefix = Prefix + "strip-prefix";
+    public const string Host = Prefix + "host";
+    public const string Port = Prefix + "port";
+    public const string CanaryOf = Prefix + "canary-of";
+    public const string CanaryWeight = Prefix + "canary-weight";
+    public const string CanaryHeader = Prefix + "canary-header";
+    public const string CanaryHeaderValue = Prefix + "canary-header-value";
+    public const string CanaryCookie = Prefix + "canary-cookie";
+    public const string CanaryStickyHeader = Prefix + "canary-sticky-header";
+    public const string CanaryStickyCookie = Prefix + "canary-sticky-cookie";
+    public const string RateLimit = Prefix + "rate-limit";
+    public const string RateLimitBurst = Prefix + "rate-limit-burst";
+    public const string RateLimitKey = Prefix + "rate-limit-key";
+    public const string HealthPath = Prefix + "health-path";
+    public const string HealthInterval = Prefix + "health-interval";
+    public const string HealthTimeout = Prefix + "health-timeout";
+    public const string HealthyThreshold = Prefix + "health-healthy-threshold";
+    public const string UnhealthyThreshold = Prefix + "health-unhealthy-threshold";
+    public const string OutlierFailures = Prefix + "outlier-consecutive-failures";
+    public const string OutlierEjection = Prefix + "outlier-ejection-period";
+    public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
+    public const string ConnectTimeout = Prefix + "connect-timeout";
+
+    /// <summary>
+    /// Comma-separated auth policies (any of them admits) of the route made from a Service, Ingress or HTTPRoute, or of
+    /// an API-key Secret.
+    /// </summary>
+    public const string AuthPolicy = Prefix + "auth-policy";
+
+    /// <summary>The field path of an annotation in problems and Events.</summary>
+    public static string Field(string annotation) => $"metadata.annotations[{annotation}]";
+}
