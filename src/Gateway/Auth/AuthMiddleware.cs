@@ -29,6 +29,11 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
             headers.Remove(name);
         }
 
+        if (auth.FindRepeatedCredential(context.Request) is { } repeated)
+        {
+            return Refuse(context, auth, AuthResult.Invalid($"The credential is ambiguous: '{repeated}' is sent more than once."), -1);
+        }
+
         // API keys decide synchronously; only a JWT policy fetching keys makes the rest of the walk asynchronous.
         var best = AuthResult.Missing;
         var bestIndex = -1;

@@ -1,6 +1,7 @@
 using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Demo;
+using Gateway.Headers;
 using Gateway.LoadBalancing;
 using Gateway.Mirroring;
 using Gateway.Model;
@@ -102,6 +103,7 @@ internal static class GatewayApp
         services.AddSingleton<IModelApplier, StagedModelApplier>();
 
         // Stages apply in this order: a new route is authenticated, then limited, then served.
+        services.AddGatewayHeaders(); // first: an identity header is stripped from requests before any route sets it
         services.AddSingleton<AuthRegistry>();
         services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<AuthRegistry>());
         services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<RateLimiterRegistry>());
@@ -138,6 +140,7 @@ internal static class GatewayApp
         });
         var rateLimits = app.Services.GetRequiredService<RateLimiterRegistry>();
         var auth = app.Services.GetRequiredService<AuthRegistry>();
+        app.UseMiddleware<RequestHeaderGuardMiddleware>(); // before routing, so header matches see only vouched-for headers
         app.UseRouting();
         app.UseMiddleware<RequestTelemetryMiddleware>();
         app.UseMiddleware<RequestTargetGuardMiddleware>();

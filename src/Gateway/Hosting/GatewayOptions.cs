@@ -11,7 +11,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Istio"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Istio", "Headers"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -48,6 +48,9 @@ internal sealed class GatewayOptions
 
     /// <summary>Which Istio VirtualServices (and their DestinationRules) the gateway adopts when Kubernetes discovery is on.</summary>
     public Sources.Kubernetes.Istio.IstioOptions Istio { get; set; } = new();
+
+    /// <summary>What happens to client request headers before routing (underscores in names).</summary>
+    public Headers.HeaderOptions Headers { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
