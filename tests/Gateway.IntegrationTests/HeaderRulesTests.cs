@@ -158,6 +158,13 @@ public sealed class HeaderRulesTests : IAsyncLifetime
         Assert.Equal("slow", kept.Headers["x-model-hint"]);
     }
 
+    [Fact]
+    public async Task A_setting_that_is_not_a_boolean_stops_start_up_naming_the_key()
+    {
+        var ex = await Assert.ThrowsAsync<Gateway.Hosting.StartupException>(() => TestGateway.StartAsync(Section(), "--Gateway:Headers:AllowUnderscores=sometimes"));
+        Assert.Contains("Gateway:Headers:AllowUnderscores", string.Join('\n', ex.Errors));
+    }
+
     [Theory]
     [InlineData("\u0001")]
     [InlineData("\u0008")]
