@@ -7,11 +7,12 @@ using Microsoft.Net.Http.Headers;
 namespace Gateway.Auth;
 
 /// <summary>
-/// Runs after routing and before rate limiting: removes client-sent identity headers, refuses (401) a credential sent
-/// twice, tries the route's policies in order, and on success sets the identity headers for the backend, strips the
-/// credential (unless the policy forwards it) and publishes the <see cref="AuthIdentity"/> as a request feature. Otherwise answers 401 with a
+/// Runs after routing and before rate limiting: removes client-sent identity headers, tries the route's policies in
+/// order, and on success sets the identity headers for the backend, strips the credential (unless the policy forwards
+/// it) and publishes the <see cref="AuthIdentity"/> as a request feature. Otherwise answers 401 with a
 /// <c>WWW-Authenticate</c> challenge per policy, or 403 when a caller is known but lacks a scope or claim, without
-/// calling the backend. Open routes pass straight through.
+/// calling the backend. Open routes pass straight through. A credential sent twice (two header lines, or a repeated
+/// query parameter) is refused with 401 before any policy runs.
 /// </summary>
 internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
 {
