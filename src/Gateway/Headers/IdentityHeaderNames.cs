@@ -41,7 +41,7 @@ internal sealed class IdentityHeaderNames : IModelStage
         return names.GetAlternateLookup<ReadOnlySpan<char>>().Contains(folded);
     }
 
-    internal static FrozenSet<string> Build(GatewayModel model)
+    private static FrozenSet<string> Build(GatewayModel model)
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         Add(names, IdentityHeaders.Default);
