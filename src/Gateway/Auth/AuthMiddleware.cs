@@ -11,7 +11,8 @@ namespace Gateway.Auth;
 /// order, and on success sets the identity headers for the backend, strips the credential (unless the policy forwards
 /// it) and publishes the <see cref="AuthIdentity"/> as a request feature. Otherwise answers 401 with a
 /// <c>WWW-Authenticate</c> challenge per policy, or 403 when a caller is known but lacks a scope or claim, without
-/// calling the backend. Open routes pass straight through.
+/// calling the backend. Open routes pass straight through. A credential sent twice (two header lines, or a repeated
+/// query parameter) is refused with 401 before any policy runs.
 /// </summary>
 internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
 {
@@ -27,6 +28,11 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
         foreach (var name in auth.IdentityHeaderNames)
         {
             headers.Remove(name);
+        }
+
+        if (auth.FindRepeatedCredential(context.Request) is { } repeated)
+        {
+            return Refuse(context, auth, AuthResult.Invalid($"The credential is ambiguous: '{repeated}' is sent more than once."), -1);
         }
 
         // API keys decide synchronously; only a JWT policy fetching keys makes the rest of the walk asynchronous.

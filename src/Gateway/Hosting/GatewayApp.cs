@@ -1,5 +1,6 @@
 using Gateway.Auth;
 using Gateway.Demo;
+using Gateway.Headers;
 using Gateway.LoadBalancing;
 using Gateway.Model;
 using Gateway.Observability;
@@ -101,6 +102,7 @@ internal static class GatewayApp
         services.AddSingleton<IModelApplier, StagedModelApplier>();
 
         // Stages apply in this order: a new route is authenticated, then limited, then served.
+        services.AddGatewayHeaders(); // first: an identity header is stripped from requests before any route sets it
         services.AddSingleton<AuthRegistry>();
         services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<AuthRegistry>());
         services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<RateLimiterRegistry>());

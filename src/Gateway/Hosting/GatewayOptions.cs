@@ -11,7 +11,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Headers"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -46,6 +46,8 @@ internal sealed class GatewayOptions
     /// <summary>Whether the HTTPS listener is bound: only when a certificate can be served.</summary>
     public bool ServesHttps => !string.IsNullOrEmpty(Listen.Https) && (Tls.HasFileCertificates || Kubernetes.IsEnabled);
 
+    /// <summary>What happens to client request headers before routing (underscores in names).</summary>
+    public Headers.HeaderOptions Headers { get; set; } = new();
 
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()

@@ -1,5 +1,6 @@
 using Gateway.Auth;
 using Gateway.Canary;
+using Gateway.Headers;
 using Gateway.Mirroring;
 using Gateway.Observability;
 using Gateway.Proxy;
@@ -22,6 +23,10 @@ internal static class RequestPipeline
     /// <summary>Adds the request middlewares, YARP with its proxy-pipeline steps, and the 404 for what no route takes.</summary>
     public static void Use(WebApplication app)
     {
+        // 0. Header rules before routing: forged identity headers, underscore names and control characters are gone or
+        //    refused before any header match, canary rule, policy or backend sees them.
+        app.UseMiddleware<RequestHeaderGuardMiddleware>();
+
         // 1. Routing first: every later step needs the endpoint, and with it the route's runtime. Route matching also
         //    runs GatewayMatcherPolicy (case-sensitive paths, regexes, method), so a request no route takes falls
         //    through to the 404 at the end.
