@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using k8s.Models;
 using Gateway.Model;
+using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
 
