@@ -294,9 +294,7 @@ internal sealed class ServiceProcessor
                 ? new CanaryPolicy { Backend = forced.Backend.Name, Header = forcedCanary.CanaryHeader, HeaderValue = forcedCanary.CanaryHeaderValue, Cookie = forcedCanary.CanaryCookie }
                 : null,
         };
-        // Auth policies are declared by other sources: the merged model's validation reports unknown ones. A route without
-        // any is checked as itself, so the merged model's validation finds it already checked (validation remembers
-        // clean records) instead of checking 10,000 routes twice on the first build.
+        // Auth policies are declared by other sources: the merged model's validation reports unknown ones.
         var problems = ModelValidator.Validate(new GatewayModel
         {
             Routes = [route.AuthPolicies.IsEmpty ? route : route with { AuthPolicies = [] }],
