@@ -3,6 +3,7 @@ using System.Net;
 using BenchmarkDotNet.Attributes;
 using Gateway.Canary;
 using Gateway.Model;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Gateway.Hosting;
-using Gateway.Proxy;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Model;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Configuration;
@@ -38,7 +39,7 @@ internal sealed class CanaryTable
         {
             _header = policy.Header;
             _headerValue = policy.HeaderValue;
-            _headerPattern = policy.HeaderPattern is { } pattern ? RouteBehavior.FullMatch(pattern) : null;
+            _headerPattern = policy.HeaderPattern is { } pattern ? RouteRegex.FullMatch(pattern) : null;
             _cookie = policy.Cookie;
         }
 

@@ -5,6 +5,7 @@ using Gateway.LoadBalancing;
 using Gateway.Mirroring;
 using Gateway.Model;
 using Gateway.Observability;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
 using Gateway.Resilience;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Model;
+using Gateway.Primitives;
 using Gateway.Resilience;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Configuration;
@@ -14,8 +15,6 @@ namespace Gateway.Proxy;
 /// </summary>
 internal sealed class RouteBehavior
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
-
     private readonly PathMatchType _pathType;
     private readonly string _pathValue;
     private readonly Regex? _pathRegex;
@@ -31,7 +30,7 @@ internal sealed class RouteBehavior
         var separator = path.IndexOf(':', StringComparison.Ordinal);
         _pathType = Enum.Parse<PathMatchType>(path[..separator]);
         _pathValue = path[(separator + 1)..];
-        _pathRegex = _pathType == PathMatchType.RegularExpression ? FullMatch(_pathValue) : null;
+        _pathRegex = _pathType == PathMatchType.RegularExpression ? RouteRegex.FullMatch(_pathValue) : null;
         _method = metadata.GetValueOrDefault(RouteMetadataKeys.Method);
         _headerRegexes = ReadRegexes(metadata, RouteMetadataKeys.HeaderRegex);
         _queryRegexes = ReadRegexes(metadata, RouteMetadataKeys.QueryRegex);
@@ -203,10 +202,6 @@ internal sealed class RouteBehavior
         return false;
     }
 
-    // NonBacktracking: a user's pattern can never make matching take exponential time.
-    public static Regex FullMatch(string pattern) =>
-        new($"^(?:{pattern})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout);
-
     private static (string, Regex)[] ReadRegexes(IReadOnlyDictionary<string, string> metadata, string key)
     {
         if (!metadata.TryGetValue(key, out var json))
@@ -215,6 +210,6 @@ internal sealed class RouteBehavior
         }
 
         var pairs = JsonSerializer.Deserialize<string[][]>(json, ModelJson.Options) ?? [];
-        return Array.ConvertAll(pairs, pair => (pair[0], FullMatch(pair[1])));
+        return Array.ConvertAll(pairs, pair => (pair[0], RouteRegex.FullMatch(pair[1])));
     }
 }

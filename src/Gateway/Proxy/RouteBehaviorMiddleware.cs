@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Model;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

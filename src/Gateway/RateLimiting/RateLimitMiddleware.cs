@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

@@ -1,3 +1,5 @@
+using Gateway.Primitives;
+
 namespace Gateway.Model.Validation;
 
 /// <summary>Checks the filters that change a forwarded request or its response: URL rewrite, source ranges, headers.</summary>
@@ -24,7 +26,7 @@ internal sealed class FiltersValidator : IRouteValidator
 
     private static void ValidateRanges(System.Collections.Immutable.ImmutableArray<string> ranges, string field, Action<string, string> problem)
     {
-        if (!ranges.IsEmpty && !Proxy.AddressRanges.TryParse(ranges, out _, out var error))
+        if (!ranges.IsEmpty && !AddressRanges.TryParse(ranges, out _, out var error))
         {
             problem(field, error);
         }

@@ -1,3 +1,5 @@
+using Gateway.Primitives;
+
 namespace Gateway.Model.Validation;
 
 /// <summary>Checks a path rewrite (of a URL rewrite or a redirect) against the route's matches.</summary>
@@ -21,7 +23,7 @@ internal static class PathRewriteValidator
                 {
                     problem($"{field}.Type", $"RegexSubstitution needs a RegularExpression match, but Matches[{i}] is {match.Type}");
                 }
-                else if (Syntax.IsValidRegex(match.Value) && Proxy.RewriteTemplate.Parse(rewrite.Value).HighestGroup > Proxy.RouteBehavior.FullMatch(match.Value).GetGroupNumbers().Max())
+                else if (Syntax.IsValidRegex(match.Value) && RewriteTemplate.Parse(rewrite.Value).HighestGroup > RouteRegex.FullMatch(match.Value).GetGroupNumbers().Max())
                 {
                     problem($"{field}.Value", $"'{rewrite.Value}' uses a group that Matches[{i}] '{match.Value}' does not capture");
                 }

@@ -1,3 +1,5 @@
+using Gateway.Primitives;
+
 namespace Gateway.Model.Validation;
 
 /// <summary>The syntax checks several rules share: tokens, hostnames, paths, regular expressions.</summary>
@@ -58,7 +60,7 @@ internal static class Syntax
 
         try
         {
-            _ = Proxy.RouteBehavior.FullMatch(pattern);
+            _ = RouteRegex.FullMatch(pattern);
         }
         catch (ArgumentException ex)
         {

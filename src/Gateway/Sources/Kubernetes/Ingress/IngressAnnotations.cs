@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Primitives;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes.Ingress;
@@ -324,7 +324,7 @@ internal static class IngressAnnotations
         {
             try
             {
-                _ = RouteBehavior.FullMatch(pattern);
+                _ = RouteRegex.FullMatch(pattern);
             }
             catch (ArgumentException ex)
             {
