@@ -36,7 +36,7 @@ internal static class YarpTranslator
     /// </param>
     public static ProxyConfigSnapshot Translate(GatewayModel model, TranslationCache? cache)
     {
-        var candidates = new List<(RoutePrecedence Precedence, TranslatedRoute Route)>();
+        var candidates = new List<(RoutePrecedence Precedence, RankedRoute Route)>();
         for (var routeIndex = 0; routeIndex < model.Routes.Length; routeIndex++)
         {
             var route = model.Routes[routeIndex];
@@ -69,11 +69,11 @@ internal static class YarpTranslator
     }
 
     /// <summary>One YARP route per (match, host group) of <paramref name="route"/>, not yet ordered.</summary>
-    private static TranslatedRoute[] TranslateRoute(RouteModel route, int routeIndex, GatewayModel model)
+    private static RankedRoute[] TranslateRoute(RouteModel route, int routeIndex, GatewayModel model)
     {
         var hostGroups = HostGroup.Of(route);
         var count = route.Matches.Length * hostGroups.Count;
-        var parts = new TranslatedRoute[count];
+        var parts = new RankedRoute[count];
         var serial = 0;
         for (var matchIndex = 0; matchIndex < route.Matches.Length; matchIndex++)
         {
@@ -85,7 +85,7 @@ internal static class YarpTranslator
                 var precedence = new RoutePrecedence(
                     group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
                     match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex, route.InDeclarationOrder);
-                parts[serial] = new TranslatedRoute(precedence, BuildRoute(id, route, match, group, model));
+                parts[serial] = new RankedRoute(precedence, BuildRoute(id, route, match, group, model));
                 serial++;
             }
         }

@@ -1,7 +1,5 @@
 using ArchUnitNET.Fluent;
-using ArchUnitNET.Loader;
 using ArchUnitNET.xUnit;
-using Gateway.Model;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
 
 namespace Gateway.Tests.Architecture;
@@ -20,8 +18,7 @@ public sealed class DependencyRulesTests
     private const string SourcesNamespaces = @"^Gateway\.Sources(\..+)?$";
     private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|RateLimiting|Auth|Resilience|Mirroring|LoadBalancing)(\..+)?$";
 
-    private static readonly ArchUnitNET.Domain.Architecture Gateway =
-        new ArchLoader().LoadAssemblies(typeof(GatewayModel).Assembly).Build();
+    private static readonly ArchUnitNET.Domain.Architecture Gateway = GatewayArchitecture.Instance;
 
     [Fact]
     public void The_model_depends_on_nothing_in_the_project_but_the_primitives()

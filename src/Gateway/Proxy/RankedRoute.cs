@@ -2,8 +2,8 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Proxy;
 
-/// <summary>One YARP route of a model route, before it gets its place (<c>Order</c>) among all routes.</summary>
-internal sealed class TranslatedRoute(RoutePrecedence precedence, RouteConfig route)
+/// <summary>One YARP route of a model route, ranked by its precedence before it gets its place (<c>Order</c>) among all routes.</summary>
+internal sealed class RankedRoute(RoutePrecedence precedence, RouteConfig route)
 {
     // Only the last placed copy is kept: the unplaced original differs from it in Order alone.
     private RouteConfig _route = route;
