@@ -4,7 +4,9 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Set by BuildKit (amd64, arm64): the ReadyToRun code below is built for the image's architecture.
 ARG TARGETARCH
-# Restore first, from the project file alone, so the layer is reused until dependencies change.
+# Restore first, from the project file and the shared build settings and package versions alone, so the layer is reused
+# until dependencies change.
+COPY Directory.Build.props Directory.Packages.props ./
 COPY src/Gateway/Gateway.csproj src/Gateway/
 RUN dotnet restore src/Gateway/Gateway.csproj -a $TARGETARCH -p:PublishReadyToRun=true
 COPY appsettings.json ./

@@ -21,6 +21,13 @@ npm ci --prefix tests/k6 --no-audit --no-fund --loglevel=error
 npm run --prefix tests/k6 --silent check
 echo "k6 scripts: type-check passed"
 
+# The code style of .editorconfig: a file that `dotnet format` would change fails the run before any test runs.
+if ! dotnet format Gateway.sln --verify-no-changes; then
+  echo "tests/run.sh: code style check failed: the files above differ from .editorconfig's style; run 'dotnet format Gateway.sln' and commit the result" >&2
+  exit 1
+fi
+echo "dotnet format: code style check passed"
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

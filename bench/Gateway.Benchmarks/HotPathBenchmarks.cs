@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Gateway.Auth;
 using Gateway.Model;
 using Gateway.Observability;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http;

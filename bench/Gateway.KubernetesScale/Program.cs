@@ -53,7 +53,13 @@ var start = new ProcessStartInfo("dotnet")
 var started = DateTimeOffset.UtcNow;
 using var gateway = Process.Start(start)!;
 gateway.OutputDataReceived += (_, _) => { };
-gateway.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("gateway: " + e.Data); };
+gateway.ErrorDataReceived += (_, e) =>
+{
+    if (e.Data is not null)
+    {
+        Console.Error.WriteLine("gateway: " + e.Data);
+    }
+};
 gateway.BeginOutputReadLine();
 gateway.BeginErrorReadLine();
 try

@@ -1,6 +1,7 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Gateway.Model;
+using Gateway.Primitives;
 using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http;
 

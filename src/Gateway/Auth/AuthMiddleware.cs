@@ -1,4 +1,5 @@
 using Gateway.Model;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gateway.Hosting;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

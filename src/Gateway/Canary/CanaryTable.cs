@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Gateway.Model;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 
@@ -35,7 +37,7 @@ internal sealed class CanaryTable
         {
             _header = policy.Header;
             _headerValue = policy.HeaderValue;
-            _headerPattern = policy.HeaderPattern is { } pattern ? RouteRuntime.FullMatch(pattern) : null;
+            _headerPattern = policy.HeaderPattern is { } pattern ? RouteRegex.FullMatch(pattern) : null;
             _cookie = policy.Cookie;
         }
 

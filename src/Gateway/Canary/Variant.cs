@@ -1,3 +1,4 @@
+using Gateway.Primitives;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Canary;

@@ -1,3 +1,4 @@
+using Gateway.Primitives;
 using Gateway.RateLimiting;
 using Yarp.ReverseProxy.Transforms;
 

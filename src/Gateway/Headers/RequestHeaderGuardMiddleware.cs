@@ -1,5 +1,5 @@
 using Gateway.Hosting;
-using Gateway.Proxy;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 

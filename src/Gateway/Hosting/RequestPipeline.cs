@@ -2,6 +2,7 @@ using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Headers;
 using Gateway.Mirroring;
+using Gateway.Primitives;
 using Gateway.Observability;
 using Gateway.Proxy;
 using Gateway.RateLimiting;

@@ -1,4 +1,4 @@
-using Gateway.Canary;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;

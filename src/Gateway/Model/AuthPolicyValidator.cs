@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Model;
 
-/// <summary>Checks every field of an auth policy, and the policies a route names; part of <see cref="ModelValidator"/>.</summary>
+/// <summary>Checks every field of an auth policy; part of <see cref="ModelValidator"/>.</summary>
 internal static class AuthPolicyValidator
 {
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
@@ -65,29 +65,6 @@ internal static class AuthPolicyValidator
             }
 
             ValidateJwt(jwt, Problem);
-        }
-    }
-
-    /// <summary>Checks that the policies <paramref name="route"/> names exist, and that 'none' stands alone.</summary>
-    public static void ValidateRoute(RouteModel route, GatewayModel model, List<ModelProblem> problems)
-    {
-        var names = route.AuthPolicies;
-        for (var i = 0; i < names.Length; i++)
-        {
-            var field = names.Length == 1 ? "AuthPolicy" : $"AuthPolicy[{i}]";
-            var name = names[i];
-            if (string.Equals(name, AuthPolicy.None, StringComparison.OrdinalIgnoreCase))
-            {
-                if (names.Length > 1)
-                {
-                    problems.Add(new ModelProblem(route.Source, $"route '{route.Name}'", field, $"'{AuthPolicy.None}' cannot be combined with other policies: any-of with an open door is open"));
-                }
-            }
-            else if (!model.AuthPolicies.ContainsKey(name))
-            {
-                var defined = model.AuthPolicies.IsEmpty ? "(none)" : string.Join(", ", model.AuthPolicies.Keys.Order(StringComparer.Ordinal));
-                problems.Add(new ModelProblem(route.Source, $"route '{route.Name}'", field, $"policy '{name}' is not defined in 'AuthPolicies'; defined policies: {defined}"));
-            }
         }
     }
 

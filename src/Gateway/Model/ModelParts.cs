@@ -7,7 +7,7 @@ namespace Gateway.Model;
 /// with their problems as warnings. Results are kept per part: a source that rebuilds only what changed hands back the
 /// same part objects, and those are not validated again.
 /// </summary>
-internal sealed class ModelParts
+internal sealed class ModelParts(ValidationCache validated)
 {
     private Dictionary<ModelPart, ImmutableArray<ModelProblem>> _checked = new(ReferenceEqualityComparer.Instance);
 
@@ -47,10 +47,10 @@ internal sealed class ModelParts
     /// <summary>
     /// The problems of routes with the backends and rate-limit policies they bring, checked on their own. Auth policies
     /// are declared by other sources, so the merged model's validation reports unknown ones; a route without any is
-    /// checked as itself, so the merged model's validation finds it already checked (validation remembers clean
-    /// records) instead of checking every route twice.
+    /// checked as itself, so the merged model's validation finds it in the store's <see cref="ValidationCache"/> instead
+    /// of checking every route twice. Sources that still check while building pass no cache.
     /// </summary>
-    public static List<ModelProblem> Check(IEnumerable<RouteModel> routes, IEnumerable<BackendModel> backends, IEnumerable<RateLimitPolicy> rateLimitPolicies)
+    public static List<ModelProblem> Check(IEnumerable<RouteModel> routes, IEnumerable<BackendModel> backends, IEnumerable<RateLimitPolicy> rateLimitPolicies, ValidationCache? validated = null)
     {
         var checkedRoutes = ImmutableArray.CreateBuilder<RouteModel>();
         foreach (var route in routes)
@@ -70,16 +70,18 @@ internal sealed class ModelParts
             policies[policy.Name] = policy;
         }
 
-        return ModelValidator.Validate(new GatewayModel
-        {
-            Routes = checkedRoutes.ToImmutable(),
-            Backends = backendMap.ToImmutable(),
-            RateLimitPolicies = policies.ToImmutable(),
-        });
+        return ModelValidator.Validate(
+            new GatewayModel
+            {
+                Routes = checkedRoutes.ToImmutable(),
+                Backends = backendMap.ToImmutable(),
+                RateLimitPolicies = policies.ToImmutable(),
+            },
+            validated);
     }
 
-    private static ImmutableArray<ModelProblem> Validate(ModelPart part) =>
-        [.. Check(part.Routes, part.Backends, part.RateLimitPolicies).Select(part.Explain)];
+    private ImmutableArray<ModelProblem> Validate(ModelPart part) =>
+        [.. Check(part.Routes, part.Backends, part.RateLimitPolicies, validated).Select(part.Explain)];
 
     /// <summary>
     /// The model without the invalid parts' routes, and without their backends and policies unless a valid part brings

@@ -17,6 +17,9 @@ internal sealed partial class ModelStore : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SortedDictionary<int, SourceSnapshot> _accepted = [];
 
+    // Unchanged records come back with every offer: each is checked in full once, then only against the merged model.
+    private readonly ValidationCache _validated = new();
+
     // The last snapshot of each source whose last offer was refused; cleared when the source is accepted.
     private readonly SortedDictionary<int, SourceSnapshot> _refused = [];
     private readonly Dictionary<int, ModelParts> _parts = [];
@@ -48,7 +51,7 @@ internal sealed partial class ModelStore : IDisposable
         {
             if (!_parts.TryGetValue(precedence, out var parts))
             {
-                _parts[precedence] = parts = new ModelParts();
+                _parts[precedence] = parts = new ModelParts(_validated);
             }
 
             var problems = await OfferAsync(parts.Admit(snapshot), precedence, cancellationToken);
@@ -87,7 +90,7 @@ internal sealed partial class ModelStore : IDisposable
         var candidate = new SortedDictionary<int, SourceSnapshot>(_accepted) { [precedence] = snapshot };
         warnings.AddRange(candidate.Values.SelectMany(s => s.Warnings));
         var merged = ApiKeyGrants.Fold(ModelMerger.Merge(RouteConflicts.Resolve([.. candidate.Values], warnings)), warnings);
-        return (merged, [.. snapshot.Problems, .. ModelValidator.Validate(merged)]);
+        return (merged, [.. snapshot.Problems, .. ModelValidator.Validate(merged, _validated)]);
     }
 
     private async Task<IReadOnlyList<ModelProblem>> OfferAsync(SourceSnapshot snapshot, int precedence, CancellationToken cancellationToken)

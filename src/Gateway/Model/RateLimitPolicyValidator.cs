@@ -1,3 +1,5 @@
+using Gateway.Primitives;
+
 namespace Gateway.Model;
 
 /// <summary>Checks every field of a rate-limit policy; part of <see cref="ModelValidator"/>.</summary>
@@ -46,7 +48,7 @@ internal static class RateLimitPolicyValidator
             Problem("Plans", $"need a Key that includes 'identity' (e.g. \"identity\"), so each caller's plan applies to the caller's own bucket; Key is '{policy.Key}'");
         }
 
-        if (!policy.ExemptSources.IsEmpty && !Proxy.AddressRanges.TryParse(policy.ExemptSources, out _, out var rangeError))
+        if (!policy.ExemptSources.IsEmpty && !AddressRanges.TryParse(policy.ExemptSources, out _, out var rangeError))
         {
             Problem("ExemptSources", rangeError);
         }

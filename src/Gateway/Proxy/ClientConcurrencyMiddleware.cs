@@ -1,4 +1,4 @@
-using Gateway.RateLimiting;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Proxy;

@@ -1,3 +1,4 @@
+using Gateway.Primitives;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Gateway.Proxy;
@@ -13,7 +14,7 @@ internal sealed class GatewayTransformFactory : ITransformFactory
             {
                 context.Errors.Add(new ArgumentException($"{TransformNames.RegexRewrite} needs exactly one companion key '{TransformNames.With}'."));
             }
-            else if (RewriteTemplate.Parse(template).HighestGroup > RouteRuntime.FullMatch(pattern).GetGroupNumbers().Max())
+            else if (RewriteTemplate.Parse(template).HighestGroup > RouteRegex.FullMatch(pattern).GetGroupNumbers().Max())
             {
                 context.Errors.Add(new ArgumentException($"{TransformNames.RegexRewrite} template '{template}' names a group that '{pattern}' does not capture."));
             }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Gateway.Primitives;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Proxy;
@@ -9,7 +10,7 @@ namespace Gateway.Proxy;
 /// </summary>
 internal sealed class RegexRewriteTransform(string pattern, string template) : RequestTransform
 {
-    private readonly Regex _regex = RouteRuntime.FullMatch(pattern);
+    private readonly Regex _regex = RouteRegex.FullMatch(pattern);
 
     private readonly RewriteTemplate _template = RewriteTemplate.Parse(template);
 

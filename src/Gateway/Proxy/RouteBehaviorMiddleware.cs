@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Model;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -151,7 +152,7 @@ internal sealed partial class RouteBehaviorMiddleware(RequestDelegate next, Time
     {
         var scheme = redirect.Scheme ?? request.Scheme;
         var host = redirect.Hostname ?? request.Host.Host;
-        int? port = redirect.Port;
+        var port = redirect.Port;
         if (port is null && redirect.Scheme is null)
         {
             port = request.Host.Port;

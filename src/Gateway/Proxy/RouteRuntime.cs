@@ -7,6 +7,7 @@ using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Model;
 using Gateway.Observability;
+using Gateway.Primitives;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
 using Microsoft.AspNetCore.Http;
@@ -21,8 +22,6 @@ namespace Gateway.Proxy;
 /// </summary>
 internal sealed class RouteRuntime
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
-
     private readonly PathMatchType _pathType;
     private readonly string _pathValue;
     private readonly Regex? _pathRegex;
@@ -38,7 +37,7 @@ internal sealed class RouteRuntime
         var match = plan.Match;
         _pathType = match.Path.Type;
         _pathValue = match.Path.Value;
-        _pathRegex = _pathType == PathMatchType.RegularExpression ? FullMatch(_pathValue) : null;
+        _pathRegex = _pathType == PathMatchType.RegularExpression ? RouteRegex.FullMatch(_pathValue) : null;
         _method = match.Method;
         _headerRegexes = Regexes(match.Headers);
         _queryRegexes = Regexes(match.QueryParameters);
@@ -192,10 +191,6 @@ internal sealed class RouteRuntime
         return false;
     }
 
-    // NonBacktracking: a user's pattern can never make matching take exponential time.
-    public static Regex FullMatch(string pattern) =>
-        new($"^(?:{pattern})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, RegexTimeout);
-
     private static (string, Regex)[] Regexes(ImmutableArray<Model.ValueMatch> matches)
     {
         var regexes = new List<(string, Regex)>();
@@ -203,7 +198,7 @@ internal sealed class RouteRuntime
         {
             if (match.Type == ValueMatchType.RegularExpression)
             {
-                regexes.Add((match.Name, FullMatch(match.Value)));
+                regexes.Add((match.Name, RouteRegex.FullMatch(match.Value)));
             }
         }
 

@@ -16,7 +16,7 @@ internal sealed class TranslationCache
     private Dictionary<BackendModel, ClusterConfig> _nextClusters = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The earlier translation of <paramref name="route"/>, if the backends it names are the same records too.</summary>
-    public TranslatedRoute[]? Find(RouteModel route, GatewayModel model)
+    public RankedRoute[]? Find(RouteModel route, GatewayModel model)
     {
         if (!_routes.TryGetValue(route, out var entry))
         {
@@ -35,7 +35,7 @@ internal sealed class TranslationCache
         return entry.Parts;
     }
 
-    public void Add(RouteModel route, GatewayModel model, TranslatedRoute[] parts)
+    public void Add(RouteModel route, GatewayModel model, RankedRoute[] parts)
     {
         var backends = new BackendModel?[route.Backends.Length];
         for (var i = 0; i < backends.Length; i++)

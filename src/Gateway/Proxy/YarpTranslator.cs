@@ -35,7 +35,7 @@ internal static class YarpTranslator
     /// <param name="slots">Where the routes' runtimes find their auth, limit and statistics slots; null leaves them without.</param>
     public static ProxyConfigSnapshot Translate(GatewayModel model, TranslationCache? cache, RouteSlotRegistry? slots)
     {
-        var candidates = new List<(RoutePrecedence Precedence, TranslatedRoute Route)>();
+        var candidates = new List<(RoutePrecedence Precedence, RankedRoute Route)>();
         for (var routeIndex = 0; routeIndex < model.Routes.Length; routeIndex++)
         {
             var route = model.Routes[routeIndex];
@@ -70,11 +70,11 @@ internal static class YarpTranslator
     }
 
     /// <summary>One YARP route per (match, host group) of <paramref name="route"/>, not yet ordered.</summary>
-    private static TranslatedRoute[] TranslateRoute(RouteModel route, int routeIndex, GatewayModel model, RouteSlots? slots)
+    private static RankedRoute[] TranslateRoute(RouteModel route, int routeIndex, GatewayModel model, RouteSlots? slots)
     {
         var hostGroups = HostGroup.Of(route);
         var count = route.Matches.Length * hostGroups.Count;
-        var parts = new TranslatedRoute[count];
+        var parts = new RankedRoute[count];
         var serial = 0;
         for (var matchIndex = 0; matchIndex < route.Matches.Length; matchIndex++)
         {
@@ -87,7 +87,7 @@ internal static class YarpTranslator
                     group.Rank, group.Length, match.Path.Type, match.Path.Value.Length, match.Method is not null,
                     match.Headers.Length, match.QueryParameters.Length, routeIndex, matchIndex, groupIndex, route.InDeclarationOrder);
                 var runtime = new RouteRuntime(BuildPlan(route, match, model, out var clusterId), slots);
-                parts[serial] = new TranslatedRoute(precedence, BuildRoute(id, route, match, group, clusterId, runtime), runtime);
+                parts[serial] = new RankedRoute(precedence, BuildRoute(id, route, match, group, clusterId, runtime), runtime);
                 serial++;
             }
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.Model;
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Gateway.Model;
+using Gateway.Primitives;
+using Gateway.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;

@@ -1,4 +1,4 @@
-using System.Net;
+using Gateway.Primitives;
 
 namespace Gateway.RateLimiting;
 
@@ -25,7 +25,7 @@ internal sealed class RateLimitingOptions
     {
         for (var i = 0; i < TrustedProxies.Count; i++)
         {
-            if (!TryParseNetwork(TrustedProxies[i], out _))
+            if (!IpNetworks.TryParse(TrustedProxies[i], out _))
             {
                 yield return $"{prefix}:TrustedProxies:{i} '{TrustedProxies[i]}' is not an IP address or CIDR range such as 10.0.0.0/8";
             }
@@ -45,17 +45,6 @@ internal sealed class RateLimitingOptions
         {
             yield return $"{prefix}:EvictionInterval '{EvictionInterval}' must be greater than zero";
         }
-    }
-
-    public static bool TryParseNetwork(string text, out IPNetwork network)
-    {
-        if (IPAddress.TryParse(text, out var address))
-        {
-            network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-            return true;
-        }
-
-        return IPNetwork.TryParse(text, out network);
     }
 
     private static bool IsValidRedis(string text)

@@ -1,4 +1,5 @@
 using Gateway.Hosting;
+using Gateway.Primitives;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

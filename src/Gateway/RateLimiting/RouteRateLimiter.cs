@@ -1,6 +1,6 @@
 using Gateway.Auth;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.RateLimiting;

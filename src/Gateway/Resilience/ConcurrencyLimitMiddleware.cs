@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Gateway.Proxy;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

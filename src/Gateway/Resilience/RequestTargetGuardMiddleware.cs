@@ -1,5 +1,5 @@
 using System.Buffers;
-using Gateway.Proxy;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 

@@ -1,3 +1,4 @@
+using Gateway.Primitives;
 using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

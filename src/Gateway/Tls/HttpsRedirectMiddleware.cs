@@ -1,6 +1,6 @@
 using Gateway.Hosting;
+using Gateway.Primitives;
 using Gateway.Proxy;
-using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Options;

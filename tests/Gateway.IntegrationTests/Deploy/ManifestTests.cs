@@ -1,10 +1,10 @@
 using System.Net;
-using Gateway.IntegrationTests.Infrastructure;
 using System.Text.Json.Nodes;
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Kubernetes;
 using Gateway.IntegrationTests.Kubernetes.GatewayApi;
-using Gateway.Tests.Sources.Kubernetes.GatewayApi;
 using Gateway.IntegrationTests.Kubernetes.Istio;
+using Gateway.Tests.Sources.Kubernetes.GatewayApi;
 using k8s;
 using k8s.Models;
 

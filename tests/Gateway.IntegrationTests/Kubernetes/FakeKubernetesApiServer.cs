@@ -2,11 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Gateway.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-
-using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests.Kubernetes;
 

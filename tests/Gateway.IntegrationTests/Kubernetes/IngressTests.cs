@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using static Gateway.IntegrationTests.Kubernetes.IngressObjects;
 using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 

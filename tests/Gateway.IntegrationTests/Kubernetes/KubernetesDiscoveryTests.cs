@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Http;
 using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 
 namespace Gateway.IntegrationTests.Kubernetes;

@@ -1,4 +1,4 @@
-using Gateway.Canary;
+using Gateway.Primitives;
 using Microsoft.Extensions.Primitives;
 
 namespace Gateway.Tests.Canary;

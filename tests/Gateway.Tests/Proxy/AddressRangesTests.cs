@@ -1,5 +1,5 @@
 using System.Net;
-using Gateway.Proxy;
+using Gateway.Primitives;
 
 namespace Gateway.Tests.Proxy;
 

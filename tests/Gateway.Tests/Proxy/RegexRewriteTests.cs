@@ -1,4 +1,4 @@
-using Gateway.Proxy;
+using Gateway.Primitives;
 
 namespace Gateway.Tests.Proxy;
 
@@ -16,7 +16,7 @@ public sealed class RegexRewriteTests
     [InlineData("(?i:/api/(v[0-9]+)(/.*)?).*", "$1$2", "/api/v2", "/v2")]
     public void Captures_fill_the_template(string pattern, string template, string path, string expected)
     {
-        var regex = RouteRuntime.FullMatch(pattern);
+        var regex = RouteRegex.FullMatch(pattern);
         var match = regex.Match(path);
 
         Assert.True(match.Success);

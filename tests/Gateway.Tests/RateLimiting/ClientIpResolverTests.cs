@@ -1,5 +1,5 @@
 using System.Net;
-using Gateway.RateLimiting;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.RateLimiting;

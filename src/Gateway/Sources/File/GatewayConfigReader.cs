@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Gateway.Model;
 using Gateway.Hosting;
+using Gateway.Model;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Sources.File;

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using k8s.Models;
 using Gateway.Model;
 using Gateway.Sources.Kubernetes.Annotations;
 using static Gateway.Sources.Kubernetes.Annotations.MlGatewayAnnotations;
+using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
 

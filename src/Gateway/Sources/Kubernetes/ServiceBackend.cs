@@ -1,5 +1,5 @@
-using k8s.Models;
 using Gateway.Model;
+using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
 

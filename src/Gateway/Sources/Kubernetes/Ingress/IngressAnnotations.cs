@@ -3,6 +3,7 @@ using System.Globalization;
 using Gateway.Model;
 using Gateway.Proxy;
 using Gateway.Sources.Kubernetes.Annotations;
+using Gateway.Primitives;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes.Ingress;
@@ -323,7 +324,7 @@ internal static class IngressAnnotations
         {
             try
             {
-                _ = RouteRuntime.FullMatch(pattern);
+                _ = RouteRegex.FullMatch(pattern);
             }
             catch (ArgumentException ex)
             {

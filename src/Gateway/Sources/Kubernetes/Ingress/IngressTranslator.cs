@@ -168,7 +168,7 @@ internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings setti
     private BackendModel ApplySettings(BackendModel backend)
     {
         var https = settings.Protocol is BackendProtocol.Https or BackendProtocol.Grpcs;
-        TimeSpan? idle = (settings.ReadTimeout, settings.SendTimeout) switch
+        var idle = (settings.ReadTimeout, settings.SendTimeout) switch
         {
             ({ } read, { } send) => read > send ? read : send,
             (var read, var send) => read ?? send,

@@ -132,7 +132,7 @@ internal static class TrafficPolicyReader
             maxRequests = Int(http, "http2MaxRequests", $"{path}.http", report);
         }
 
-        int? limit = maxRequests;
+        var limit = maxRequests;
         if (maxConnections is { } connections && pending is { } queued)
         {
             limit = Math.Min(limit ?? int.MaxValue, connections + queued);

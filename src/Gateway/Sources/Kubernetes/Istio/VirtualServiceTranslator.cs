@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ValueMatch = Gateway.Model.ValueMatch;
 using Gateway.Model;
 using static Gateway.Sources.Kubernetes.Istio.IstioJson;
+using ValueMatch = Gateway.Model.ValueMatch;
 
 namespace Gateway.Sources.Kubernetes.Istio;
 

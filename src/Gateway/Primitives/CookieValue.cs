@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Primitives;
 
-namespace Gateway.Canary;
+namespace Gateway.Primitives;
 
 /// <summary>Finds one cookie in the raw <c>Cookie</c> headers without building the request's cookie dictionary.</summary>
 internal static class CookieValue

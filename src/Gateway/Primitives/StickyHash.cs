@@ -1,4 +1,4 @@
-namespace Gateway.Canary;
+namespace Gateway.Primitives;
 
 /// <summary>
 /// A hash that is the same in every process and on every replica (unlike <see cref="string.GetHashCode()"/>), so a

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
-using Gateway.RateLimiting;
 
-namespace Gateway.Proxy;
+namespace Gateway.Primitives;
 
 /// <summary>
 /// A set of IP ranges (CIDRs or single addresses) checked against a client address as <see cref="ClientIpResolver"/>
@@ -23,7 +22,7 @@ internal sealed class AddressRanges
         error = "";
         foreach (var entry in entries)
         {
-            if (!RateLimitingOptions.TryParseNetwork(entry.Trim(), out var network))
+            if (!IpNetworks.TryParse(entry.Trim(), out var network))
             {
                 error = $"'{entry}' is not an IP address or CIDR range such as 10.0.0.0/8";
                 ranges = new AddressRanges([]);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Gateway.Proxy;
+namespace Gateway.Primitives;
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ProblemResponse.Problem))]

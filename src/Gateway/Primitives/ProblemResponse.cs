@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Proxy;
+namespace Gateway.Primitives;
 
 /// <summary>Writes the small RFC 9457 problem document the gateway answers with when it, not a backend, decides the response.</summary>
 internal static class ProblemResponse

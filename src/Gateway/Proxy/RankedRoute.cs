@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.Configuration;
 namespace Gateway.Proxy;
 
 /// <summary>One YARP route of a model route and its runtime, before the route gets its place (<c>Order</c>) among all routes.</summary>
-internal sealed class TranslatedRoute(RoutePrecedence precedence, RouteConfig route, RouteRuntime runtime)
+internal sealed class RankedRoute(RoutePrecedence precedence, RouteConfig route, RouteRuntime runtime)
 {
     // Only the last placed copy is kept: the unplaced original differs from it in Order alone.
     private RouteConfig _route = route;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.RateLimiting;
+namespace Gateway.Primitives;
 
 /// <summary>
 /// The client address a limit is keyed on: the TCP peer, unless the peer is a trusted proxy, in which case the
@@ -20,7 +20,7 @@ internal sealed class ClientIpResolver
         var trusted = new List<IPNetwork>();
         foreach (var text in trustedProxies)
         {
-            if (RateLimitingOptions.TryParseNetwork(text, out var network))
+            if (IpNetworks.TryParse(text, out var network))
             {
                 trusted.Add(network);
             }

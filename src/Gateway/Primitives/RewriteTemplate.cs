@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Gateway.Proxy;
+namespace Gateway.Primitives;
 
 /// <summary>
 /// A replacement path with <c>$1</c>..<c>$9</c> standing for groups captured by a regular expression, as in nginx's
