@@ -10,7 +10,7 @@ public sealed class ServiceProcessorTests
     // admitted as the store admits it, which leaves out the Services whose route or backend does not validate.
     private static GatewayModel Build(out List<string> warnings, V1Service[] services, params V1EndpointSlice[] slices)
     {
-        var snapshot = new ModelParts().Admit(Build(new ServiceProcessor(), services.Select(CachedObjectCompaction.Compact), slices.Select(CachedObjectCompaction.Compact)));
+        var snapshot = new ModelParts(new ValidationCache()).Admit(Build(new ServiceProcessor(), services.Select(CachedObjectCompaction.Compact), slices.Select(CachedObjectCompaction.Compact)));
         Assert.Empty(snapshot.Problems);
         warnings = [.. snapshot.Warnings.Select(w => w.ToString())];
         return snapshot.Model;

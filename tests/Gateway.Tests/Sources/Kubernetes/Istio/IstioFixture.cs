@@ -63,6 +63,6 @@ internal sealed class IstioFixture
         var catalog = new ServiceCatalog([services], new EndpointSliceIndex(Slices.Select(CachedObjectCompaction.Compact)));
         var pods = Pods.ToDictionary(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}", StringComparer.Ordinal);
         // Admitted as the store admits it: the routes that do not validate are left out there.
-        return new ModelParts().Admit(processor.Build(VirtualServices, DestinationRules, pods, catalog));
+        return new ModelParts(new ValidationCache()).Admit(processor.Build(VirtualServices, DestinationRules, pods, catalog));
     }
 }

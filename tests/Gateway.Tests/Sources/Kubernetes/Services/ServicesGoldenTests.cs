@@ -28,7 +28,7 @@ public sealed class ServicesGoldenTests
         var objects = IngressGoldenTests.Load(Path.Combine(TestDataDirectory(), name + ".in.yaml"));
         var services = objects.OfType<V1Service>().Select(CachedObjectCompaction.Compact).Where(KubernetesQueries.IsExposed);
         var slices = new EndpointSliceIndex(objects.OfType<V1EndpointSlice>().Select(CachedObjectCompaction.Compact));
-        var snapshot = new ModelParts().Admit(new ServiceProcessor().Build(services, slices));
+        var snapshot = new ModelParts(new ValidationCache()).Admit(new ServiceProcessor().Build(services, slices));
 
         // What the store admits must be a model the gateway serves; auth policies are declared by other sources.
         Assert.Empty(snapshot.Problems);
