@@ -35,6 +35,7 @@ internal static class ServiceAnnotations
     public const string OutlierEjection = Prefix + "outlier-ejection-period";
     public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
     public const string ConnectTimeout = Prefix + "connect-timeout";
+    public const string ConnectFailover = Prefix + "connect-failover";
 
     /// <summary>
     /// Comma-separated auth policies (any of them admits) of the route made from a Service, Ingress or HTTPRoute, or of
@@ -46,7 +47,7 @@ internal static class ServiceAnnotations
     [
         PathPrefix, StripPrefix, Host, Port, CanaryOf, CanaryWeight, CanaryHeader, CanaryHeaderValue, CanaryCookie,
         RateLimit, RateLimitBurst, RateLimitKey, HealthPath, HealthInterval, HealthTimeout, HealthyThreshold, UnhealthyThreshold,
-        OutlierFailures, OutlierEjection, MaxConcurrentRequests, ConnectTimeout, AuthPolicy,
+        OutlierFailures, OutlierEjection, MaxConcurrentRequests, ConnectTimeout, ConnectFailover, AuthPolicy,
     ];
 
     public static string Object(V1Service service) => $"Service '{service.Metadata.NamespaceProperty}/{service.Metadata.Name}'";
@@ -218,7 +219,7 @@ internal static class ServiceAnnotations
         return none >= 0 ? [] : [.. names.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout.</summary>
+    /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout and failover.</summary>
     private static BackendSettings ReadBackendSettings(Func<string, string?> get, Action<string, string> problem)
     {
         int? Count(string annotation)
@@ -293,11 +294,19 @@ internal static class ServiceAnnotations
             ConsecutiveFailures = failures.Value,
             EjectionPeriod = ejection ?? PassiveHealthCheck.DefaultEjectionPeriod,
         };
+        var failover = true;
+        if (get(ConnectFailover) is { } failoverText && !bool.TryParse(failoverText, out failover))
+        {
+            problem(ConnectFailover, $"'{failoverText}' must be \"true\" or \"false\"");
+            failover = true;
+        }
+
         return new BackendSettings
         {
             HealthCheck = active is null && passive is null ? null : new BackendHealthCheck { Active = active, Passive = passive },
             MaxConcurrentRequests = Count(MaxConcurrentRequests),
             ConnectTimeout = Duration(ConnectTimeout),
+            ConnectFailover = failover ? Model.ConnectFailover.Default : null,
         };
     }
 
