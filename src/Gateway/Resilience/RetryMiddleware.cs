@@ -35,6 +35,10 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
         return InvokeWithConnectRetryAsync(context, proxy, behavior?.RouteName ?? "");
     }
 
+    /// <summary>
+    /// Whether the attempt failed to connect is known only once it returned, so a backend with two endpoints or more costs
+    /// this await (its state machine) on every request; the body is never wrapped, as a failed connect has not read it.
+    /// </summary>
     private async Task InvokeWithConnectRetryAsync(HttpContext context, IReverseProxyFeature proxy, string route)
     {
         var candidates = proxy.AvailableDestinations;
