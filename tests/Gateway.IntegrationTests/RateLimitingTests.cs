@@ -194,8 +194,9 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
         {
             ["open"] = new { Rate = "1/h", Burst = 1, Mode = "Global", FailMode = "Open" },
             ["closed"] = new { Rate = "1/h", Burst = 1, Mode = "Global", FailMode = "Closed", Timeout = "50ms" },
+            ["local"] = new { Rate = "1/h", Burst = 3, Mode = "Global", FailMode = "Local" },
         },
-        Routes = new[] { Route("open", "/open", "open"), Route("closed", "/closed", "closed"), Route("free", "/free", null) },
+        Routes = new[] { Route("open", "/open", "open"), Route("closed", "/closed", "closed"), Route("local", "/local", "local"), Route("free", "/free", null) },
         Backends,
     };
 
@@ -238,6 +239,15 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
 
         output.WriteLine($"during the outage: {limited.TotalMilliseconds / Requests:F3} ms per fail-open request, {unlimited.TotalMilliseconds / Requests:F3} ms per unlimited one");
         Assert.Equal(1, await CircuitOpen(gateway));
+
+        // FailMode Local: a bucket of the policy in this gateway decides meanwhile (burst 3, then refused).
+        var local = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            local.Add(await Status(gateway, "/local"));
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], local);
 
         // Restarted empty; the probe finds it and limiting resumes (a fresh bucket: one admitted, then refused).
         await redis.RestartAsync();
