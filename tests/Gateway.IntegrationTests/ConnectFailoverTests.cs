@@ -5,6 +5,7 @@ using Gateway.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
 
 namespace Gateway.IntegrationTests;
 
@@ -12,7 +13,7 @@ namespace Gateway.IntegrationTests;
 /// A backend with one endpoint that refuses connections (a closed loopback port) and one that answers, through the real
 /// gateway: the dead one is absorbed by default, for every method, and is taken out of rotation.
 /// </summary>
-public sealed class ConnectFailoverTests
+public sealed class ConnectFailoverTests(ITestOutputHelper output)
 {
     private const int Requests = 200;
 
@@ -190,6 +191,7 @@ public sealed class ConnectFailoverTests
         await Kubernetes.Eventually.TrueAsync(() => Task.FromResult(FailureLines(logs, "'dead'").Length == Failures), "a line per failure");
         var lines = logs.Lines.Skip(before).ToArray();
         var bytes = lines.Sum(l => Encoding.UTF8.GetByteCount(l) + 1);
+        output.WriteLine($"{lines.Length} log lines, {bytes} bytes for {Failures} failed requests");
         Assert.True(bytes <= 300 * Failures, $"{bytes} bytes of log for {Failures} failed requests:\n{string.Join("\n", lines)}");
         Assert.DoesNotContain(lines, l => l.Contains(" at ", StringComparison.Ordinal));
         Assert.Contains("Route 'dead', backend 'dead', endpoint 'http://127.0.0.1:", FailureLines(logs, "'dead'")[0], StringComparison.Ordinal);
