@@ -194,10 +194,69 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
         {
             ["open"] = new { Rate = "1/h", Burst = 1, Mode = "Global", FailMode = "Open" },
             ["closed"] = new { Rate = "1/h", Burst = 1, Mode = "Global", FailMode = "Closed", Timeout = "50ms" },
+            ["local"] = new { Rate = "1/h", Burst = 3, Mode = "Global", FailMode = "Local" },
         },
-        Routes = new[] { Route("open", "/open", "open"), Route("closed", "/closed", "closed") },
+        Routes = new[] { Route("open", "/open", "open"), Route("closed", "/closed", "closed"), Route("local", "/local", "local"), Route("free", "/free", null) },
         Backends,
     };
+
+    [Fact]
+    public async Task During_a_redis_outage_the_circuit_opens_and_requests_are_decided_by_fail_mode_without_waiting_for_redis()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var gateway = await TestGateway.StartAsync(FailModeSection(redis));
+        Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/closed"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Status(gateway, "/closed"));
+        Assert.Equal(0, await CircuitOpen(gateway));
+
+        redis.Kill();
+        var untilOpen = Stopwatch.StartNew();
+        var failedBeforeOpen = 0;
+        await Kubernetes.Eventually.TrueAsync(
+            async () =>
+            {
+                failedBeforeOpen++;
+                Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/open"));
+                return await CircuitOpen(gateway) == 1;
+            },
+            "the Redis circuit to open");
+        output.WriteLine($"circuit open {untilOpen.ElapsedMilliseconds} ms after the kill, after {failedBeforeOpen} request(s)");
+
+        // Sequential requests during the outage: each limited one is decided at once by its fail mode.
+        const int Requests = 200;
+        var limited = TimeSpan.Zero;
+        var unlimited = TimeSpan.Zero;
+        for (var i = 0; i < Requests; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/open"));
+            limited += watch.Elapsed;
+            watch.Restart();
+            Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/free"));
+            unlimited += watch.Elapsed;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await Status(gateway, "/closed"));
+        }
+
+        output.WriteLine($"during the outage: {limited.TotalMilliseconds / Requests:F3} ms per fail-open request, {unlimited.TotalMilliseconds / Requests:F3} ms per unlimited one");
+        Assert.Equal(1, await CircuitOpen(gateway));
+
+        // FailMode Local: a bucket of the policy in this gateway decides meanwhile (burst 3, then refused).
+        var local = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            local.Add(await Status(gateway, "/local"));
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], local);
+
+        // Restarted empty; the probe finds it and limiting resumes (a fresh bucket: one admitted, then refused).
+        await redis.RestartAsync();
+        await WaitUntilAsync(async () => await Status(gateway, "/closed") == HttpStatusCode.OK);
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Status(gateway, "/closed"));
+        await Kubernetes.Eventually.EqualAsync(0.0, () => CircuitOpen(gateway), "the Redis circuit to close");
+    }
+
+    private static Task<double> CircuitOpen(TestGateway gateway) => ObservabilityTests.ScrapeAsync(gateway, "gateway_ratelimit_redis_circuit_open");
 
     [Fact]
     public async Task Redis_down_fails_open_or_closed_as_configured_and_limiting_resumes_when_it_returns()

@@ -17,9 +17,11 @@ public sealed class ResilienceTests
     public async Task Idempotent_requests_are_retried_on_another_endpoint_when_one_refuses_connections_but_posts_are_not()
     {
         await using var live = await TestBackend.StartAsync("live");
+
+        // Without the backend's connect failover (on by default, see ConnectFailoverTests), only the route's retry applies.
         await using var gateway = await TestGateway.StartAsync(Section(
             [Route("r", "/m", "pool", retry: new { Attempts = 2 })],
-            new Dictionary<string, object> { ["pool"] = new { Endpoints = new[] { $"http://127.0.0.1:{UnusedPort()}", live.Url } } }));
+            new Dictionary<string, object> { ["pool"] = new { Endpoints = new[] { $"http://127.0.0.1:{UnusedPort()}", live.Url }, ConnectFailover = false } }));
 
         for (var i = 0; i < 20; i++)
         {

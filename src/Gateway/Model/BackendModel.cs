@@ -18,6 +18,9 @@ internal sealed record BackendModel
     /// <summary>Active probes and passive outlier ejection; null checks nothing.</summary>
     public BackendHealthCheck? HealthCheck { get; init; }
 
+    /// <summary>Retry and ejection when an endpoint refuses connections; on by default, null turns both off.</summary>
+    public ConnectFailover? ConnectFailover { get; init; } = ConnectFailover.Default;
+
     /// <summary>Requests in flight to the backend (all endpoints) beyond which the gateway answers 503; null is unlimited.</summary>
     public int? MaxConcurrentRequests { get; init; }
 

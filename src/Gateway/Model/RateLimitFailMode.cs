@@ -8,4 +8,7 @@ internal enum RateLimitFailMode
 
     /// <summary>Refuse the request with 503: protection of the backend over availability.</summary>
     Closed,
+
+    /// <summary>Decide with a bucket of the same policy in this process: each replica enforces the rate alone meanwhile.</summary>
+    Local,
 }

@@ -73,7 +73,7 @@ internal static class RateLimitPolicyValidator
 
         if (!Enum.IsDefined(policy.FailMode))
         {
-            Problem("FailMode", $"'{policy.FailMode}' is not Open or Closed");
+            Problem("FailMode", $"'{policy.FailMode}' is not Open, Closed or Local");
         }
 
         if (policy.Timeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > MaxTimeout))

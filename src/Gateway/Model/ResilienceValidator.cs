@@ -32,6 +32,11 @@ internal static class ResilienceValidator
             Positive(passive.EjectionPeriod, "HealthCheck.Passive.EjectionPeriod", Problem);
         }
 
+        if (backend.ConnectFailover is { } failover)
+        {
+            Positive(failover.EjectionPeriod, "ConnectFailover.EjectionPeriod", Problem);
+        }
+
         if (backend.MaxConcurrentRequests is { } max)
         {
             AtLeastOne(max, "MaxConcurrentRequests", Problem);

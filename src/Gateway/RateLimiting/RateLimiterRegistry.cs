@@ -56,7 +56,9 @@ internal sealed class RateLimiterRegistry(
             {
                 await redis.ConnectAsync(cancellationToken);
             }
-            else
+
+            // A global policy that fails to Local keeps its fallback buckets across reloads, as a local policy does.
+            if (policy.Mode == RateLimitMode.Local || policy.FailMode == RateLimitFailMode.Local)
             {
                 localStores[policy.Name] = _localStores.Remove(policy.Name, out var kept)
                     ? kept
@@ -71,7 +73,9 @@ internal sealed class RateLimiterRegistry(
             RouteRateLimiter? limiter = null;
             if (route.RateLimitPolicy is { } name && rules.TryGetValue(name, out var rule))
             {
-                IRateLimitStore store = rule.Policy.Mode == RateLimitMode.Global ? redisStore : localStores[name];
+                IRateLimitStore store = rule.Policy.Mode == RateLimitMode.Local ? localStores[name]
+                    : rule.Policy.FailMode == RateLimitFailMode.Local ? new LocalFallbackStore(redisStore, localStores[name])
+                    : redisStore;
                 limiter = new RouteRateLimiter(route.Name, rule, store, clientIp);
             }
 

@@ -58,6 +58,25 @@ internal sealed partial class RedisConnection(IOptions<Hosting.GatewayOptions> o
         }
     }
 
+    /// <summary>Whether Redis answers a PING within <paramref name="timeout"/>; false, never an exception, when it does not.</summary>
+    public async Task<bool> PingAsync(TimeSpan timeout)
+    {
+        if (Database is not { } database)
+        {
+            return false;
+        }
+
+        try
+        {
+            await database.PingAsync().WaitAsync(timeout);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_multiplexer is { } multiplexer)

@@ -6,9 +6,11 @@ namespace Gateway.RateLimiting;
 /// <summary>
 /// A global policy's buckets in Redis: one EVALSHA round trip per request. When Redis lost the script (it restarted),
 /// the script is sent again once. When Redis does not answer within the policy's timeout the decision is
-/// <see cref="RateLimitOutcome.StoreUnavailable"/>, logged at most once per <see cref="LogInterval"/>.
+/// <see cref="RateLimitOutcome.StoreUnavailable"/>, logged at most once per <see cref="LogInterval"/>; after a few such
+/// failures in a row the <see cref="RedisCircuitBreaker"/> makes it at once, without asking Redis, until Redis answers.
 /// </summary>
-internal sealed partial class RedisRateLimitStore(RedisConnection connection, TimeProvider timeProvider, ILogger<RedisRateLimitStore> logger) : IRateLimitStore
+internal sealed partial class RedisRateLimitStore(
+    RedisConnection connection, RedisCircuitBreaker breaker, TimeProvider timeProvider, ILogger<RedisRateLimitStore> logger) : IRateLimitStore
 {
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
 
@@ -20,6 +22,11 @@ internal sealed partial class RedisRateLimitStore(RedisConnection connection, Ti
         if (connection.Database is not { } database)
         {
             return Failed(rule, "not connected");
+        }
+
+        if (!breaker.TryPass())
+        {
+            return RateLimitDecision.Unavailable;
         }
 
         RedisKey[] keys = [key.Format(rule.Name)];
@@ -38,6 +45,7 @@ internal sealed partial class RedisRateLimitStore(RedisConnection connection, Ti
                     .WaitAsync(rule.Timeout, timeProvider);
             }
 
+            breaker.Succeeded();
             var values = (long[])result!;
             return new RateLimitDecision(
                 values[0] == 1 ? RateLimitOutcome.Admitted : RateLimitOutcome.Rejected,
@@ -47,6 +55,7 @@ internal sealed partial class RedisRateLimitStore(RedisConnection connection, Ti
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
+            breaker.Failed(ex.Message);
             return Failed(rule, ex.Message);
         }
     }

@@ -12,6 +12,9 @@ internal static class ClusterMetadataKeys
     /// <summary>Connection failures or 5xx in a row that eject an endpoint.</summary>
     public const string ConsecutiveFailures = "Gateway.ConsecutiveFailures";
 
+    /// <summary>Present (<c>false</c>) when a request whose connection attempt failed must not be sent to another endpoint.</summary>
+    public const string ConnectRetry = "Gateway.ConnectRetry";
+
     /// <summary>Requests in flight to the whole backend beyond which it answers 503.</summary>
     public const string MaxConcurrentRequests = "Gateway.MaxConcurrentRequests";
 

@@ -8,13 +8,18 @@ namespace Gateway.Resilience;
 /// <summary>The parts of a YARP cluster that carry a backend's health checks, concurrency limit and connect timeout.</summary>
 internal static class ClusterResilience
 {
+    /// <summary>The passive check every backend gets unless it configures its own or turns connect failover off; shared, as most backends use it.</summary>
+    private static readonly HealthCheckConfig DefaultConnectFailover = ConnectFailoverCheck(ConnectFailover.DefaultEjectionPeriod);
+
     public static HealthCheckConfig? HealthCheck(BackendModel backend)
     {
         var active = backend.HealthCheck?.Active;
         var passive = backend.HealthCheck?.Passive;
         if (active is null && passive is null)
         {
-            return null;
+            return backend.ConnectFailover is { } failover
+                ? failover.EjectionPeriod == ConnectFailover.DefaultEjectionPeriod ? DefaultConnectFailover : ConnectFailoverCheck(failover.EjectionPeriod)
+                : null;
         }
 
         string? path = null;
@@ -39,12 +44,7 @@ internal static class ClusterResilience
                 Path = path,
                 Query = query,
             },
-            Passive = passive is null ? null : new PassiveHealthCheckConfig
-            {
-                Enabled = true,
-                Policy = HealthPolicyNames.ConsecutiveFailures,
-                ReactivationPeriod = passive.EjectionPeriod,
-            },
+            Passive = PassiveCheck(passive, backend.ConnectFailover),
         };
     }
 
@@ -62,6 +62,11 @@ internal static class ClusterResilience
             metadata[ClusterMetadataKeys.ConsecutiveFailures] = passive.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture);
         }
 
+        if (backend.ConnectFailover is not { Retry: true })
+        {
+            metadata[ClusterMetadataKeys.ConnectRetry] = "false";
+        }
+
         if (backend.MaxConcurrentRequests is { } max)
         {
             metadata[ClusterMetadataKeys.MaxConcurrentRequests] = max.ToString(CultureInfo.InvariantCulture);
@@ -74,6 +79,19 @@ internal static class ClusterResilience
 
         return metadata.Count == 0 ? null : metadata;
     }
+
+    /// <summary>The configured outlier ejection (which counts refused connections too), else ejection on refused connections alone.</summary>
+    private static PassiveHealthCheckConfig? PassiveCheck(PassiveHealthCheck? passive, ConnectFailover? failover) => passive is not null
+        ? new PassiveHealthCheckConfig { Enabled = true, Policy = HealthPolicyNames.ConsecutiveFailures, ReactivationPeriod = passive.EjectionPeriod }
+        : failover is null ? null : new PassiveHealthCheckConfig { Enabled = true, Policy = HealthPolicyNames.ConnectFailures, ReactivationPeriod = failover.EjectionPeriod };
+
+    private static HealthCheckConfig ConnectFailoverCheck(TimeSpan ejectionPeriod) => new()
+    {
+        // Ejection by refused connections alone must never leave a backend with nothing: when every endpoint is out, all
+        // are tried again, as nginx does when every server of an upstream is marked failed.
+        AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
+        Passive = PassiveCheck(null, new ConnectFailover { EjectionPeriod = ejectionPeriod }),
+    };
 
     public static int? ReadInt(IReadOnlyDictionary<string, string>? metadata, string key) =>
         metadata is not null && metadata.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)

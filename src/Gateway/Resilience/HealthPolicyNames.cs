@@ -6,4 +6,6 @@ internal static class HealthPolicyNames
     public const string Thresholds = "Gateway.Thresholds";
 
     public const string ConsecutiveFailures = "Gateway.ConsecutiveFailures";
+
+    public const string ConnectFailures = "Gateway.ConnectFailures";
 }

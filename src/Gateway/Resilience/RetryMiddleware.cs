@@ -14,19 +14,60 @@ namespace Gateway.Resilience;
 /// backend's load-balancing policy over the endpoints not tried yet. A request is retried only when the route allows its
 /// method, nothing has reached the client, no byte of its body has been read, and the attempt failed to connect (or lost
 /// the connection before the response headers), answered a status the route retries, or did not start its response
-/// within the route's per-try timeout.
+/// within the route's per-try timeout. Without a route retry that applies, a request whose connection attempt failed is
+/// sent once more to another endpoint, whatever its method: nothing of it was sent (see <see cref="ConnectFailure"/>).
 /// </summary>
 internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMetrics metrics, ILogger<RetryMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var behavior = context.GetEndpoint()?.Metadata.GetMetadata<RouteRuntime>();
-        if (behavior?.Retry is not { } retry || retry.Attempts < 2 || !retry.AllowsMethod(context.Request.Method))
+        if (behavior?.Retry is { } retry && retry.Attempts >= 2 && retry.AllowsMethod(context.Request.Method))
+        {
+            return InvokeWithRetriesAsync(context, retry, behavior.RouteName);
+        }
+
+        var proxy = context.GetReverseProxyFeature();
+        if (proxy.AvailableDestinations.Count < 2 || proxy.Cluster.Config.Metadata?.ContainsKey(ClusterMetadataKeys.ConnectRetry) == true)
         {
             return next(context);
         }
 
-        return InvokeWithRetriesAsync(context, retry, behavior.RouteName);
+        return InvokeWithConnectRetryAsync(context, proxy, behavior?.RouteName ?? "");
+    }
+
+    /// <summary>
+    /// Whether the attempt failed to connect is known only once it returned, so a backend with two endpoints or more costs
+    /// this await (its state machine) on every request; the body is never wrapped, as a failed connect has not read it.
+    /// </summary>
+    private async Task InvokeWithConnectRetryAsync(HttpContext context, IReverseProxyFeature proxy, string route)
+    {
+        var candidates = proxy.AvailableDestinations;
+        var earlyHeaders = EarlyHeaders(context.Response.Headers);
+        await next(context);
+        if (context.Response.HasStarted || !ConnectFailure.Is(context) || proxy.ProxiedDestination is not { } failed)
+        {
+            return;
+        }
+
+        var remaining = new List<DestinationState>(candidates.Count - 1);
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (candidates[i] != failed)
+            {
+                remaining.Add(candidates[i]);
+            }
+        }
+
+        if (remaining.Count == 0)
+        {
+            return;
+        }
+
+        PrepareNextAttempt(context, proxy, earlyHeaders, remaining);
+        metrics.Retry(route, "connect");
+        LogRetry(logger, route, failed.DestinationId, "connect", 2);
+        await next(context);
     }
 
     private async Task InvokeWithRetriesAsync(HttpContext context, RetryBehavior retry, string route)
@@ -72,17 +113,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
 
                 metrics.Retry(route, reason);
                 LogRetry(logger, route, failed.DestinationId, reason, attempt + 1);
-                context.Features.Set<IForwarderErrorFeature>(null);
-                context.Response.Clear();
-                if (earlyHeaders is not null)
-                {
-                    foreach (var (name, value) in earlyHeaders)
-                    {
-                        context.Response.Headers[name] = value;
-                    }
-                }
-
-                proxy.AvailableDestinations = remaining;
+                PrepareNextAttempt(context, proxy, earlyHeaders, remaining);
             }
         }
         finally
@@ -92,6 +123,23 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
                 context.Request.Body = body.Inner;
             }
         }
+    }
+
+    /// <summary>Undoes what the failed attempt left on the response (the 502, headers of response transforms) and narrows the endpoints.</summary>
+    private static void PrepareNextAttempt(
+        HttpContext context, IReverseProxyFeature proxy, KeyValuePair<string, StringValues>[]? earlyHeaders, IReadOnlyList<DestinationState> remaining)
+    {
+        context.Features.Set<IForwarderErrorFeature>(null);
+        context.Response.Clear();
+        if (earlyHeaders is not null)
+        {
+            foreach (var (name, value) in earlyHeaders)
+            {
+                context.Response.Headers[name] = value;
+            }
+        }
+
+        proxy.AvailableDestinations = remaining;
     }
 
     private async Task<bool> InvokeUnboundedAsync(HttpContext context)

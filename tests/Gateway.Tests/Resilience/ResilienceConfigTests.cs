@@ -52,6 +52,39 @@ public sealed class ResilienceConfigTests
     }
 
     [Fact]
+    public void Connect_failover_is_on_by_default_tuned_by_an_object_off_with_false_and_bad_values_name_the_field()
+    {
+        var snapshot = Read("""
+        {
+          "Routes": [ { "Name": "r", "Backends": [ "default" ] } ],
+          "Backends": {
+            "default": { "Endpoints": [ "http://10.0.0.1:80" ] },
+            "tuned": { "Endpoints": [ "http://10.0.0.2:80" ], "ConnectFailover": { "Retry": false, "EjectionPeriod": "3s" } },
+            "off": { "Endpoints": [ "http://10.0.0.3:80" ], "ConnectFailover": false }
+          }
+        }
+        """);
+
+        Assert.Empty(snapshot.Problems);
+        Assert.Equal(ConnectFailover.Default, snapshot.Model.Backends["default"].ConnectFailover);
+        Assert.Equal(new ConnectFailover { Retry = false, EjectionPeriod = TimeSpan.FromSeconds(3) }, snapshot.Model.Backends["tuned"].ConnectFailover);
+        Assert.Null(snapshot.Model.Backends["off"].ConnectFailover);
+
+        var problems = Problems("""
+        {
+          "Routes": [ { "Name": "r", "Backends": [ "a" ] } ],
+          "Backends": {
+            "a": { "Endpoints": [ "http://10.0.0.1:80" ], "ConnectFailover": "sometimes" },
+            "b": { "Endpoints": [ "http://10.0.0.2:80" ], "ConnectFailover": { "EjectionPeriod": "0s", "Retries": 2 } }
+          }
+        }
+        """);
+        Assert.Contains("test.json: backend 'a', field 'ConnectFailover': 'sometimes' must be true, false or an object such as { \"EjectionPeriod\": \"10s\" }", problems);
+        Assert.Contains(problems, p => p.StartsWith("test.json: backend 'b', field 'ConnectFailover.Retries': unknown field", StringComparison.Ordinal));
+        Assert.Contains("test.json: backend 'b', field 'ConnectFailover.EjectionPeriod': must be greater than zero", problems);
+    }
+
+    [Fact]
     public void Absent_fields_keep_their_defaults_and_passive_true_turns_ejection_on()
     {
         var snapshot = Read("""

@@ -283,13 +283,14 @@ internal static class GatewayConfigReader
     private static BackendModel ReadBackend(ConfigFieldReader reader, IConfigurationSection section)
     {
         var obj = $"backend '{section.Key}'";
-        reader.RejectUnknownKeys(section, obj, "", "Endpoints", "HealthCheck", "MaxConcurrentRequests", "ConnectTimeout", "IdleTimeout");
+        reader.RejectUnknownKeys(section, obj, "", "Endpoints", "HealthCheck", "ConnectFailover", "MaxConcurrentRequests", "ConnectTimeout", "IdleTimeout");
         return new BackendModel
         {
             Name = section.Key,
             Source = reader.Source,
             Endpoints = [.. reader.Strings(section, "Endpoints", obj, "")],
             HealthCheck = ResilienceReader.ReadHealthCheck(reader, section.GetSection("HealthCheck"), obj),
+            ConnectFailover = ResilienceReader.ReadConnectFailover(reader, section.GetSection("ConnectFailover"), obj),
             MaxConcurrentRequests = reader.Int(section, "MaxConcurrentRequests", obj, ""),
             ConnectTimeout = reader.Duration(section, "ConnectTimeout", obj, ""),
             IdleTimeout = reader.Duration(section, "IdleTimeout", obj, ""),

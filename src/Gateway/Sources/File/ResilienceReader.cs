@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Sources.File;
 
-/// <summary>Reads a backend's <c>HealthCheck</c> and a route's <c>Retry</c> sections; absent fields keep their defaults.</summary>
+/// <summary>Reads a backend's <c>HealthCheck</c> and <c>ConnectFailover</c> and a route's <c>Retry</c> sections; absent fields keep their defaults.</summary>
 internal static class ResilienceReader
 {
     public static BackendHealthCheck? ReadHealthCheck(ConfigFieldReader reader, IConfigurationSection section, string obj)
@@ -19,6 +19,34 @@ internal static class ResilienceReader
         {
             Active = ReadActive(reader, section.GetSection("Active"), obj, "HealthCheck.Active"),
             Passive = ReadPassive(reader, section.GetSection("Passive"), obj, "HealthCheck.Passive"),
+        };
+    }
+
+    /// <summary>Absent or <c>true</c>: the defaults; <c>false</c>: off (null); an object: the defaults with its fields.</summary>
+    public static ConnectFailover? ReadConnectFailover(ConfigFieldReader reader, IConfigurationSection section, string obj)
+    {
+        const string field = "ConnectFailover";
+        if (section.Value is { } flag)
+        {
+            if (!bool.TryParse(flag, out var enabled))
+            {
+                reader.Problem(obj, field, $"'{flag}' must be true, false or an object such as {{ \"EjectionPeriod\": \"10s\" }}");
+                return ConnectFailover.Default;
+            }
+
+            return enabled ? ConnectFailover.Default : null;
+        }
+
+        if (!section.GetChildren().Any())
+        {
+            return ConnectFailover.Default;
+        }
+
+        reader.RejectUnknownKeys(section, obj, field, "Retry", "EjectionPeriod");
+        return new ConnectFailover
+        {
+            Retry = reader.Bool(section, "Retry", obj, field) ?? true,
+            EjectionPeriod = reader.Duration(section, "EjectionPeriod", obj, field) ?? ConnectFailover.DefaultEjectionPeriod,
         };
     }
 

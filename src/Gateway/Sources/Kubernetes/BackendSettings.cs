@@ -13,10 +13,13 @@ internal sealed record BackendSettings
 
     public TimeSpan? ConnectTimeout { get; init; }
 
+    public ConnectFailover? ConnectFailover { get; init; } = ConnectFailover.Default;
+
     public BackendModel ApplyTo(BackendModel backend) => backend with
     {
         HealthCheck = HealthCheck,
         MaxConcurrentRequests = MaxConcurrentRequests,
         ConnectTimeout = ConnectTimeout,
+        ConnectFailover = ConnectFailover,
     };
 }

@@ -181,7 +181,7 @@ internal static class ServiceAnnotations
         return none >= 0 ? [] : [.. names.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout.</summary>
+    /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout and failover.</summary>
     private static BackendSettings ReadBackendSettings(Func<string, string?> get, Action<string, string> problem)
     {
         int? Count(string annotation)
@@ -256,11 +256,19 @@ internal static class ServiceAnnotations
             ConsecutiveFailures = failures.Value,
             EjectionPeriod = ejection ?? PassiveHealthCheck.DefaultEjectionPeriod,
         };
+        var failover = true;
+        if (get(MlGatewayAnnotations.ConnectFailover) is { } failoverText && !bool.TryParse(failoverText, out failover))
+        {
+            problem(MlGatewayAnnotations.ConnectFailover, $"'{failoverText}' must be \"true\" or \"false\"");
+            failover = true;
+        }
+
         return new BackendSettings
         {
             HealthCheck = active is null && passive is null ? null : new BackendHealthCheck { Active = active, Passive = passive },
             MaxConcurrentRequests = Count(MaxConcurrentRequests),
             ConnectTimeout = Duration(ConnectTimeout),
+            ConnectFailover = failover ? Model.ConnectFailover.Default : null,
         };
     }
 

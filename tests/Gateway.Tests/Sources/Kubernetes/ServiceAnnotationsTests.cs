@@ -165,10 +165,13 @@ public sealed class ServiceAnnotationsTests
             ["mlgateway.io/outlier-ejection-period"] = "1m",
             ["mlgateway.io/max-concurrent-requests"] = "8",
             ["mlgateway.io/connect-timeout"] = "2s",
+            ["mlgateway.io/connect-failover"] = "false",
         });
 
         Assert.Empty(problems);
         var backend = exposure!.Backend;
+        Assert.Null(backend.ConnectFailover);
+        Assert.Equal(ConnectFailover.Default, Parse(new()).Exposure!.Backend.ConnectFailover);
         Assert.Equal(new ActiveHealthCheck { Path = "/ready", Interval = TimeSpan.FromSeconds(5), UnhealthyThreshold = 2 }, backend.HealthCheck!.Active);
         Assert.Equal(new PassiveHealthCheck { ConsecutiveFailures = 3, EjectionPeriod = TimeSpan.FromMinutes(1) }, backend.HealthCheck.Passive);
         Assert.Equal(8, backend.MaxConcurrentRequests);
@@ -180,6 +183,7 @@ public sealed class ServiceAnnotationsTests
     [InlineData("mlgateway.io/health-path", "ready", "'ready' must start with '/'")]
     [InlineData("mlgateway.io/max-concurrent-requests", "0", "'0' must be a whole number, 1 or more")]
     [InlineData("mlgateway.io/connect-timeout", "soon", "'soon' is not a duration")]
+    [InlineData("mlgateway.io/connect-failover", "off", "'off' must be \"true\" or \"false\"")]
     [InlineData("mlgateway.io/outlier-ejection-period", "30s", "needs mlgateway.io/outlier-consecutive-failures")]
     public void Bad_resilience_annotations_are_problems(string annotation, string value, string message)
     {

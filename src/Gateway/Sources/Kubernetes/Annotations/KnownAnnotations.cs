@@ -16,7 +16,8 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.RateLimitBurst, MlGatewayAnnotations.RateLimitKey, MlGatewayAnnotations.HealthPath,
         MlGatewayAnnotations.HealthInterval, MlGatewayAnnotations.HealthTimeout, MlGatewayAnnotations.HealthyThreshold,
         MlGatewayAnnotations.UnhealthyThreshold, MlGatewayAnnotations.OutlierFailures, MlGatewayAnnotations.OutlierEjection,
-        MlGatewayAnnotations.MaxConcurrentRequests, MlGatewayAnnotations.ConnectTimeout, MlGatewayAnnotations.AuthPolicy,
+        MlGatewayAnnotations.MaxConcurrentRequests, MlGatewayAnnotations.ConnectTimeout, MlGatewayAnnotations.ConnectFailover,
+        MlGatewayAnnotations.AuthPolicy,
     ];
 
     public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy];

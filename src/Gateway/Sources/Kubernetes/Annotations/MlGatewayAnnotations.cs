@@ -37,6 +37,7 @@ internal static class MlGatewayAnnotations
     public const string OutlierEjection = Prefix + "outlier-ejection-period";
     public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
     public const string ConnectTimeout = Prefix + "connect-timeout";
+    public const string ConnectFailover = Prefix + "connect-failover";
 
     /// <summary>
     /// Comma-separated auth policies (any of them admits) of the route made from a Service, Ingress or HTTPRoute, or of

@@ -1,0 +1,26 @@
+using System.Runtime.CompilerServices;
+
+namespace Gateway.RateLimiting;
+
+/// <summary>
+/// A global policy with <c>FailMode: Local</c>: Redis decides while it answers; when it cannot (an outage, or the
+/// <see cref="RedisCircuitBreaker"/> is open), a bucket of the same policy in this process does, so each replica still
+/// enforces the policy's rate on its own share of the traffic.
+/// </summary>
+internal sealed class LocalFallbackStore(IRateLimitStore global, LocalRateLimitStore local) : IRateLimitStore
+{
+    public ValueTask<RateLimitDecision> AcquireAsync(BucketKey key, RateLimitRule rule)
+    {
+        var pending = global.AcquireAsync(key, rule);
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<RateLimitDecision>(Decide(pending.Result, key, rule))
+            : AwaitAsync(pending, key, rule);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<RateLimitDecision> AwaitAsync(ValueTask<RateLimitDecision> pending, BucketKey key, RateLimitRule rule) =>
+        Decide(await pending, key, rule);
+
+    private RateLimitDecision Decide(RateLimitDecision decision, BucketKey key, RateLimitRule rule) =>
+        decision.Outcome == RateLimitOutcome.StoreUnavailable ? local.Acquire(key, rule) : decision;
+}
