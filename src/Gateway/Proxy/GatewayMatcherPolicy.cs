@@ -1,3 +1,4 @@
+using Gateway.Paths;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
@@ -28,6 +29,7 @@ internal sealed class GatewayMatcherPolicy : MatcherPolicy, IEndpointSelectorPol
 
     public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
     {
+        var caseVariant = -1;
         for (var i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i)
@@ -35,8 +37,11 @@ internal sealed class GatewayMatcherPolicy : MatcherPolicy, IEndpointSelectorPol
                 && !behavior.Matches(httpContext.Request))
             {
                 candidates.SetValidity(i, false);
+                CaseVariants.Consider(candidates, i, behavior, httpContext.Request, ref caseVariant);
             }
         }
+
+        CaseVariants.Publish(httpContext, candidates, caseVariant);
 
         return Task.CompletedTask;
     }

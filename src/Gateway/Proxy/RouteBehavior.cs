@@ -152,7 +152,12 @@ internal sealed class RouteBehavior
     /// The checks YARP's matching cannot express: case-sensitive segment-aware paths, exact paths without a trailing
     /// slash, regular expressions, and the method (so a mismatch means no route, 404).
     /// </summary>
-    public bool Matches(HttpRequest request)
+    public bool Matches(HttpRequest request) => Matches(request, StringComparison.Ordinal);
+
+    /// <summary>Whether the request would match if the path's case were ignored; a regular expression keeps its own rules.</summary>
+    public bool MatchesIgnoringCase(HttpRequest request) => Matches(request, StringComparison.OrdinalIgnoreCase);
+
+    private bool Matches(HttpRequest request, StringComparison pathComparison)
     {
         if (_method is not null && !string.Equals(request.Method, _method, StringComparison.Ordinal))
         {
@@ -162,8 +167,8 @@ internal sealed class RouteBehavior
         var path = request.Path.Value.AsSpan();
         var pathMatches = _pathType switch
         {
-            PathMatchType.Exact => path.SequenceEqual(_pathValue),
-            PathMatchType.PathPrefix => PrefixRewriter.IsUnder(path, _pathValue),
+            PathMatchType.Exact => path.Equals(_pathValue, pathComparison),
+            PathMatchType.PathPrefix => PrefixRewriter.IsUnder(path, _pathValue, pathComparison),
             _ => _pathRegex!.IsMatch(path),
         };
         if (!pathMatches)

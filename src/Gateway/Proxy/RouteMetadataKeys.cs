@@ -65,4 +65,7 @@ internal static class RouteMetadataKeys
 
     /// <summary>JSON array of the route's <see cref="Model.RequestMirror"/>s whose backend resolved.</summary>
     public const string Mirrors = "Gateway.Mirrors";
+
+    /// <summary>The <see cref="Model.PathForms"/> the route accepts in request paths, when any.</summary>
+    public const string AllowedPathForms = "Gateway.AllowedPathForms";
 }

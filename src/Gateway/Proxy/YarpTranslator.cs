@@ -152,6 +152,11 @@ internal static class YarpTranslator
             metadata[RouteMetadataKeys.RedirectToHttps] = "true";
         }
 
+        if (route.AllowedPathForms != PathForms.None)
+        {
+            metadata[RouteMetadataKeys.AllowedPathForms] = route.AllowedPathForms.ToString();
+        }
+
         var mirrors = route.Filters.Mirrors.Where(m => model.Backends.TryGetValue(m.Backend, out var b) && b.UnresolvedReason is null).ToArray();
         if (mirrors.Length > 0)
         {
