@@ -13,21 +13,28 @@ namespace Gateway.Paths;
 /// </summary>
 internal static class CaseVariants
 {
-    /// <summary>Keeps candidate <paramref name="index"/>, just rejected, in <paramref name="held"/> when it is protected, ranks before the one held and matches ignoring case.</summary>
-    public static void Consider(CandidateSet candidates, int index, RouteBehavior behavior, HttpRequest request, ref int held)
+    /// <summary>No candidate held yet.</summary>
+    public static (int Index, int Score) None => (-1, int.MaxValue);
+
+    /// <summary>
+    /// Keeps candidate <paramref name="index"/>, about to be rejected, in <paramref name="held"/> when it is protected,
+    /// ranks before the one held and matches ignoring case. Called before the rejection, which changes the score.
+    /// </summary>
+    public static void Consider(CandidateSet candidates, int index, RouteBehavior behavior, HttpRequest request, ref (int Index, int Score) held)
     {
-        if ((held < 0 || candidates[index].Score < candidates[held].Score)
-            && candidates[index].Endpoint.Metadata.GetMetadata<RouteAuthSlot>()?.Auth is not null
+        var candidate = candidates[index];
+        if (candidate.Score < held.Score
+            && candidate.Endpoint.Metadata.GetMetadata<RouteAuthSlot>()?.Auth is not null
             && behavior.MatchesIgnoringCase(request))
         {
-            held = index;
+            held = (index, candidate.Score);
         }
     }
 
-    /// <summary>Publishes the auth of candidate <paramref name="held"/> when no remaining candidate ranks before it.</summary>
-    public static void Publish(HttpContext context, CandidateSet candidates, int held)
+    /// <summary>Publishes the auth of the candidate <paramref name="held"/> when no remaining candidate ranks before it.</summary>
+    public static void Publish(HttpContext context, CandidateSet candidates, (int Index, int Score) held)
     {
-        if (held < 0 || candidates[held].Endpoint.Metadata.GetMetadata<RouteAuthSlot>()?.Auth is not { } auth)
+        if (held.Index < 0 || candidates[held.Index].Endpoint.Metadata.GetMetadata<RouteAuthSlot>()?.Auth is not { } auth)
         {
             return;
         }
@@ -40,7 +47,7 @@ internal static class CaseVariants
                 continue;
             }
 
-            if (candidates[i].Score < candidates[held].Score)
+            if (candidates[i].Score < held.Score)
             {
                 return;
             }

@@ -3,8 +3,10 @@ using Yarp.ReverseProxy.Transforms;
 namespace Gateway.Paths;
 
 /// <summary>
-/// Sends the path the gateway matched (after any rewrite) in the raw form <see cref="PathNormalizer"/> gave it. Runs
-/// after every path transform of the route; a path without escapes is left to YARP, which sends the same.
+/// Sends the path the gateway matched (after any rewrite) in the raw form <see cref="PathNormalizer"/> gave it, and the
+/// query as the client sent it. Runs after every path transform of the route. Without any escape in either, YARP sends
+/// the same and is left to it; with one, YARP would escape a kept '%' again and <see cref="Uri"/> would decode
+/// <c>%2E</c> in the query.
 /// </summary>
 internal sealed class RawPathTransform : RequestTransform
 {
@@ -15,7 +17,8 @@ internal sealed class RawPathTransform : RequestTransform
     public override ValueTask ApplyAsync(RequestTransformContext context)
     {
         var path = context.Path.Value;
-        if (path is null || !path.Contains('%', StringComparison.Ordinal))
+        if (path is null
+            || (!path.Contains('%', StringComparison.Ordinal) && context.HttpContext.Request.QueryString.Value?.Contains('%', StringComparison.Ordinal) != true))
         {
             return ValueTask.CompletedTask;
         }

@@ -29,15 +29,15 @@ internal sealed class GatewayMatcherPolicy : MatcherPolicy, IEndpointSelectorPol
 
     public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
     {
-        var caseVariant = -1;
+        var caseVariant = CaseVariants.None;
         for (var i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i)
                 && candidates[i].Endpoint.Metadata.GetMetadata<RouteBehavior>() is { } behavior
                 && !behavior.Matches(httpContext.Request))
             {
-                candidates.SetValidity(i, false);
                 CaseVariants.Consider(candidates, i, behavior, httpContext.Request, ref caseVariant);
+                candidates.SetValidity(i, false);
             }
         }
 
