@@ -89,6 +89,7 @@ public sealed class PathPolicyTests : IAsyncLifetime
             ("/api/admin%00/users", 400, "encoded NUL"),
             ("/api/admin%0d%0aX-Auth-Subject:%20root", 400, "encoded CR LF"),
             ("/api/a%zzdmin", 400, "malformed escape"),
+            ("/api/x/%C0%AE%C0%AE/admin/users", 400, "overlong UTF-8 dot-dot"),
             ("/API/admin/users", 404, "no route takes /API (routing stays case-sensitive)"),
         };
 

@@ -164,9 +164,9 @@ internal static class PathNormalizer
 
             if (value >= 0x80)
             {
-                if (!DecodeUtf8(segment, ref i, output, ref length))
+                if (DecodeUtf8(segment, ref i, output, ref length) is { } refusal)
                 {
-                    return PathRefusal.ControlCharacter;
+                    return refusal;
                 }
 
                 continue;
@@ -206,9 +206,9 @@ internal static class PathNormalizer
 
     /// <summary>
     /// Decodes the escapes from <paramref name="i"/> that form one UTF-8 character, or keeps the first byte escaped when
-    /// they do not (<c>/caf%E9</c>, Latin-1, reaches the backend as sent). False for an encoded control character.
+    /// they do not (<c>/caf%E9</c>, Latin-1, reaches the backend as sent). Null when done, else why the path is refused.
     /// </summary>
-    private static bool DecodeUtf8(ReadOnlySpan<char> segment, ref int i, Span<char> output, ref int length)
+    private static PathRefusal? DecodeUtf8(ReadOnlySpan<char> segment, ref int i, Span<char> output, ref int length)
     {
         Span<byte> bytes = stackalloc byte[4];
         var count = 0;
@@ -221,18 +221,33 @@ internal static class PathNormalizer
         {
             if (Rune.IsControl(rune))
             {
-                return false;
+                return PathRefusal.ControlCharacter;
             }
 
             length += rune.EncodeToUtf16(output[length..]);
             i += 3 * consumed;
-            return true;
+            return null;
+        }
+
+        if (IsOverlong(bytes[..count]))
+        {
+            return PathRefusal.OverlongUtf8;
         }
 
         WriteEscape(bytes[0], output, ref length);
         i += 3;
-        return true;
+        return null;
     }
+
+    /// <summary>A too-long encoding of a shorter character (<c>%C0%AE</c> is '.' to a lenient decoder): never text, only a disguise.</summary>
+    private static bool IsOverlong(ReadOnlySpan<byte> bytes) =>
+        bytes.Length >= 2 && bytes[0] switch
+        {
+            0xC0 or 0xC1 => bytes[1] is >= 0x80 and <= 0xBF,
+            0xE0 => bytes[1] is >= 0x80 and <= 0x9F,
+            0xF0 => bytes[1] is >= 0x80 and <= 0x8F,
+            _ => false,
+        };
 
     private static bool TryReadEscape(ReadOnlySpan<char> segment, int i, out byte value)
     {

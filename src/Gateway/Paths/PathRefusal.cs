@@ -21,6 +21,8 @@ internal sealed class PathRefusal
 
     public static PathRefusal ControlCharacter { get; } = new("The request path contains a control character, raw or percent-encoded.");
 
+    public static PathRefusal OverlongUtf8 { get; } = new("The request path has an overlong UTF-8 sequence, such as %C0%AE.");
+
     public static PathRefusal AboveRoot { get; } = new("The request path climbs above the root with a '..' segment.");
 
     public static PathRefusal DotSegmentWithParameters { get; } = new("The request path has a dot segment with parameters, such as '..;'.");

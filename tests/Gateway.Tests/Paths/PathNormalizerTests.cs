@@ -52,7 +52,9 @@ public sealed class PathNormalizerTests
     [InlineData("/caf%c3%a9", "/café", "/caf%C3%A9")]
     [InlineData("/caf%e9", "/caf%E9", "/caf%E9")]
     [InlineData("/%F0%9F%98%80", "/😀", "/%F0%9F%98%80")]
-    [InlineData("/%C0%AE%C0%AE", "/%C0%AE%C0%AE", "/%C0%AE%C0%AE")]
+    [InlineData("/%C3%28", "/%C3%28", "/%C3%28")]
+    [InlineData("/%C0x", "/%C0x", "/%C0x")]
+    [InlineData("/%E0%A4%85", "/अ", "/%E0%A4%85")]
     [InlineData("/%E2%82", "/%E2%82", "/%E2%82")]
     [InlineData("/é", "/é", "/%C3%A9")]
     public void Paths_are_normalised(string raw, string decoded, string forwarded)
@@ -93,6 +95,10 @@ public sealed class PathNormalizerTests
         { "/a%7f", nameof(PathRefusal.ControlCharacter) },
         { "/a%C2%85", nameof(PathRefusal.ControlCharacter) },
         { "/a\tb", nameof(PathRefusal.ControlCharacter) },
+        { "/api/%C0%AE%C0%AE/admin", nameof(PathRefusal.OverlongUtf8) },
+        { "/a%c1%81", nameof(PathRefusal.OverlongUtf8) },
+        { "/a%E0%80%AE", nameof(PathRefusal.OverlongUtf8) },
+        { "/a%F0%80%80%AE", nameof(PathRefusal.OverlongUtf8) },
         { "/a%", nameof(PathRefusal.MalformedEscape) },
         { "/a%4", nameof(PathRefusal.MalformedEscape) },
         { "/a%zz", nameof(PathRefusal.MalformedEscape) },
