@@ -39,34 +39,45 @@ internal static class PathEncoder
         });
     }
 
-    /// <summary>Encodes the character at <paramref name="i"/> into <paramref name="output"/> (when not empty) and returns how many characters that takes.</summary>
+    /// <summary>
+    /// Encodes what starts at <paramref name="i"/> (a run of unescaped characters, an escape, or one character to escape)
+    /// into <paramref name="output"/> when it is not empty, and returns how many characters that takes.
+    /// </summary>
     private static int Step(string path, ref int i, Span<char> output)
     {
-        var c = path[i];
-        if (c == '%' && i + 2 < path.Length && char.IsAsciiHexDigit(path[i + 1]) && char.IsAsciiHexDigit(path[i + 2]))
+        var rest = path.AsSpan(i);
+        var run = rest.IndexOfAnyExcept(Unescaped);
+        if (run != 0)
+        {
+            run = run < 0 ? rest.Length : run;
+            if (!output.IsEmpty)
+            {
+                rest[..run].CopyTo(output);
+            }
+
+            i += run;
+            return run;
+        }
+
+        if (rest[0] == '%' && rest.Length > 2 && char.IsAsciiHexDigit(rest[1]) && char.IsAsciiHexDigit(rest[2]))
         {
             if (!output.IsEmpty)
             {
                 output[0] = '%';
-                output[1] = char.ToUpperInvariant(path[i + 1]);
-                output[2] = char.ToUpperInvariant(path[i + 2]);
+                output[1] = char.ToUpperInvariant(rest[1]);
+                output[2] = char.ToUpperInvariant(rest[2]);
             }
 
             i += 3;
             return 3;
         }
 
-        if (Unescaped.Contains(c))
-        {
-            if (!output.IsEmpty)
-            {
-                output[0] = c;
-            }
+        return Escape(path, ref i, output);
+    }
 
-            i++;
-            return 1;
-        }
-
+    // Apart from Step so that runs and escapes do not pay for the stack buffer.
+    private static int Escape(string path, ref int i, Span<char> output)
+    {
         // A lone surrogate becomes U+FFFD, as UTF-8 encoders write it.
         Rune.DecodeFromUtf16(path.AsSpan(i), out var rune, out var consumed);
         i += consumed;
