@@ -25,6 +25,12 @@ internal sealed class AuthMiddleware(RequestDelegate next, AuthMetrics metrics)
             return next(context);
         }
 
+        return AuthenticateAsync(context, auth);
+    }
+
+    /// <summary>Holds the request to <paramref name="auth"/>: calls the next middleware when one of its policies allows it, answers otherwise.</summary>
+    internal Task AuthenticateAsync(HttpContext context, RouteAuth auth)
+    {
         var headers = context.Request.Headers;
         foreach (var name in auth.IdentityHeaderNames)
         {

@@ -5,6 +5,7 @@ using Gateway.LoadBalancing;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Primitives;
+using Gateway.Paths;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
@@ -122,6 +123,7 @@ internal static class GatewayApp
         services.AddKubernetesDiscovery(options.Kubernetes);
         services.AddSingleton<MatcherPolicy, GatewayMatcherPolicy>();
         services.AddSingleton<ITransformFactory, GatewayTransformFactory>();
+        services.AddSingleton<ITransformProvider, RawPathTransformProvider>();
         services.AddReverseProxy();
         services.AddConfigValidationCache();
         services.AddGatewayResilience();

@@ -11,7 +11,7 @@ internal sealed class GatewayOptions
     public const string SectionName = "Gateway";
 
     /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Headers"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Headers", "PathPolicy"];
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -39,6 +39,9 @@ internal sealed class GatewayOptions
 
     /// <summary>Header, body and slow-client limits of the proxy listener.</summary>
     public LimitsOptions Limits { get; set; } = new();
+
+    /// <summary>Process-wide relaxations of how request paths are normalised and which forms are refused.</summary>
+    public Paths.PathPolicyOptions PathPolicy { get; set; } = new();
 
     /// <summary>Certificates from files and the HTTPS redirect port.</summary>
     public TlsOptions Tls { get; set; } = new();

@@ -4,6 +4,7 @@ using Gateway.Headers;
 using Gateway.Mirroring;
 using Gateway.Primitives;
 using Gateway.Observability;
+using Gateway.Paths;
 using Gateway.Proxy;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
@@ -24,42 +25,49 @@ internal static class RequestPipeline
     /// <summary>Adds the request middlewares, YARP with its proxy-pipeline steps, and the 404 for what no route takes.</summary>
     public static void Use(WebApplication app)
     {
-        // 0. Header rules before routing: forged identity headers, underscore names and control characters are gone or
-        //    refused before any header match, canary rule, policy or backend sees them.
-        app.UseMiddleware<RequestHeaderGuardMiddleware>();
-
-        // 1. Routing first: every later step needs the endpoint, and with it the route's runtime. Route matching also
-        //    runs GatewayMatcherPolicy (case-sensitive paths, regexes, method), so a request no route takes falls
-        //    through to the 404 at the end.
-        app.UseRouting();
-
-        // 2. Telemetry wraps everything after it, so refusals by the steps below are counted and logged too.
+        // 1. Telemetry wraps everything after it, so refusals by every later step, the two guards before routing
+        //    included, are counted and logged too. It reads the route once the request is answered.
         app.UseMiddleware<RequestTelemetryMiddleware>();
 
-        // 3. The target guard refuses dot segments and encoded slashes before any policy reads the path.
-        app.UseMiddleware<RequestTargetGuardMiddleware>();
+        // 2. The path is normalised before routing (merged slashes, dot segments, unreserved escapes), so routes match the
+        //    path the backend will get; forms that cannot be normalised safely are refused here (docs/path-policy.md).
+        app.UseMiddleware<PathNormalizationMiddleware>();
 
-        // 4. The https redirect comes before anything that asks for credentials, so none are sent in clear text.
+        // 3. Header rules before routing: forged identity headers, underscore names and control characters are gone or
+        //    refused before any header match, canary rule, policy or backend sees them (docs/security.md).
+        app.UseMiddleware<RequestHeaderGuardMiddleware>();
+
+        // 4. Routing: every later step needs the endpoint, and with it the route's runtime. Route matching also runs
+        //    GatewayMatcherPolicy (case-sensitive paths, regexes, method), so a request no route takes falls through to
+        //    the 404 at the end.
+        app.UseRouting();
+
+        // 5. The https redirect comes before anything that asks for credentials, so none are sent in clear text.
         app.UseMiddleware<HttpsRedirectMiddleware>();
 
-        // 5. CORS preflights are answered before auth and limits (browsers send them without credentials), as
+        // 6. CORS preflights are answered before auth and limits (browsers send them without credentials), as
         //    ingress-nginx does; CORS headers then go on every later answer, refusals included.
         app.UseMiddleware<CorsMiddleware>();
 
-        // 6. Source ranges refuse unwanted clients before any work is spent on them (a JWT check, a token).
+        // 7. Source ranges refuse unwanted clients before any work is spent on them (a JWT check, a token).
         app.UseMiddleware<SourceRangeMiddleware>();
 
-        // 7. Authentication before limits: a limit keyed on the caller's identity needs the identity, and an
+        // 8. The path forms the matched route does not accept (';' parameters, encoded slashes) are refused, and a request
+        //    that matches a protected route when case is ignored is held to that route's auth: both need the endpoint
+        //    and come before the route's own authentication.
+        app.UseMiddleware<PathPolicyMiddleware>();
+
+        // 9. Authentication before limits: a limit keyed on the caller's identity needs the identity, and an
         //    unauthenticated flood must not spend the tokens of real callers.
         app.UseMiddleware<AuthMiddleware>();
 
-        // 8. Per-client concurrency before the rate limits, in ingress-nginx's order (limit-connections, then limit-rps).
+        // 10. Per-client concurrency before the rate limits, in ingress-nginx's order (limit-connections, then limit-rps).
         app.UseMiddleware<ClientConcurrencyMiddleware>();
 
-        // 9. Rate limits last of the refusals: a request that takes a token will be served or answered by its route.
+        // 11. Rate limits last of the refusals: a request that takes a token will be served or answered by its route.
         app.UseMiddleware<RateLimitMiddleware>();
 
-        // 10. The route's own answers (redirect, direct response, fixed status, fault) and its bounds (body size,
+        // 12. The route's own answers (redirect, direct response, fixed status, fault) and its bounds (body size,
         //     timeouts) wrap YARP, so the timeout covers everything the forward does, retries included.
         app.UseMiddleware<RouteBehaviorMiddleware>();
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Gateway.Model;
 
@@ -45,6 +46,10 @@ internal sealed record RouteModel
 
     /// <summary>Plain-HTTP requests get 308 to the same URL on https.</summary>
     public bool RedirectToHttps { get; init; }
+
+    /// <summary>Path forms the route accepts that are refused by default (<c>;</c> parameters, encoded slashes).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public PathForms AllowedPathForms { get; init; }
 
     /// <summary>Cross-origin rules; null leaves CORS to the backend.</summary>
     public CorsPolicy? Cors { get; init; }

@@ -1,3 +1,4 @@
+using Gateway.Paths;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Matching;
@@ -28,15 +29,19 @@ internal sealed class GatewayMatcherPolicy : MatcherPolicy, IEndpointSelectorPol
 
     public Task ApplyAsync(HttpContext httpContext, CandidateSet candidates)
     {
+        var caseVariant = CaseVariants.None;
         for (var i = 0; i < candidates.Count; i++)
         {
             if (candidates.IsValidCandidate(i)
                 && candidates[i].Endpoint.Metadata.GetMetadata<RouteRuntime>() is { } behavior
                 && !behavior.Matches(httpContext.Request))
             {
+                CaseVariants.Consider(candidates, i, behavior, httpContext.Request, ref caseVariant);
                 candidates.SetValidity(i, false);
             }
         }
+
+        CaseVariants.Publish(httpContext, candidates, caseVariant);
 
         return Task.CompletedTask;
     }

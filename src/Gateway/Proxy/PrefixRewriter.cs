@@ -18,7 +18,7 @@ internal static class PrefixRewriter
     }
 
     /// <summary>True when <paramref name="path"/> is <paramref name="prefix"/> or lies below it: <c>/a</c> covers <c>/a</c>, <c>/a/</c>, <c>/a/b</c>, never <c>/ab</c>.</summary>
-    public static bool IsUnder(ReadOnlySpan<char> path, string prefix)
+    public static bool IsUnder(ReadOnlySpan<char> path, string prefix, StringComparison comparison = StringComparison.Ordinal)
     {
         var trimmed = prefix.AsSpan().TrimEnd('/');
         if (trimmed.IsEmpty)
@@ -26,7 +26,7 @@ internal static class PrefixRewriter
             return path.StartsWith("/");
         }
 
-        return path.StartsWith(trimmed, StringComparison.Ordinal)
+        return path.StartsWith(trimmed, comparison)
             && (path.Length == trimmed.Length || path[trimmed.Length] == '/');
     }
 }

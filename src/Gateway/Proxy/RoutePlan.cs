@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Gateway.Canary;
 using Gateway.Model;
 
@@ -49,6 +50,10 @@ internal sealed record RoutePlan
     public string[]? DenySources { get; init; }
 
     public bool RedirectToHttps { get; init; }
+
+    /// <summary>Path forms refused by default that the route accepts (docs/path-policy.md).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public PathForms AllowedPathForms { get; init; }
 
     /// <summary>The split between the route's backends; null for a route with one backend.</summary>
     public CanaryPlan? Canary { get; init; }

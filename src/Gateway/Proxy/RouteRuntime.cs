@@ -54,6 +54,7 @@ internal sealed class RouteRuntime
         DeniedSources = plan.DenySources is { } denied ? AddressRanges.Parse(denied) : null;
         ClientConcurrency = plan.MaxConcurrentRequestsPerClient is { } perClient ? new ClientConcurrency(perClient) : null;
         RedirectToHttps = plan.RedirectToHttps;
+        AllowedPathForms = plan.AllowedPathForms;
         Fault = plan.Fault is { } fault ? new FaultBehavior(fault) : null;
         Retry = plan.Retry is { } retry ? new RetryBehavior(retry) : null;
         Canary = plan.Canary is { } canary ? new CanaryTable(canary) : null;
@@ -118,6 +119,9 @@ internal sealed class RouteRuntime
     /// <summary>A plain-HTTP request gets 308 to https, read by <see cref="Tls.HttpsRedirectMiddleware"/>.</summary>
     public bool RedirectToHttps { get; }
 
+    /// <summary>Path forms refused by default that the route accepts, read by <see cref="Paths.PathPolicyMiddleware"/>.</summary>
+    public PathForms AllowedPathForms { get; }
+
     /// <summary>The split between the route's backends, read by <see cref="CanaryMiddleware"/>; null for one backend.</summary>
     public CanaryTable? Canary { get; }
 
@@ -140,7 +144,12 @@ internal sealed class RouteRuntime
     /// The checks YARP's matching cannot express: case-sensitive segment-aware paths, exact paths without a trailing
     /// slash, regular expressions, and the method (so a mismatch means no route, 404).
     /// </summary>
-    public bool Matches(HttpRequest request)
+    public bool Matches(HttpRequest request) => Matches(request, StringComparison.Ordinal);
+
+    /// <summary>Whether the request would match if the path's case were ignored; a regular expression keeps its own rules.</summary>
+    public bool MatchesIgnoringCase(HttpRequest request) => Matches(request, StringComparison.OrdinalIgnoreCase);
+
+    private bool Matches(HttpRequest request, StringComparison pathComparison)
     {
         if (_method is not null && !string.Equals(request.Method, _method, StringComparison.Ordinal))
         {
@@ -150,8 +159,8 @@ internal sealed class RouteRuntime
         var path = request.Path.Value.AsSpan();
         var pathMatches = _pathType switch
         {
-            PathMatchType.Exact => path.SequenceEqual(_pathValue),
-            PathMatchType.PathPrefix => PrefixRewriter.IsUnder(path, _pathValue),
+            PathMatchType.Exact => path.Equals(_pathValue, pathComparison),
+            PathMatchType.PathPrefix => PrefixRewriter.IsUnder(path, _pathValue, pathComparison),
             _ => _pathRegex!.IsMatch(path),
         };
         if (!pathMatches)

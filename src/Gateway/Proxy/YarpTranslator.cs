@@ -112,6 +112,7 @@ internal static class YarpTranslator
             AllowSources = filters.AllowSources.IsEmpty ? null : [.. filters.AllowSources],
             DenySources = filters.DenySources.IsEmpty ? null : [.. filters.DenySources],
             RedirectToHttps = route.RedirectToHttps,
+            AllowedPathForms = route.AllowedPathForms,
             Fault = filters.Fault,
             AuthPolicies = route.AuthPolicies.IsEmpty ? null : [.. route.AuthPolicies],
             RateLimitPolicy = route.RateLimitPolicy,

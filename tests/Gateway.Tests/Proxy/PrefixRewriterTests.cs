@@ -29,4 +29,11 @@ public sealed class PrefixRewriterTests
     [InlineData("/", "/", true)]
     public void IsUnder_is_segment_aware_and_case_sensitive(string path, string prefix, bool expected) =>
         Assert.Equal(expected, PrefixRewriter.IsUnder(path, prefix));
+
+    [Theory]
+    [InlineData("/API/Admin/x", "/api/admin", true)]
+    [InlineData("/api/ADMIN", "/api/admin", true)]
+    [InlineData("/api/Administrator", "/api/admin", false)]
+    public void IsUnder_can_ignore_case_and_stays_segment_aware(string path, string prefix, bool expected) =>
+        Assert.Equal(expected, PrefixRewriter.IsUnder(path, prefix, StringComparison.OrdinalIgnoreCase));
 }

@@ -70,6 +70,27 @@ public sealed class GatewayConfigReaderTests
     }
 
     [Fact]
+    public void A_route_opts_in_to_path_parameters_and_encoded_slashes_with_booleans()
+    {
+        var snapshot = Read("""
+        {
+          "Routes": [
+            { "Name": "java", "Backends": [ "b" ], "AllowPathParameters": true },
+            { "Name": "files", "Backends": [ "b" ], "AllowEncodedSlashes": "true", "AllowPathParameters": false },
+            { "Name": "plain", "Backends": [ "b" ] },
+            { "Name": "typo", "Backends": [ "b" ], "AllowEncodedSlashes": "yes" }
+          ],
+          "Backends": { "b": {} }
+        }
+        """);
+
+        Assert.Equal(
+            [PathForms.Parameters, PathForms.EncodedSlashes, PathForms.None, PathForms.None],
+            snapshot.Model.Routes.Select(r => r.AllowedPathForms));
+        Assert.Equal("test.json: route 'typo', field 'AllowEncodedSlashes': 'yes' is not true or false", Assert.Single(snapshot.Problems).ToString());
+    }
+
+    [Fact]
     public void Every_shape_problem_is_reported_with_its_field()
     {
         var snapshot = Read("""
@@ -87,7 +108,7 @@ public sealed class GatewayConfigReaderTests
         Assert.StartsWith("test.json: section 'Gateway', field 'Routs': unknown field; expected one of: Routes, Backends, ", snapshot.Problems[0].ToString());
         Assert.Equal(
             [
-                "test.json: route 'r', field 'Colour': unknown field; expected one of: Name, Hostnames, Matches, Filters, Backends, Timeout, Canary, RateLimitPolicy, Retry, MaxRequestBodySize, ResponseHeadersTimeout, AuthPolicy, RedirectToHttps",
+                "test.json: route 'r', field 'Colour': unknown field; expected one of: Name, Hostnames, Matches, Filters, Backends, Timeout, Canary, RateLimitPolicy, Retry, MaxRequestBodySize, ResponseHeadersTimeout, AuthPolicy, RedirectToHttps, AllowPathParameters, AllowEncodedSlashes",
                 "test.json: route 'r', field 'Matches[0].Path.Type': 'Glob' is not one of: PathPrefix, Exact, RegularExpression",
                 "test.json: route 'r', field 'Backends[0].Weight': 'x' is not a whole number",
                 "test.json: route 'r', field 'Timeout': 'later' is not a duration such as 500ms, 30s, 2m or 00:00:30",

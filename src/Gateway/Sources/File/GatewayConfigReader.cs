@@ -69,7 +69,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps", "AllowPathParameters", "AllowEncodedSlashes");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -109,6 +109,8 @@ internal static class GatewayConfigReader
             ResponseHeadersTimeout = reader.Duration(section, "ResponseHeadersTimeout", obj, ""),
             AuthPolicies = AuthPolicyReader.ReadRouteField(reader, section, obj),
             RedirectToHttps = reader.Bool(section, "RedirectToHttps", obj, "") ?? false,
+            AllowedPathForms = (reader.Bool(section, "AllowPathParameters", obj, "") == true ? PathForms.Parameters : PathForms.None)
+                | (reader.Bool(section, "AllowEncodedSlashes", obj, "") == true ? PathForms.EncodedSlashes : PathForms.None),
         };
     }
 
