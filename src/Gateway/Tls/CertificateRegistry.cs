@@ -1,9 +1,6 @@
 using System.Collections.Immutable;
 using Gateway.Hosting;
 using Gateway.Model;
-using Gateway.Observability;
-using Gateway.Sources.Kubernetes;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,14 +9,13 @@ namespace Gateway.Tls;
 /// <summary>
 /// Decides which certificate serves which host and swaps the result into the <see cref="CertificateStore"/>: file
 /// certificates from <c>Gateway:Tls</c>, overridden by the model's <see cref="GatewayModel.TlsBindings"/> to
-/// kubernetes.io/tls Secrets. Rebuilt when the model applies (it is a model stage) and when a watched Secret changes.
-/// A Secret that cannot be served is reported (log once, /config, an Event on the Secret) and its last good
-/// certificate keeps serving; the routing model is never rejected because of a certificate.
+/// kubernetes.io/tls Secrets, whose certificates a source put in <see cref="GatewayModel.TlsCertificates"/>. Rebuilt
+/// when the model applies (it is a model stage) and when a certificate file changes. A bound Secret that cannot be
+/// served is reported (log once, /config, an Event on the Secret through <see cref="TlsCertificate.Warn"/>) and its
+/// last good certificate keeps serving; the routing model is never rejected because of a certificate.
 /// </summary>
 internal sealed partial class CertificateRegistry : IModelStage
 {
-    public const string SecretsComponent = "kubernetes tls secrets";
-
     /// <summary>The source named in problems with certificate files.</summary>
     private const string FileSource = "tls files";
 
@@ -30,8 +26,7 @@ internal sealed partial class CertificateRegistry : IModelStage
     private readonly FileCertificate? _fileDefault;
     private readonly FileCertificate[] _files;
     private readonly FileCertificate[] _fileDefaultAndHosts;
-    private SecretCertificates? _secrets;
-    private KubernetesEventRecorder? _events;
+    private readonly bool _readsSecrets;
     private ImmutableArray<ModelProblem> _problems = [];
 
     public CertificateRegistry(IOptions<GatewayOptions> options, CertificateStore store, TimeProvider timeProvider, ILogger<CertificateRegistry> logger)
@@ -39,6 +34,8 @@ internal sealed partial class CertificateRegistry : IModelStage
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
+
+        _readsSecrets = options.Value.ReadsTlsSecrets;
 
         // Validated at start-up, so loading succeeds unless a file changed in between; then it is reported.
         var tls = options.Value.Tls;
@@ -87,33 +84,6 @@ internal sealed partial class CertificateRegistry : IModelStage
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>
-    /// Reads TLS Secrets from these caches from now on; the component is ready once every cache has listed. Problems with
-    /// a Secret are posted as Events on it through <paramref name="events"/> when given.
-    /// </summary>
-    public void WatchSecrets(IReadOnlyList<ResourceCache<V1Secret>> caches, ReadinessRegistry readiness, KubernetesEventRecorder? events)
-    {
-        readiness.Expect(SecretsComponent);
-        var secrets = new SecretCertificates(caches);
-        lock (_gate)
-        {
-            _secrets = secrets;
-            _events = events;
-        }
-
-        foreach (var cache in caches)
-        {
-            cache.Changed += () =>
-            {
-                Rebuild();
-                if (secrets.IsSynced)
-                {
-                    readiness.Ready(SecretsComponent);
-                }
-            };
-        }
-    }
-
     /// <summary>The certificates in force and the problems, for /config.</summary>
     public object Describe()
     {
@@ -133,7 +103,7 @@ internal sealed partial class CertificateRegistry : IModelStage
         lock (_gate)
         {
             var problems = new List<ModelProblem>();
-            var reported = new List<(V1Secret Secret, string Message)>();
+            var reported = new List<(TlsCertificate Secret, string Message)>();
             var hosts = new List<KeyValuePair<string, ServerCertificate>>();
             foreach (var file in _files)
             {
@@ -152,12 +122,16 @@ internal sealed partial class CertificateRegistry : IModelStage
                 }
             }
 
-            var used = _secrets?.BeginRebuild();
-            _secrets?.ForgetDeleted();
+            var secrets = new Dictionary<string, TlsCertificate>(StringComparer.Ordinal);
+            foreach (var secret in Applied.TlsCertificates)
+            {
+                secrets[secret.Key] = secret;
+            }
+
             var now = _timeProvider.GetUtcNow();
             foreach (var binding in Applied.TlsBindings)
             {
-                if (Resolve(binding, used, now, problems, reported) is not { } certificate)
+                if (Resolve(binding, secrets, now, problems, reported) is not { } certificate)
                 {
                     continue;
                 }
@@ -172,47 +146,42 @@ internal sealed partial class CertificateRegistry : IModelStage
                 }
             }
 
-            if (used is not null)
-            {
-                _secrets!.EndRebuild(used);
-            }
-
             _store.Swap(new SniTable(hosts, fallback));
             Report([.. problems.Distinct()], reported);
         }
     }
 
-    private ServerCertificate? Resolve(TlsBinding binding, Dictionary<string, ParsedSecret>? used, DateTimeOffset now, List<ModelProblem> problems, List<(V1Secret, string)> reported)
+    private ServerCertificate? Resolve(TlsBinding binding, Dictionary<string, TlsCertificate> secrets, DateTimeOffset now, List<ModelProblem> problems, List<(TlsCertificate, string)> reported)
     {
         var key = $"{binding.SecretNamespace}/{binding.SecretName}";
         var obj = $"Secret '{key}'";
-        if (_secrets is null || used is null)
+        if (!Applied.TlsSecretsListed)
         {
-            problems.Add(new ModelProblem(binding.Source, obj, "", "cannot be read: Kubernetes discovery is off (Gateway:Kubernetes:Enabled)"));
-            return null;
-        }
-
-        if (_secrets.Find(key, used) is not { } found)
-        {
-            if (_secrets.IsSynced)
+            // Until the Secrets have listed (the gateway is not ready before), a bound Secret is not missing yet.
+            if (!_readsSecrets)
             {
-                problems.Add(new ModelProblem(binding.Source, obj, "", $"not found (or not of type {SecretCertificates.TlsType}); its hosts get the default certificate"));
+                problems.Add(new ModelProblem(binding.Source, obj, "", "cannot be read: Kubernetes discovery is off (Gateway:Kubernetes:Enabled)"));
             }
 
             return null;
         }
 
-        var (secret, parsed, lastGood) = found;
-        if (parsed.Error is { } error)
+        if (!secrets.TryGetValue(key, out var secret))
         {
-            var consequence = lastGood is null ? "its hosts get the default certificate" : "the last good certificate keeps serving";
-            var problem = new ModelProblem(binding.Source, obj, parsed.Field!, $"{error}; {consequence}");
-            problems.Add(problem);
-            reported.Add((secret, $"field '{problem.Field}' {problem.Message}"));
-            return lastGood;
+            problems.Add(new ModelProblem(binding.Source, obj, "", $"not found (or not of type {TlsCertificate.SecretType}); its hosts get the default certificate"));
+            return null;
         }
 
-        var certificate = parsed.Certificate!;
+        if (secret.Error is { } error)
+        {
+            var consequence = secret.Certificate is null ? "its hosts get the default certificate" : "the last good certificate keeps serving";
+            var problem = new ModelProblem(binding.Source, obj, secret.ErrorField!, $"{error}; {consequence}");
+            problems.Add(problem);
+            reported.Add((secret, $"field '{problem.Field}' {problem.Message}"));
+            return secret.Certificate;
+        }
+
+        var certificate = secret.Certificate!;
         if (certificate.NotAfter <= now)
         {
             var problem = new ModelProblem(binding.Source, obj, "data[tls.crt]", $"the certificate expired at {certificate.NotAfter:u}; it is still served");
@@ -223,7 +192,7 @@ internal sealed partial class CertificateRegistry : IModelStage
         return certificate;
     }
 
-    private void Report(ImmutableArray<ModelProblem> problems, List<(V1Secret Secret, string Message)> reported)
+    private void Report(ImmutableArray<ModelProblem> problems, List<(TlsCertificate Secret, string Message)> reported)
     {
         var previous = _problems;
         _problems = problems;
@@ -237,7 +206,7 @@ internal sealed partial class CertificateRegistry : IModelStage
 
         foreach (var (secret, message) in reported)
         {
-            _events?.Warn(secret, "InvalidCertificate", message);
+            secret.Warn?.Invoke(message);
         }
     }
 

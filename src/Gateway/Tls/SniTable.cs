@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Gateway.Model;
 
 namespace Gateway.Tls;
 

@@ -1,3 +1,4 @@
+using Gateway.Model;
 using Gateway.Tls;
 
 namespace Gateway.Tests.Tls;
