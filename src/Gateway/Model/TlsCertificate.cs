@@ -3,8 +3,9 @@ using System.Text.Json.Serialization;
 namespace Gateway.Model;
 
 /// <summary>
-/// A <c>kubernetes.io/tls</c> Secret as a source read it: the certificate it serves, parsed once per Secret version, or
-/// the field that stops it. <see cref="TlsBinding"/>s name Secrets; the certificate registry looks them up here.
+/// A <c>kubernetes.io/tls</c> Secret as a source read it: the PEM certificate chain and private key it holds, or the
+/// field that stops it from holding one. <see cref="TlsBinding"/>s name Secrets; the certificate registry looks them up
+/// here and parses a record once, when a binding first names it, so Secrets nobody binds cost no parse.
 /// </summary>
 internal sealed record TlsCertificate
 {
@@ -15,13 +16,15 @@ internal sealed record TlsCertificate
 
     public required string SecretName { get; init; }
 
-    /// <summary>What to serve: this version's certificate, or while it is broken the last good one; null when there is none.</summary>
+    /// <summary>The PEM certificate chain, leaf first (<c>data[tls.crt]</c>); empty when <see cref="ErrorField"/> is set.</summary>
     [JsonIgnore]
-    public ServerCertificate? Certificate { get; init; }
+    public ReadOnlyMemory<byte> CertificatePem { get; init; }
 
-    public DateTimeOffset? NotAfter => Certificate?.NotAfter;
+    /// <summary>The PEM private key (<c>data[tls.key]</c>); empty when <see cref="ErrorField"/> is set.</summary>
+    [JsonIgnore]
+    public ReadOnlyMemory<byte> KeyPem { get; init; }
 
-    /// <summary>The field of the Secret that cannot be served (<c>type</c>, <c>data[tls.crt]</c>, <c>data[tls.key]</c>); null when it is good.</summary>
+    /// <summary>The field of the Secret that cannot hold a certificate (<c>type</c>, <c>data[tls.crt]</c>, <c>data[tls.key]</c>); null when both PEM texts are there.</summary>
     public string? ErrorField { get; init; }
 
     /// <summary>What is wrong with <see cref="ErrorField"/>.</summary>
@@ -31,5 +34,6 @@ internal sealed record TlsCertificate
     [JsonIgnore]
     public Action<string>? Warn { get; init; }
 
+    /// <summary><c>namespace/name</c>, as bindings name the Secret.</summary>
     public string Key => $"{SecretNamespace}/{SecretName}";
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using Gateway.Hosting;
 using Gateway.Model;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,9 @@ namespace Gateway.Tls;
 /// <summary>
 /// Decides which certificate serves which host and swaps the result into the <see cref="CertificateStore"/>: file
 /// certificates from <c>Gateway:Tls</c>, overridden by the model's <see cref="GatewayModel.TlsBindings"/> to
-/// kubernetes.io/tls Secrets, whose certificates a source put in <see cref="GatewayModel.TlsCertificates"/>. Rebuilt
-/// when the model applies (it is a model stage) and when a certificate file changes. A bound Secret that cannot be
-/// served is reported (log once, /config, an Event on the Secret through <see cref="TlsCertificate.Warn"/>) and its
+/// kubernetes.io/tls Secrets, whose PEM texts a source put in <see cref="GatewayModel.TlsCertificates"/>; each Secret
+/// version a binding names is parsed once. Rebuilt when the model applies (it is a model stage) and when a certificate
+/// file changes. A bound Secret that cannot be served is reported (log once, /config, an Event on the Secret through <see cref="TlsCertificate.Warn"/>) and its
 /// last good certificate keeps serving; the routing model is never rejected because of a certificate.
 /// </summary>
 internal sealed partial class CertificateRegistry : IModelStage
@@ -27,6 +28,8 @@ internal sealed partial class CertificateRegistry : IModelStage
     private readonly FileCertificate[] _files;
     private readonly FileCertificate[] _fileDefaultAndHosts;
     private readonly bool _readsSecrets;
+    private readonly Dictionary<string, ServerCertificate> _lastGood = new(StringComparer.Ordinal);
+    private Dictionary<string, ParsedSecret> _parsed = new(StringComparer.Ordinal);
     private ImmutableArray<ModelProblem> _problems = [];
 
     public CertificateRegistry(IOptions<GatewayOptions> options, CertificateStore store, TimeProvider timeProvider, ILogger<CertificateRegistry> logger)
@@ -128,10 +131,20 @@ internal sealed partial class CertificateRegistry : IModelStage
                 secrets[secret.Key] = secret;
             }
 
+            // A deleted Secret stops serving: created again broken, it has no last good certificate.
+            foreach (var key in _lastGood.Keys.ToList())
+            {
+                if (!secrets.ContainsKey(key))
+                {
+                    _lastGood.Remove(key);
+                }
+            }
+
+            var parsed = new Dictionary<string, ParsedSecret>(StringComparer.Ordinal);
             var now = _timeProvider.GetUtcNow();
             foreach (var binding in Applied.TlsBindings)
             {
-                if (Resolve(binding, secrets, now, problems, reported) is not { } certificate)
+                if (Resolve(binding, secrets, parsed, now, problems, reported) is not { } certificate)
                 {
                     continue;
                 }
@@ -146,12 +159,14 @@ internal sealed partial class CertificateRegistry : IModelStage
                 }
             }
 
+            // Parses of Secrets no binding names any more are dropped.
+            _parsed = parsed;
             _store.Swap(new SniTable(hosts, fallback));
             Report([.. problems.Distinct()], reported);
         }
     }
 
-    private ServerCertificate? Resolve(TlsBinding binding, Dictionary<string, TlsCertificate> secrets, DateTimeOffset now, List<ModelProblem> problems, List<(TlsCertificate, string)> reported)
+    private ServerCertificate? Resolve(TlsBinding binding, Dictionary<string, TlsCertificate> secrets, Dictionary<string, ParsedSecret> parsed, DateTimeOffset now, List<ModelProblem> problems, List<(TlsCertificate, string)> reported)
     {
         var key = $"{binding.SecretNamespace}/{binding.SecretName}";
         var obj = $"Secret '{key}'";
@@ -172,16 +187,18 @@ internal sealed partial class CertificateRegistry : IModelStage
             return null;
         }
 
-        if (secret.Error is { } error)
+        var read = Parse(key, secret, parsed);
+        if (read.Error is { } error)
         {
-            var consequence = secret.Certificate is null ? "its hosts get the default certificate" : "the last good certificate keeps serving";
-            var problem = new ModelProblem(binding.Source, obj, secret.ErrorField!, $"{error}; {consequence}");
+            var lastGood = _lastGood.GetValueOrDefault(key);
+            var consequence = lastGood is null ? "its hosts get the default certificate" : "the last good certificate keeps serving";
+            var problem = new ModelProblem(binding.Source, obj, read.Field!, $"{error}; {consequence}");
             problems.Add(problem);
             reported.Add((secret, $"field '{problem.Field}' {problem.Message}"));
-            return secret.Certificate;
+            return lastGood;
         }
 
-        var certificate = secret.Certificate!;
+        var certificate = read.Certificate!;
         if (certificate.NotAfter <= now)
         {
             var problem = new ModelProblem(binding.Source, obj, "data[tls.crt]", $"the certificate expired at {certificate.NotAfter:u}; it is still served");
@@ -190,6 +207,36 @@ internal sealed partial class CertificateRegistry : IModelStage
         }
 
         return certificate;
+    }
+
+    /// <summary>The parse of this version of the Secret <paramref name="key"/>: the earlier one when the record is the same.</summary>
+    private ParsedSecret Parse(string key, TlsCertificate secret, Dictionary<string, ParsedSecret> parsed)
+    {
+        if ((parsed.TryGetValue(key, out var known) || _parsed.TryGetValue(key, out known)) && ReferenceEquals(known.Secret, secret))
+        {
+            parsed[key] = known;
+            return known;
+        }
+
+        ParsedSecret read;
+        if (secret.ErrorField is { } field)
+        {
+            read = new ParsedSecret(secret, null, field, secret.Error);
+        }
+        else
+        {
+            var certificate = PemCertificateReader.TryRead("secret " + key, Encoding.UTF8.GetString(secret.CertificatePem.Span), Encoding.UTF8.GetString(secret.KeyPem.Span), out var error);
+            read = certificate is not null
+                ? new ParsedSecret(secret, certificate, null, null)
+                : new ParsedSecret(secret, null, error!.Part == CertificatePart.Certificate ? "data[tls.crt]" : "data[tls.key]", error.Message);
+            if (certificate is not null)
+            {
+                _lastGood[key] = certificate;
+            }
+        }
+
+        parsed[key] = read;
+        return read;
     }
 
     private void Report(ImmutableArray<ModelProblem> problems, List<(TlsCertificate Secret, string Message)> reported)

@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Gateway.Model;
 
 namespace Gateway.Tls;
 

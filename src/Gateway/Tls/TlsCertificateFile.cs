@@ -1,5 +1,3 @@
-using Gateway.Model;
-
 namespace Gateway.Tls;
 
 /// <summary>A PEM certificate chain and key on disk (a mounted Secret, say), for the hosts it serves.</summary>

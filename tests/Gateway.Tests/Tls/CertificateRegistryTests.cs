@@ -113,6 +113,19 @@ public sealed class CertificateRegistryTests
     }
 
     [Fact]
+    public async Task A_broken_secret_no_binding_names_is_not_reported()
+    {
+        var (certificate, key) = TestPem.SelfSigned("a.example.com");
+        var (_, otherKey) = TestPem.SelfSigned("b.example.com");
+        await BindAsync(Binding("a-tls", "a.example.com"));
+
+        await ListAsync(TestPem.Secret("a-tls", certificate, key), TestPem.Secret("other-tls", certificate, otherKey), TestPem.Secret("empty-tls", "", ""));
+
+        Assert.Empty(_registry.Problems);
+        Assert.Equal("secret models/a-tls", _store.Current.Select("a.example.com", out _)!.Name);
+    }
+
+    [Fact]
     public async Task An_expired_certificate_is_still_served_and_reported()
     {
         var (certificate, key) = TestPem.SelfSigned("a.example.com", notAfter: _time.GetUtcNow().AddDays(1));

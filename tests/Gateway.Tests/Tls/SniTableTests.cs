@@ -1,4 +1,3 @@
-using Gateway.Model;
 using Gateway.Tls;
 
 namespace Gateway.Tests.Tls;

@@ -1,3 +1,4 @@
+using System.Text;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tests.Tls;
 
@@ -23,7 +24,8 @@ public sealed class TlsSecretProcessorTests
 
         Assert.NotSame(first, changed);
         Assert.Same(first.Model.TlsCertificates[0], changed.Model.TlsCertificates[0]);
-        Assert.NotSame(first.Model.TlsCertificates[1].Certificate, changed.Model.TlsCertificates[1].Certificate);
+        Assert.NotSame(first.Model.TlsCertificates[1], changed.Model.TlsCertificates[1]);
+        Assert.Equal(renewed, Encoding.UTF8.GetString(changed.Model.TlsCertificates[1].CertificatePem.Span));
         Assert.True(changed.Model.TlsSecretsListed);
         Assert.Empty(changed.Warnings);
     }
@@ -38,7 +40,17 @@ public sealed class TlsSecretProcessorTests
         var certificate = Assert.Single(_processor.Build([secret]).Model.TlsCertificates);
 
         Assert.Equal(("models", "a-tls", "type"), (certificate.SecretNamespace, certificate.SecretName, certificate.ErrorField));
-        Assert.Null(certificate.Certificate);
+        Assert.True(certificate.CertificatePem.IsEmpty);
+    }
+
+    [Fact]
+    public void A_secret_without_a_key_is_read_as_broken_in_its_key_field()
+    {
+        var (a, _) = TestPem.SelfSigned("a.example.com");
+
+        var certificate = Assert.Single(_processor.Build([TestPem.Secret("a-tls", a, "")]).Model.TlsCertificates);
+
+        Assert.Equal(("data[tls.key]", "is missing or empty"), (certificate.ErrorField, certificate.Error));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Gateway.Model;
+namespace Gateway.Tls;
 
 /// <summary>
 /// A certificate with its private key and chain, ready to serve: the TLS context (chain included) is built once when the
