@@ -12,8 +12,9 @@ namespace Gateway.Tls;
 /// certificates from <c>Gateway:Tls</c>, overridden by the model's <see cref="GatewayModel.TlsBindings"/> to
 /// kubernetes.io/tls Secrets, whose PEM texts a source put in <see cref="GatewayModel.TlsCertificates"/>; each Secret
 /// version a binding names is parsed once. Rebuilt when the model applies (it is a model stage) and when a certificate
-/// file changes. A bound Secret that cannot be served is reported (log once, /config, an Event on the Secret through <see cref="TlsCertificate.Warn"/>) and its
-/// last good certificate keeps serving; the routing model is never rejected because of a certificate.
+/// file changes. A bound Secret that cannot be served is reported (log once, /config, an Event on the Secret through
+/// <see cref="TlsCertificate.Warn"/>) and its last good certificate keeps serving; the routing model is never rejected
+/// because of a certificate.
 /// </summary>
 internal sealed partial class CertificateRegistry : IModelStage
 {
@@ -37,7 +38,6 @@ internal sealed partial class CertificateRegistry : IModelStage
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
-
         _readsSecrets = options.Value.ReadsTlsSecrets;
 
         // Validated at start-up, so loading succeeds unless a file changed in between; then it is reported.
