@@ -5,8 +5,8 @@ namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
 /// Turns the watched kubernetes.io/tls Secrets into <see cref="TlsCertificate"/> records holding their PEM texts: an
-/// unchanged Secret keeps its record, even across a re-list, so the certificate registry parses each Secret version it
-/// serves once. Whether a Secret that cannot be served is a problem depends on whether a binding names it, which the
+/// unchanged Secret keeps its record, even across a re-list or an edit of its metadata alone, so the certificate registry
+/// parses each certificate it serves once. Whether a Secret that cannot be served is a problem depends on whether a binding names it, which the
 /// registry decides; so this source reports nothing itself.
 /// </summary>
 internal sealed class TlsSecretProcessor(KubernetesEventRecorder? events)
@@ -32,16 +32,25 @@ internal sealed class TlsSecretProcessor(KubernetesEventRecorder? events)
                 continue;
             }
 
+            // A new version with the same type and PEM texts (labels or annotations edited, as cert-manager does) keeps
+            // its record, so it does not re-apply the whole model.
+            if (known.Certificate is not null && HasSameContent(known.Secret, secret))
+            {
+                read[key] = (secret, known.Certificate);
+                continue;
+            }
+
             changed = true;
             read[key] = (secret, Read(secret));
         }
 
-        if (_last is not null && !changed && read.Count == _read.Count)
+        var unchanged = _last is not null && !changed && read.Count == _read.Count;
+        _read = read;
+        if (unchanged)
         {
-            return _last;
+            return _last!;
         }
 
-        _read = read;
         var model = new GatewayModel
         {
             TlsCertificates = [.. read.Values.Select(r => r.Certificate).OrderBy(c => c.Key, StringComparer.Ordinal)],
@@ -54,6 +63,17 @@ internal sealed class TlsSecretProcessor(KubernetesEventRecorder? events)
     private static bool IsSameVersion(V1Secret known, V1Secret secret) =>
         ReferenceEquals(known, secret)
         || (secret.Metadata.ResourceVersion is { Length: > 0 } version && version == known.Metadata.ResourceVersion);
+
+    private static bool HasSameContent(V1Secret known, V1Secret secret) =>
+        known.Type == secret.Type && SameData(known, secret, "tls.crt") && SameData(known, secret, "tls.key");
+
+    private static bool SameData(V1Secret known, V1Secret secret, string field)
+    {
+        byte[]? a = null, b = null;
+        known.Data?.TryGetValue(field, out a);
+        secret.Data?.TryGetValue(field, out b);
+        return a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+    }
 
     private TlsCertificate Read(V1Secret secret)
     {

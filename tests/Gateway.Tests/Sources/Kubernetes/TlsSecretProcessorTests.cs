@@ -31,6 +31,20 @@ public sealed class TlsSecretProcessorTests
     }
 
     [Fact]
+    public void A_new_version_that_only_changes_metadata_keeps_the_snapshot()
+    {
+        var (a, aKey) = TestPem.SelfSigned("a.example.com");
+        var first = _processor.Build([TestPem.Secret("a-tls", a, aKey)]);
+        var annotated = TestPem.Secret("a-tls", a, aKey, version: "2");
+        annotated.Metadata.Annotations = new Dictionary<string, string> { ["cert-manager.io/certificate-name"] = "a" };
+
+        Assert.Same(first, _processor.Build([annotated]));
+
+        var (b, bKey) = TestPem.SelfSigned("a.example.com");
+        Assert.NotSame(first, _processor.Build([TestPem.Secret("a-tls", b, bKey, version: "3")]));
+    }
+
+    [Fact]
     public void A_secret_of_another_type_is_read_as_broken_in_its_type_field()
     {
         var (a, aKey) = TestPem.SelfSigned("a.example.com");
