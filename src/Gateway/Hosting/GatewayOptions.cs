@@ -46,6 +46,9 @@ internal sealed class GatewayOptions
     /// <summary>Certificates from files and the HTTPS redirect port.</summary>
     public TlsOptions Tls { get; set; } = new();
 
+    /// <summary>Whether kubernetes.io/tls Secrets are read (by Kubernetes discovery), so bindings to them can be served.</summary>
+    public bool ReadsTlsSecrets => Kubernetes.IsEnabled;
+
     /// <summary>Whether the HTTPS listener is bound: only when a certificate can be served.</summary>
     public bool ServesHttps => !string.IsNullOrEmpty(Listen.Https) && (Tls.HasFileCertificates || Kubernetes.IsEnabled);
 

@@ -5,8 +5,8 @@ namespace Gateway.Model;
 /// <summary>
 /// Combines the models of all sources into one. Sources come lowest precedence first; a later source's route,
 /// backend, rate-limit or auth policy replaces an earlier one of the same name (a route keeps its original place in
-/// declaration order); TLS bindings and API-key grants of all sources are kept (grants are folded into their policies by
-/// <see cref="ApiKeyGrants"/>).
+/// declaration order); TLS bindings, TLS certificates and API-key grants of all sources are kept (grants are folded into
+/// their policies by <see cref="ApiKeyGrants"/>).
 /// </summary>
 internal static class ModelMerger
 {
@@ -18,6 +18,8 @@ internal static class ModelMerger
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         var authPolicies = ImmutableDictionary.CreateBuilder<string, AuthPolicy>(StringComparer.Ordinal);
         var tlsBindings = ImmutableArray.CreateBuilder<TlsBinding>();
+        var certificates = ImmutableArray.CreateBuilder<TlsCertificate>();
+        var tlsSecretsListed = false;
         var grants = ImmutableArray.CreateBuilder<ApiKeyGrant>();
         foreach (var model in models)
         {
@@ -45,6 +47,8 @@ internal static class ModelMerger
             }
 
             tlsBindings.AddRange(model.TlsBindings);
+            certificates.AddRange(model.TlsCertificates);
+            tlsSecretsListed |= model.TlsSecretsListed;
             grants.AddRange(model.ApiKeyGrants);
         }
 
@@ -55,6 +59,8 @@ internal static class ModelMerger
             RateLimitPolicies = policies.ToImmutable(),
             AuthPolicies = authPolicies.ToImmutable(),
             TlsBindings = tlsBindings.ToImmutable(),
+            TlsCertificates = certificates.ToImmutable(),
+            TlsSecretsListed = tlsSecretsListed,
             ApiKeyGrants = grants.ToImmutable(),
         };
     }

@@ -13,6 +13,9 @@ internal static class SourcePrecedence
     /// <summary>API-key Secrets only add keys to policies declared elsewhere, so their rank decides nothing; it must only be unique.</summary>
     public const int KubernetesApiKeySecrets = 45;
 
+    /// <summary>TLS Secrets only hold certificates that bindings of other sources name; the rank must only be unique.</summary>
+    public const int KubernetesTlsSecrets = 46;
+
     public const int KubernetesServices = 50;
 
     public const int KubernetesIngress = 60;

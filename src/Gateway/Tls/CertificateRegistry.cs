@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
+using System.Text;
 using Gateway.Hosting;
 using Gateway.Model;
-using Gateway.Observability;
-using Gateway.Sources.Kubernetes;
-using k8s.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,14 +10,14 @@ namespace Gateway.Tls;
 /// <summary>
 /// Decides which certificate serves which host and swaps the result into the <see cref="CertificateStore"/>: file
 /// certificates from <c>Gateway:Tls</c>, overridden by the model's <see cref="GatewayModel.TlsBindings"/> to
-/// kubernetes.io/tls Secrets. Rebuilt when the model applies (it is a model stage) and when a watched Secret changes.
-/// A Secret that cannot be served is reported (log once, /config, an Event on the Secret) and its last good
-/// certificate keeps serving; the routing model is never rejected because of a certificate.
+/// kubernetes.io/tls Secrets, whose PEM texts a source put in <see cref="GatewayModel.TlsCertificates"/>; each Secret
+/// version a binding names is parsed once. Rebuilt when the model applies (it is a model stage) and when a certificate
+/// file changes. A bound Secret that cannot be served is reported (log once, /config, an Event on the Secret through
+/// <see cref="TlsCertificate.Warn"/>) and its last good certificate keeps serving; the routing model is never rejected
+/// because of a certificate.
 /// </summary>
 internal sealed partial class CertificateRegistry : IModelStage
 {
-    public const string SecretsComponent = "kubernetes tls secrets";
-
     /// <summary>The source named in problems with certificate files.</summary>
     private const string FileSource = "tls files";
 
@@ -30,8 +28,9 @@ internal sealed partial class CertificateRegistry : IModelStage
     private readonly FileCertificate? _fileDefault;
     private readonly FileCertificate[] _files;
     private readonly FileCertificate[] _fileDefaultAndHosts;
-    private SecretCertificates? _secrets;
-    private KubernetesEventRecorder? _events;
+    private readonly bool _readsSecrets;
+    private readonly Dictionary<string, ServerCertificate> _lastGood = new(StringComparer.Ordinal);
+    private Dictionary<string, ParsedSecret> _parsed = new(StringComparer.Ordinal);
     private ImmutableArray<ModelProblem> _problems = [];
 
     public CertificateRegistry(IOptions<GatewayOptions> options, CertificateStore store, TimeProvider timeProvider, ILogger<CertificateRegistry> logger)
@@ -39,6 +38,7 @@ internal sealed partial class CertificateRegistry : IModelStage
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
+        _readsSecrets = options.Value.ReadsTlsSecrets;
 
         // Validated at start-up, so loading succeeds unless a file changed in between; then it is reported.
         var tls = options.Value.Tls;
@@ -87,33 +87,6 @@ internal sealed partial class CertificateRegistry : IModelStage
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>
-    /// Reads TLS Secrets from these caches from now on; the component is ready once every cache has listed. Problems with
-    /// a Secret are posted as Events on it through <paramref name="events"/> when given.
-    /// </summary>
-    public void WatchSecrets(IReadOnlyList<ResourceCache<V1Secret>> caches, ReadinessRegistry readiness, KubernetesEventRecorder? events)
-    {
-        readiness.Expect(SecretsComponent);
-        var secrets = new SecretCertificates(caches);
-        lock (_gate)
-        {
-            _secrets = secrets;
-            _events = events;
-        }
-
-        foreach (var cache in caches)
-        {
-            cache.Changed += () =>
-            {
-                Rebuild();
-                if (secrets.IsSynced)
-                {
-                    readiness.Ready(SecretsComponent);
-                }
-            };
-        }
-    }
-
     /// <summary>The certificates in force and the problems, for /config.</summary>
     public object Describe()
     {
@@ -133,7 +106,7 @@ internal sealed partial class CertificateRegistry : IModelStage
         lock (_gate)
         {
             var problems = new List<ModelProblem>();
-            var reported = new List<(V1Secret Secret, string Message)>();
+            var reported = new List<(TlsCertificate Secret, string Message)>();
             var hosts = new List<KeyValuePair<string, ServerCertificate>>();
             foreach (var file in _files)
             {
@@ -152,12 +125,26 @@ internal sealed partial class CertificateRegistry : IModelStage
                 }
             }
 
-            var used = _secrets?.BeginRebuild();
-            _secrets?.ForgetDeleted();
+            var secrets = new Dictionary<string, TlsCertificate>(StringComparer.Ordinal);
+            foreach (var secret in Applied.TlsCertificates)
+            {
+                secrets[secret.Key] = secret;
+            }
+
+            // A deleted Secret stops serving: created again broken, it has no last good certificate.
+            foreach (var key in _lastGood.Keys.ToList())
+            {
+                if (!secrets.ContainsKey(key))
+                {
+                    _lastGood.Remove(key);
+                }
+            }
+
+            var parsed = new Dictionary<string, ParsedSecret>(StringComparer.Ordinal);
             var now = _timeProvider.GetUtcNow();
             foreach (var binding in Applied.TlsBindings)
             {
-                if (Resolve(binding, used, now, problems, reported) is not { } certificate)
+                if (Resolve(binding, secrets, parsed, now, problems, reported) is not { } certificate)
                 {
                     continue;
                 }
@@ -172,47 +159,46 @@ internal sealed partial class CertificateRegistry : IModelStage
                 }
             }
 
-            if (used is not null)
-            {
-                _secrets!.EndRebuild(used);
-            }
-
+            // Parses of Secrets no binding names any more are dropped.
+            _parsed = parsed;
             _store.Swap(new SniTable(hosts, fallback));
             Report([.. problems.Distinct()], reported);
         }
     }
 
-    private ServerCertificate? Resolve(TlsBinding binding, Dictionary<string, ParsedSecret>? used, DateTimeOffset now, List<ModelProblem> problems, List<(V1Secret, string)> reported)
+    private ServerCertificate? Resolve(TlsBinding binding, Dictionary<string, TlsCertificate> secrets, Dictionary<string, ParsedSecret> parsed, DateTimeOffset now, List<ModelProblem> problems, List<(TlsCertificate, string)> reported)
     {
         var key = $"{binding.SecretNamespace}/{binding.SecretName}";
         var obj = $"Secret '{key}'";
-        if (_secrets is null || used is null)
+        if (!Applied.TlsSecretsListed)
         {
-            problems.Add(new ModelProblem(binding.Source, obj, "", "cannot be read: Kubernetes discovery is off (Gateway:Kubernetes:Enabled)"));
-            return null;
-        }
-
-        if (_secrets.Find(key, used) is not { } found)
-        {
-            if (_secrets.IsSynced)
+            // Until the Secrets have listed (the gateway is not ready before), a bound Secret is not missing yet.
+            if (!_readsSecrets)
             {
-                problems.Add(new ModelProblem(binding.Source, obj, "", $"not found (or not of type {SecretCertificates.TlsType}); its hosts get the default certificate"));
+                problems.Add(new ModelProblem(binding.Source, obj, "", "cannot be read: Kubernetes discovery is off (Gateway:Kubernetes:Enabled)"));
             }
 
             return null;
         }
 
-        var (secret, parsed, lastGood) = found;
-        if (parsed.Error is { } error)
+        if (!secrets.TryGetValue(key, out var secret))
         {
+            problems.Add(new ModelProblem(binding.Source, obj, "", $"not found (or not of type {TlsCertificate.SecretType}); its hosts get the default certificate"));
+            return null;
+        }
+
+        var read = Parse(key, secret, parsed);
+        if (read.Error is { } error)
+        {
+            var lastGood = _lastGood.GetValueOrDefault(key);
             var consequence = lastGood is null ? "its hosts get the default certificate" : "the last good certificate keeps serving";
-            var problem = new ModelProblem(binding.Source, obj, parsed.Field!, $"{error}; {consequence}");
+            var problem = new ModelProblem(binding.Source, obj, read.Field!, $"{error}; {consequence}");
             problems.Add(problem);
             reported.Add((secret, $"field '{problem.Field}' {problem.Message}"));
             return lastGood;
         }
 
-        var certificate = parsed.Certificate!;
+        var certificate = read.Certificate!;
         if (certificate.NotAfter <= now)
         {
             var problem = new ModelProblem(binding.Source, obj, "data[tls.crt]", $"the certificate expired at {certificate.NotAfter:u}; it is still served");
@@ -223,7 +209,37 @@ internal sealed partial class CertificateRegistry : IModelStage
         return certificate;
     }
 
-    private void Report(ImmutableArray<ModelProblem> problems, List<(V1Secret Secret, string Message)> reported)
+    /// <summary>The parse of this version of the Secret <paramref name="key"/>: the earlier one when the record is the same.</summary>
+    private ParsedSecret Parse(string key, TlsCertificate secret, Dictionary<string, ParsedSecret> parsed)
+    {
+        if ((parsed.TryGetValue(key, out var known) || _parsed.TryGetValue(key, out known)) && ReferenceEquals(known.Secret, secret))
+        {
+            parsed[key] = known;
+            return known;
+        }
+
+        ParsedSecret read;
+        if (secret.ErrorField is { } field)
+        {
+            read = new ParsedSecret(secret, null, field, secret.Error);
+        }
+        else
+        {
+            var certificate = PemCertificateReader.TryRead("secret " + key, Encoding.UTF8.GetString(secret.CertificatePem.Span), Encoding.UTF8.GetString(secret.KeyPem.Span), out var error);
+            read = certificate is not null
+                ? new ParsedSecret(secret, certificate, null, null)
+                : new ParsedSecret(secret, null, error!.Part == CertificatePart.Certificate ? "data[tls.crt]" : "data[tls.key]", error.Message);
+            if (certificate is not null)
+            {
+                _lastGood[key] = certificate;
+            }
+        }
+
+        parsed[key] = read;
+        return read;
+    }
+
+    private void Report(ImmutableArray<ModelProblem> problems, List<(TlsCertificate Secret, string Message)> reported)
     {
         var previous = _problems;
         _problems = problems;
@@ -237,7 +253,7 @@ internal sealed partial class CertificateRegistry : IModelStage
 
         foreach (var (secret, message) in reported)
         {
-            _events?.Warn(secret, "InvalidCertificate", message);
+            secret.Warn?.Invoke(message);
         }
     }
 

@@ -1,4 +1,6 @@
+using Gateway.Model;
+
 namespace Gateway.Tls;
 
-/// <summary>One version of a TLS Secret, read once: its certificate, or why it cannot be served.</summary>
-internal sealed record ParsedSecret(string ResourceVersion, ServerCertificate? Certificate, string? Field, string? Error);
+/// <summary>One version of a TLS Secret, parsed once: its certificate, or the field that stops it and why.</summary>
+internal sealed record ParsedSecret(TlsCertificate Secret, ServerCertificate? Certificate, string? Field, string? Error);

@@ -8,14 +8,15 @@ namespace Gateway.Tests.Architecture;
 /// The dependency rules of the gateway's namespaces, checked on the compiled assembly. The hot path is the code that
 /// runs for each request: routing and forwarding (Proxy), canary choice, rate limiting, authentication, resilience,
 /// mirroring and load balancing. Sources read configuration and Kubernetes objects into the model. Hosting (the
-/// composition root and the options tree), Observability and Tls (registries fed by sources beside middleware) sit
-/// between the two and are bound by neither rule.
+/// composition root and the options tree) and Observability sit between the two and are bound by neither rule; Tls
+/// serves what the applied model holds, so it never reaches sources either.
 /// </summary>
 public sealed class DependencyRulesTests
 {
     private const string ModelNamespaces = @"^Gateway\.Model(\..+)?$";
     private const string PrimitivesNamespace = @"^Gateway\.Primitives$";
     private const string SourcesNamespaces = @"^Gateway\.Sources(\..+)?$";
+    private const string TlsNamespaces = @"^Gateway\.Tls(\..+)?$";
     private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|RateLimiting|Auth|Resilience|Mirroring|LoadBalancing)(\..+)?$";
 
     private static readonly ArchUnitNET.Domain.Architecture Gateway = GatewayArchitecture.Instance;
@@ -61,6 +62,18 @@ public sealed class DependencyRulesTests
 
         hotPath.Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(SourcesNamespaces)
             .Because("a request is served from the current model alone, whichever source it came from")
+            .Check(Gateway);
+    }
+
+    [Fact]
+    public void Tls_never_reaches_sources_nor_kubernetes_objects()
+    {
+        var tls = Types().That().ResideInNamespaceMatching(TlsNamespaces);
+        AssertNotEmpty(tls);
+
+        tls.Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(SourcesNamespaces)
+            .AndShould().NotDependOnAnyTypesThat().ResideInNamespaceMatching(@"^k8s(\..+)?$")
+            .Because("certificates from Secrets reach the registry through the model, like every other source's output")
             .Check(Gateway);
     }
 

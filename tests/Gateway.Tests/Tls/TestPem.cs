@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using k8s.Models;
 
 namespace Gateway.Tests.Tls;
 
@@ -18,6 +20,14 @@ internal static class TestPem
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(30));
         return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
+
+    /// <summary>A kubernetes.io/tls Secret in namespace <c>models</c> holding these PEM texts.</summary>
+    public static V1Secret Secret(string name, string certificate, string key, string version = "1") => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "models", ResourceVersion = version },
+        Type = "kubernetes.io/tls",
+        Data = new Dictionary<string, byte[]> { ["tls.crt"] = Encoding.UTF8.GetBytes(certificate), ["tls.key"] = Encoding.UTF8.GetBytes(key) },
+    };
 
     /// <summary>A leaf for <paramref name="host"/> issued by an intermediate of a fresh root CA: the PEM chain is leaf then intermediate.</summary>
     public static (string Chain, string Key, X509Certificate2 Intermediate) Issued(string host)

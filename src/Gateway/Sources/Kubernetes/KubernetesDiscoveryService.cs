@@ -4,7 +4,6 @@ using Gateway.Observability;
 using Gateway.Sources.Kubernetes.GatewayApi;
 using Gateway.Sources.Kubernetes.Ingress;
 using Gateway.Sources.Kubernetes.Istio;
-using Gateway.Tls;
 using k8s;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,7 +28,6 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         TimeProvider timeProvider,
         ILoggerFactory loggerFactory,
         KubernetesMetrics metrics,
-        CertificateRegistry certificates,
         KubernetesEventRecorder events,
         KubernetesLeadership leadership)
     {
@@ -59,7 +57,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
             sources.Add(new IngressSource(watches, client, options, namespaces, serviceCatalog, events, leadership, logger));
         }
 
-        certificates.WatchSecrets([.. namespaces.Select(ns => watches.Watch(KubernetesQueries.TlsSecrets(client, ns)))], readiness, events);
+        sources.Add(new TlsSecretsSource(watches, client, namespaces, events));
 
         if (options.ConfigMap.Name is { } name)
         {
