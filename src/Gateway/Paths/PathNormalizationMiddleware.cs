@@ -1,5 +1,6 @@
 using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Proxy.Middleware;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

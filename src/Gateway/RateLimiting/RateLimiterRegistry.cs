@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Model;
 using Gateway.Primitives;
-using Gateway.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;

@@ -1,5 +1,6 @@
 using Gateway.Hosting;
 using Gateway.Primitives;
+using Gateway.Proxy.Middleware;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Gateway.Proxy.Middleware;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Resilience;

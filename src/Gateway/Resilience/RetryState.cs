@@ -1,3 +1,4 @@
+using Gateway.Proxy.Middleware;
 namespace Gateway.Resilience;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Gateway.Proxy.Middleware;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Gateway.Resilience;

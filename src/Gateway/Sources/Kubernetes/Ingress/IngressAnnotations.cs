@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
-using Gateway.Proxy;
-using Gateway.Sources.Kubernetes.Annotations;
 using Gateway.Primitives;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes.Ingress;

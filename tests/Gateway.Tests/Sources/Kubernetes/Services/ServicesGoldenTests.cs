@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Translation;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tests.Sources.Kubernetes.Ingress;
 using k8s.Models;
