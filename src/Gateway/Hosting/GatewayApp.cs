@@ -1,3 +1,4 @@
+using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.Demo;
 using Gateway.Headers;
@@ -7,6 +8,7 @@ using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;
 using Gateway.Proxy.Management;
+using Gateway.Proxy.Middleware;
 using Gateway.Proxy.Routing;
 using Gateway.Proxy.Transforms;
 using Gateway.RateLimiting;
@@ -99,7 +101,16 @@ internal static class GatewayApp
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
         services.AddSingleton(Options.Create(options.AccessLog));
-        services.AddGatewayTelemetry(options.Telemetry, listeners);
+        // Each concern reads its own part of the validated options, so none depends on the composition root.
+        services.AddSingleton(Options.Create(options.Canary));
+        services.AddSingleton(Options.Create(options.Headers));
+        services.AddSingleton(Options.Create(options.PathPolicy));
+        services.AddSingleton(Options.Create(options.RateLimiting));
+        services.AddSingleton(Options.Create(options.Telemetry));
+        services.AddSingleton(Options.Create(options.Tls));
+        services.AddSingleton(Options.Create(options.Kubernetes));
+        services.AddSingleton(Options.Create(new ConfigFileOptions(options.ConfigFile, options.ConfigFilePollInterval)));
+        services.AddGatewayTelemetry(options.Telemetry, () => listeners.AdminPort);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
         services.AddSingleton<RouteRuntimeTable>();
@@ -129,6 +140,7 @@ internal static class GatewayApp
         services.AddReverseProxy();
         services.AddConfigValidationCache();
         services.AddGatewayResilience();
+        services.AddForwardingSteps();
         services.AddGatewayTls();
         services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
 

@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Model;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -13,7 +12,7 @@ internal static class TelemetryRegistration
     /// <summary>YARP's own activity source, which carries the forwarder span.</summary>
     private const string YarpActivitySource = "Yarp.ReverseProxy";
 
-    public static void AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options, Listeners listeners)
+    public static void AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options, Func<int> adminPort)
     {
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<RouteStatsRegistry>();
@@ -44,7 +43,7 @@ internal static class TelemetryRegistration
         telemetry.WithTracing(tracing =>
         {
             tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => context.Connection.LocalPort != listeners.AdminPort)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => context.Connection.LocalPort != adminPort())
                 .AddHttpClientInstrumentation()
                 .AddSource(YarpActivitySource);
             if (TelemetryOptions.OtlpTracesExport)

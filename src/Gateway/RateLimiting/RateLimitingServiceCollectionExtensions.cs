@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Primitives;
 using Gateway.Proxy.Middleware;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +14,7 @@ internal static class RateLimitingServiceCollectionExtensions
     /// <summary>Registers the limiter registry, stores and client IP rule; the host adds <see cref="RateLimitMiddleware"/> after routing.</summary>
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new ClientIpResolver(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimiting.TrustedProxies));
+        services.AddSingleton(sp => new ClientIpResolver(sp.GetRequiredService<IOptions<RateLimitingOptions>>().Value.TrustedProxies));
         services.AddSingleton<RedisConnection>();
         services.AddSingleton(sp =>
         {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
@@ -34,14 +33,14 @@ internal sealed partial class CertificateRegistry : IModelStage
     private KubernetesEventRecorder? _events;
     private ImmutableArray<ModelProblem> _problems = [];
 
-    public CertificateRegistry(IOptions<GatewayOptions> options, CertificateStore store, TimeProvider timeProvider, ILogger<CertificateRegistry> logger)
+    public CertificateRegistry(IOptions<TlsOptions> options, CertificateStore store, TimeProvider timeProvider, ILogger<CertificateRegistry> logger)
     {
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
 
         // Validated at start-up, so loading succeeds unless a file changed in between; then it is reported.
-        var tls = options.Value.Tls;
+        var tls = options.Value;
         _fileDefault = tls.DefaultCertificate is { } fallback ? new FileCertificate("Gateway:Tls:DefaultCertificate", fallback) : null;
         _files = [.. tls.Certificates.Select((file, i) => new FileCertificate($"Gateway:Tls:Certificates:{i}", file))];
         _fileDefaultAndHosts = _fileDefault is null ? _files : [_fileDefault, .. _files];

@@ -1,4 +1,4 @@
-using Gateway.Hosting;
+using Gateway.Primitives;
 using Gateway.IntegrationTests.Infrastructure;
 
 namespace Gateway.IntegrationTests.Kubernetes;

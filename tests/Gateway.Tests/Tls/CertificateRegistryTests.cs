@@ -1,5 +1,4 @@
 using System.Text;
-using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
@@ -23,7 +22,7 @@ public sealed class CertificateRegistryTests
     public CertificateRegistryTests()
     {
         using var factory = LoggerFactory.Create(b => b.AddProvider(_logs));
-        _registry = new CertificateRegistry(Options.Create(new GatewayOptions()), _store, _time, factory.CreateLogger<CertificateRegistry>());
+        _registry = new CertificateRegistry(Options.Create(new TlsOptions()), _store, _time, factory.CreateLogger<CertificateRegistry>());
         _registry.WatchSecrets([_secrets], _readiness, events: null);
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Gateway.Canary;
-using Gateway.Hosting;
 using Gateway.Primitives;
 using Gateway.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
@@ -25,13 +24,13 @@ internal sealed partial class CanaryMiddleware : IVariantAvailability
     public CanaryMiddleware(
         RequestDelegate next,
         IProxyStateLookup proxyState,
-        IOptions<GatewayOptions> options,
+        IOptions<CanaryOptions> options,
         ILogger<CanaryMiddleware> logger)
     {
         _next = next;
         _proxyState = proxyState;
         _logger = logger;
-        var header = options.Value.Canary.VariantHeader;
+        var header = options.Value.VariantHeader;
         _variantHeader = string.IsNullOrEmpty(header) ? null : header;
     }
 

@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Primitives;
 using Gateway.Proxy.Routing;
 using Gateway.Tls;
@@ -13,11 +12,11 @@ namespace Gateway.Proxy.Middleware;
 /// ingress-nginx does (the method and body are kept). Runs before authentication so credentials are not asked for in
 /// clear text. A request that reached a trusted proxy over https (<c>X-Forwarded-Proto</c>) counts as https.
 /// </summary>
-internal sealed class HttpsRedirectMiddleware(RequestDelegate next, IOptions<GatewayOptions> options, ClientIpResolver clientIp)
+internal sealed class HttpsRedirectMiddleware(RequestDelegate next, IOptions<TlsOptions> options, ClientIpResolver clientIp)
 {
     private const string ForwardedProto = "X-Forwarded-Proto";
 
-    private readonly int _port = options.Value.Tls.RedirectPort;
+    private readonly int _port = options.Value.RedirectPort;
 
     public Task InvokeAsync(HttpContext context)
     {

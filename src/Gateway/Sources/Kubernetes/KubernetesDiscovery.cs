@@ -1,4 +1,4 @@
-using Gateway.Hosting;
+using Gateway.Primitives;
 using k8s;
 using k8s.Exceptions;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes.GatewayApi;
@@ -23,7 +22,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
     public KubernetesDiscoveryService(
         IKubernetes client,
         KubernetesClientConfiguration clientConfiguration,
-        IOptions<GatewayOptions> gatewayOptions,
+        IOptions<KubernetesOptions> kubernetesOptions,
         ModelStore store,
         ReadinessRegistry readiness,
         TimeProvider timeProvider,
@@ -33,7 +32,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         KubernetesEventRecorder events,
         KubernetesLeadership leadership)
     {
-        var options = gatewayOptions.Value.Kubernetes;
+        var options = kubernetesOptions.Value;
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
         var namespaces = options.Namespaces.Length == 0 ? [null] : options.Namespaces.Select(string? (ns) => ns).ToArray();
         var watches = _watches = new KubernetesWatches(options.WatchIdleTimeout, timeProvider, logger, metrics);

@@ -1,4 +1,4 @@
-namespace Gateway.Hosting;
+namespace Gateway.Observability;
 
 /// <summary>Set once shutdown has begun; readiness reads it so traffic is steered away before the listener closes.</summary>
 internal sealed class ShutdownState

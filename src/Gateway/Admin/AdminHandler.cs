@@ -1,10 +1,10 @@
-using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tls;
 using Microsoft.AspNetCore.Http;
 
-namespace Gateway.Observability;
+namespace Gateway.Admin;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
 internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, KubernetesLeadership? leadership = null)

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Gateway.Hosting;
+namespace Gateway.Primitives;
 
 /// <summary>An <c>http://host:port</c> (or <c>https://</c>) listen address, as Kestrel binds it.</summary>
 internal sealed record ListenAddress(IPAddress? Address, bool Localhost, int Port)
