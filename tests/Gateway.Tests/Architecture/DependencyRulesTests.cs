@@ -1,22 +1,30 @@
 using ArchUnitNET.Fluent;
 using ArchUnitNET.xUnit;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
+using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
 
 namespace Gateway.Tests.Architecture;
 
 /// <summary>
 /// The dependency rules of the gateway's namespaces, checked on the compiled assembly. The hot path is the code that
-/// runs for each request: routing and forwarding (Proxy), canary choice, rate limiting, authentication, resilience,
-/// mirroring and load balancing. Sources read configuration and Kubernetes objects into the model. Hosting (the
-/// composition root and the options tree), Observability and Tls (registries fed by sources beside middleware) sit
-/// between the two and are bound by neither rule.
+/// runs for each request: routing, translation and the request steps (Proxy and its sub-namespaces), path and header
+/// guards, canary choice, rate limiting, authentication, resilience and load balancing. Sources read configuration and
+/// Kubernetes objects into the model. Hosting (the composition root and the options tree), Admin, Observability and Tls
+/// (registries fed by sources beside middleware) sit between the two and are bound by neither rule. No two namespaces
+/// depend on each other: docs/architecture.md draws the direction.
 /// </summary>
 public sealed class DependencyRulesTests
 {
     private const string ModelNamespaces = @"^Gateway\.Model(\..+)?$";
     private const string PrimitivesNamespace = @"^Gateway\.Primitives$";
     private const string SourcesNamespaces = @"^Gateway\.Sources(\..+)?$";
-    private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|RateLimiting|Auth|Resilience|Mirroring|LoadBalancing)(\..+)?$";
+    private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|RateLimiting|Auth|Resilience|LoadBalancing|Paths|Headers)(\..+)?$";
+
+    /// <summary>
+    /// Tls and Sources (Kubernetes Secrets read by the certificate registry) are being separated on the tls branch;
+    /// until it merges, that one pair may still depend on each other.
+    /// </summary>
+    private static readonly (string, string) ToleratedPair = ("Tls", "Sources");
 
     private static readonly ArchUnitNET.Domain.Architecture Gateway = GatewayArchitecture.Instance;
 
@@ -63,6 +71,48 @@ public sealed class DependencyRulesTests
             .Because("a request is served from the current model alone, whichever source it came from")
             .Check(Gateway);
     }
+
+    [Fact]
+    public void No_two_top_level_namespaces_depend_on_each_other()
+    {
+        // ArchUnitNET 0.13.5 names a slice after the whole namespace even for "Gateway.(*)..", so the cycles are found
+        // between every namespace and then read at the top level: a cycle that never leaves one top-level namespace
+        // (Model and Model.Validation, Sources.Kubernetes and its three sources) is that concern's own business.
+        var cycles = Slices().Matching("Gateway.(**)").Should().BeFreeOfCycles().Evaluate(Gateway)
+            .Where(result => !result.Passed)
+            .Select(result => result.Description)
+            .Where(cycle => !StaysWithin(cycle, ToleratedPair))
+            .ToList();
+
+        Assert.True(cycles.Count == 0, string.Join("\n\n", cycles));
+    }
+
+    [Fact]
+    public void No_two_proxy_namespaces_depend_on_each_other() =>
+        Slices().Matching("Gateway.Proxy.(*)").Should().BeFreeOfCycles().Check(Gateway);
+
+    /// <summary>Whether every step of a reported cycle stays inside one top-level namespace or crosses between the pair.</summary>
+    private static bool StaysWithin(string cycle, (string First, string Second) pair)
+    {
+        foreach (var line in cycle.Split('\n'))
+        {
+            var parts = line.TrimEnd('\r').Split(" -> ");
+            if (line.StartsWith('\t') || parts.Length != 2)
+            {
+                continue;
+            }
+
+            var (from, to) = (TopLevel(parts[0]), TopLevel(parts[1]));
+            if (from != to && (from, to) != pair && (to, from) != pair)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string TopLevel(string slice) => slice.Split('.')[0];
 
     private static void AssertNotEmpty(ArchUnitNET.Fluent.Syntax.Elements.Types.GivenTypesConjunction types) =>
         Assert.NotEmpty(types.GetObjects(Gateway));
