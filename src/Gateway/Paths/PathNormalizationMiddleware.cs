@@ -1,5 +1,4 @@
 using Gateway.Model;
-using Gateway.Proxy.Middleware;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -9,7 +8,7 @@ namespace Gateway.Paths;
 /// <summary>
 /// Runs before routing: replaces the request path by its normal form (<see cref="PathNormalizer"/>), so routes match the
 /// path the backend will receive. A path that cannot be normalised safely gets a refusing endpoint instead of a route;
-/// forms only some routes accept are left for <see cref="PathPolicyMiddleware"/> to judge once the route is known.
+/// forms only some routes accept are left for <see cref="Proxy.Middleware.PathPolicyMiddleware"/> to judge once the route is known.
 /// </summary>
 internal sealed class PathNormalizationMiddleware(RequestDelegate next, IOptions<PathPolicyOptions> options)
 {

@@ -1,12 +1,11 @@
 using Gateway.Auth;
 using Gateway.Paths;
-using Gateway.Proxy.Middleware;
 
 namespace Gateway.Proxy.Routing;
 
 /// <summary>
 /// Request feature: the auth of a protected route the request matches when case is ignored, which
-/// <see cref="PathPolicyMiddleware"/> holds the request to before the matched route's own auth.
+/// <see cref="Middleware.PathPolicyMiddleware"/> holds the request to before the matched route's own auth.
 /// </summary>
 internal sealed class CaseVariantAuth(RouteAuth auth)
 {

@@ -8,7 +8,6 @@ using Gateway.Canary;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Primitives;
-using Gateway.Proxy.Middleware;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
 using Microsoft.AspNetCore.Http;

@@ -1,12 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
-using Gateway.Proxy.Management;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Proxy.Routing;
 
 /// <summary>
 /// The route runtimes of the snapshot being applied, by route id, where YARP's endpoint building finds them.
-/// <see cref="ProxyConfigApplier"/> publishes a snapshot's runtimes just before it hands the snapshot's routes to YARP,
+/// <see cref="Management.ProxyConfigApplier"/> publishes a snapshot's runtimes just before it hands the snapshot's routes to YARP,
 /// which builds the endpoints of new and changed routes within that update.
 /// </summary>
 internal sealed class RouteRuntimeTable
