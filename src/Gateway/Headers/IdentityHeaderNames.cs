@@ -35,7 +35,7 @@ internal sealed class IdentityHeaderNames : IModelStage
             return names.Contains(name);
         }
 
-        Span<char> folded = name.Length <= StackNameLength ? stackalloc char[StackNameLength] : new char[name.Length];
+        var folded = name.Length <= StackNameLength ? stackalloc char[StackNameLength] : new char[name.Length];
         folded = folded[..name.Length];
         name.AsSpan().Replace(folded, '_', '-');
         return names.GetAlternateLookup<ReadOnlySpan<char>>().Contains(folded);

@@ -1,5 +1,5 @@
-using Gateway.Primitives;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Primitives;
 
 namespace Gateway.IntegrationTests.Kubernetes;
 

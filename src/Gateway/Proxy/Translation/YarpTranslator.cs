@@ -6,9 +6,9 @@ using Gateway.Proxy.Routing;
 using Gateway.Proxy.Transforms;
 using Gateway.Resilience;
 using Microsoft.AspNetCore.Http;
-using RouteMatch = Gateway.Model.RouteMatch;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
+using RouteMatch = Gateway.Model.RouteMatch;
 using YarpRouteMatch = Yarp.ReverseProxy.Configuration.RouteMatch;
 
 namespace Gateway.Proxy.Translation;

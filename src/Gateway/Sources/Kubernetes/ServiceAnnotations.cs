@@ -2,8 +2,8 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
 using Gateway.Sources.Kubernetes.Annotations;
-using static Gateway.Sources.Kubernetes.Annotations.MlGatewayAnnotations;
 using k8s.Models;
+using static Gateway.Sources.Kubernetes.Annotations.MlGatewayAnnotations;
 
 namespace Gateway.Sources.Kubernetes;
 
