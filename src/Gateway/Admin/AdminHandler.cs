@@ -1,4 +1,5 @@
 using Gateway.Model;
+using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tls;

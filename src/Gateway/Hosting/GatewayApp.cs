@@ -4,6 +4,7 @@ using Gateway.Demo;
 using Gateway.Headers;
 using Gateway.LoadBalancing;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;

@@ -1,4 +1,5 @@
 using Gateway.Model;
+using Gateway.Model.Store;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

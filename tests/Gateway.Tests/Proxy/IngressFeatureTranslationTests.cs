@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Proxy.Transforms;
 using Gateway.Proxy.Translation;
 

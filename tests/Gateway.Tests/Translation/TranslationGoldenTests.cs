@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Proxy.Routing;
 using Gateway.Proxy.Translation;
 using Gateway.Sources.File;

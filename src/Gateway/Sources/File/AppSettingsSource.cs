@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Hosting;

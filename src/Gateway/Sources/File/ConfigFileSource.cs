@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

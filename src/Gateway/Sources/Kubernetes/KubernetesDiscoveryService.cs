@@ -1,13 +1,14 @@
 using Gateway.Model;
+using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes.GatewayApi;
 using Gateway.Sources.Kubernetes.Ingress;
 using Gateway.Sources.Kubernetes.Istio;
 using Gateway.Tls;
-using k8s;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using k8s;
 
 namespace Gateway.Sources.Kubernetes;
 

@@ -2,11 +2,12 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Annotations;
-using k8s.Models;
 using Microsoft.Extensions.Configuration;
+using k8s.Models;
 
 namespace Gateway.Tests.Sources.Kubernetes;
 

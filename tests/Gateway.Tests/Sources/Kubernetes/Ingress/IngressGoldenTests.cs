@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Proxy.Translation;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Ingress;

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Model;
+using Gateway.Model.Store;
+using Gateway.Model.Validation;
 using Gateway.Proxy.Translation;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tests.Sources.Kubernetes.Ingress;

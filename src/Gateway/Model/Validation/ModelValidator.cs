@@ -1,6 +1,4 @@
-using Gateway.Model.Validation;
-
-namespace Gateway.Model;
+namespace Gateway.Model.Validation;
 
 /// <summary>
 /// Checks a whole model and returns every problem, each naming its object and field, so a user fixes them all in one go.

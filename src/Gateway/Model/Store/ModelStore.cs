@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
+using Gateway.Model.Validation;
 using Microsoft.Extensions.Logging;
 
-namespace Gateway.Model;
+namespace Gateway.Model.Store;
 
 /// <summary>
 /// Holds the last good model of every source and serves their merge. A source's new snapshot is applied only when it,

@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 
-namespace Gateway.Model;
+namespace Gateway.Model.Validation;
 
 /// <summary>
 /// The routes and backends <see cref="ModelValidator"/> found clean, by reference: records are immutable and sources
 /// hand the unchanged ones back across rebuilds, so with thousands of discovered Services a change re-checks only what
-/// changed. Entries live as long as their record. Owned by <see cref="ModelStore"/>; safe to share between threads.
+/// changed. Entries live as long as their record. Owned by <see cref="Store.ModelStore"/>; safe to share between threads.
 /// </summary>
 internal sealed class ValidationCache
 {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using Gateway.Model.Validation;
 
-namespace Gateway.Model;
+namespace Gateway.Model.Store;
 
 /// <summary>
 /// Validates the <see cref="SourceSnapshot.Parts"/> of one source's snapshots and leaves the invalid ones out of its model,
