@@ -16,6 +16,7 @@ using Gateway.RateLimiting;
 using Gateway.Resilience;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
+using Gateway.Sources.Kubernetes.Discovery;
 using Gateway.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;

@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes.Istio;
+namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
 /// The <c>Gateway:Kubernetes:Istio</c> section: which VirtualServices the gateway adopts. The source is off unless it has something

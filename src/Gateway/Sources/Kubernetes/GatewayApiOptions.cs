@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes.GatewayApi;
+namespace Gateway.Sources.Kubernetes;
 
 /// <summary>The <c>Gateway:Kubernetes:GatewayApi</c> section: which GatewayClasses are ours and how often to look for missing CRDs.</summary>
 internal sealed class GatewayApiOptions

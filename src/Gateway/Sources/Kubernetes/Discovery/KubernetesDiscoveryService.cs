@@ -5,12 +5,12 @@ using Gateway.Sources.Kubernetes.GatewayApi;
 using Gateway.Sources.Kubernetes.Ingress;
 using Gateway.Sources.Kubernetes.Istio;
 using Gateway.Tls;
+using k8s;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using k8s;
 
-namespace Gateway.Sources.Kubernetes;
+namespace Gateway.Sources.Kubernetes.Discovery;
 
 /// <summary>
 /// Makes the enabled sources (each an <see cref="IKubernetesSource"/> over the watches it needs) and runs their watches

@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes.Ingress;
+namespace Gateway.Sources.Kubernetes;
 
 /// <summary>The <c>Gateway:Kubernetes:Ingress</c> section: which Ingresses are ours.</summary>
 internal sealed class IngressOptions

@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes;
+namespace Gateway.Sources;
 
 /// <summary>Kubernetes object-name rules (RFC 1123), checked without regular expressions.</summary>
 internal static class KubernetesNames

@@ -3,7 +3,7 @@ using k8s;
 using k8s.Exceptions;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Gateway.Sources.Kubernetes;
+namespace Gateway.Sources.Kubernetes.Discovery;
 
 /// <summary>Registers Kubernetes discovery when it is enabled, connecting as the client library resolves it.</summary>
 internal static class KubernetesDiscovery
