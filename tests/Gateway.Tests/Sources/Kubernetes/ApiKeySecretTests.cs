@@ -6,8 +6,8 @@ using Gateway.Model.Validation;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Annotations;
-using Microsoft.Extensions.Configuration;
 using k8s.Models;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Tests.Sources.Kubernetes;
 

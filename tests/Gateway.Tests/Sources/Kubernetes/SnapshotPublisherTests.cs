@@ -4,10 +4,10 @@ using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tests.Model;
+using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using k8s.Models;
 
 namespace Gateway.Tests.Sources.Kubernetes;
 

@@ -5,9 +5,9 @@ using Gateway.Model.Store;
 using Gateway.Model.Validation;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Istio;
-using Microsoft.Extensions.Logging.Abstractions;
 using k8s;
 using k8s.Models;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.Tests.Sources.Kubernetes.Istio;
 
