@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
 using Gateway.Canary;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Translation;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Benchmarks;

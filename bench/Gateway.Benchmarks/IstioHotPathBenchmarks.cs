@@ -2,7 +2,7 @@ using System.Net.Http;
 using BenchmarkDotNet.Attributes;
 using Gateway.LoadBalancing;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Kubernetes;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -161,7 +161,7 @@ public sealed class HeaderRulesTests : IAsyncLifetime
     [Fact]
     public async Task A_setting_that_is_not_a_boolean_stops_start_up_naming_the_key()
     {
-        var ex = await Assert.ThrowsAsync<Gateway.Hosting.StartupException>(() => TestGateway.StartAsync(Section(), "--Gateway:Headers:AllowUnderscores=sometimes"));
+        var ex = await Assert.ThrowsAsync<Gateway.Primitives.StartupException>(() => TestGateway.StartAsync(Section(), "--Gateway:Headers:AllowUnderscores=sometimes"));
         Assert.Contains("Gateway:Headers:AllowUnderscores", string.Join('\n', ex.Errors));
     }
 

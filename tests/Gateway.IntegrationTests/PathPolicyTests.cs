@@ -245,7 +245,7 @@ public sealed class PathPolicyTests : IAsyncLifetime
     [Fact]
     public async Task A_relaxation_that_is_not_a_boolean_stops_the_start()
     {
-        var error = await Assert.ThrowsAsync<Gateway.Hosting.StartupException>(() => TestGateway.StartAsync(Section(), "--Gateway:PathPolicy:MergeSlashes=sometimes"));
+        var error = await Assert.ThrowsAsync<Gateway.Primitives.StartupException>(() => TestGateway.StartAsync(Section(), "--Gateway:PathPolicy:MergeSlashes=sometimes"));
 
         Assert.Contains(error.Errors, e => e.Contains("Gateway:PathPolicy:MergeSlashes", StringComparison.Ordinal));
     }

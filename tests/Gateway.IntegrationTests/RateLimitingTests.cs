@@ -164,7 +164,7 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Global_policy_without_redis_is_refused_with_a_clear_error()
     {
-        var ex = await Assert.ThrowsAsync<Gateway.Hosting.StartupException>(() => TestGateway.StartAsync(Section(new { Rate = "1/m", Mode = "Global" })));
+        var ex = await Assert.ThrowsAsync<Gateway.Primitives.StartupException>(() => TestGateway.StartAsync(Section(new { Rate = "1/m", Mode = "Global" })));
         Assert.Contains(ex.Errors, e => e.Contains("rate-limit policy 'per-client', field 'Mode': is Global but no Redis is configured"));
     }
 

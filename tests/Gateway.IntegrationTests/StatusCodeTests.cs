@@ -87,7 +87,7 @@ public sealed class StatusCodeTests
     public async Task Route_to_an_unresolved_backend_is_500()
     {
         await using var gateway = await TestGateway.StartAsync(new { Routes = Array.Empty<object>() });
-        var store = (Gateway.Model.ModelStore)gateway.Services.GetService(typeof(Gateway.Model.ModelStore))!;
+        var store = (Gateway.Model.Store.ModelStore)gateway.Services.GetService(typeof(Gateway.Model.Store.ModelStore))!;
 
         // Discovered sources (e.g. a route to a deleted Service) mark a backend unresolved rather than failing validation.
         var model = new Gateway.Model.GatewayModel

@@ -95,7 +95,7 @@ public sealed class TlsTests : TwoBackendTest
         var (certificate, _) = a.WriteFiles(_directory, "a");
         var (_, otherKey) = b.WriteFiles(_directory, "b");
 
-        var ex = await Assert.ThrowsAsync<Gateway.Hosting.StartupException>(() => TestGateway.StartAsync(new
+        var ex = await Assert.ThrowsAsync<Gateway.Primitives.StartupException>(() => TestGateway.StartAsync(new
         {
             Tls = new { Certificates = new[] { new { Hosts = new[] { "a.example.com" }, CertificateFile = certificate, KeyFile = otherKey } } },
         }));

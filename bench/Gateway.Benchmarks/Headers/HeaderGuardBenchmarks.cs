@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Gateway.Headers;
-using Gateway.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -23,9 +22,9 @@ public class HeaderGuardBenchmarks
     public void Setup()
     {
         var names = new IdentityHeaderNames();
-        _guard = new RequestHeaderGuardMiddleware(_ => Task.CompletedTask, names, Options.Create(new GatewayOptions()));
+        _guard = new RequestHeaderGuardMiddleware(_ => Task.CompletedTask, names, Options.Create(new HeaderOptions()));
         _allowingUnderscores = new RequestHeaderGuardMiddleware(
-            _ => Task.CompletedTask, names, Options.Create(new GatewayOptions { Headers = new HeaderOptions { AllowUnderscores = true } }));
+            _ => Task.CompletedTask, names, Options.Create(new HeaderOptions { AllowUnderscores = true }));
 
         _request = new DefaultHttpContext();
         var headers = _request.Request.Headers;

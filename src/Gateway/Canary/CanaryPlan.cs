@@ -4,7 +4,7 @@ namespace Gateway.Canary;
 
 /// <summary>
 /// What the translator hands to the hot path for a route that splits traffic: its variants and canary rules, part of the
-/// route's <see cref="Proxy.RoutePlan"/> and compiled once into a <see cref="CanaryTable"/>.
+/// route's <see cref="Proxy.Routing.RoutePlan"/> and compiled once into a <see cref="CanaryTable"/>.
 /// </summary>
 internal sealed record CanaryPlan(string Route, VariantPlan[] Variants, CanaryPolicy Policy)
 {

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Gateway.Model;
 using Gateway.Primitives;
-using Gateway.Proxy;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Canary;

@@ -1,4 +1,4 @@
-using Gateway.Hosting;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;

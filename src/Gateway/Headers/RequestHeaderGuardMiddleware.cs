@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -13,9 +12,9 @@ namespace Gateway.Headers;
 /// (<see cref="IdentityHeaderNames"/>), so only the auth step can set one, and removes headers with <c>_</c> in their
 /// names unless <see cref="HeaderOptions.AllowUnderscores"/>, as nginx ignores them.
 /// </summary>
-internal sealed class RequestHeaderGuardMiddleware(RequestDelegate next, IdentityHeaderNames identityHeaders, IOptions<GatewayOptions> options)
+internal sealed class RequestHeaderGuardMiddleware(RequestDelegate next, IdentityHeaderNames identityHeaders, IOptions<HeaderOptions> options)
 {
-    private readonly bool _allowUnderscores = options.Value.Headers.AllowUnderscores;
+    private readonly bool _allowUnderscores = options.Value.AllowUnderscores;
 
     public Task InvokeAsync(HttpContext context)
     {

@@ -1,16 +1,22 @@
+using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.Demo;
 using Gateway.Headers;
 using Gateway.LoadBalancing;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;
-using Gateway.Proxy;
+using Gateway.Proxy.Management;
+using Gateway.Proxy.Middleware;
+using Gateway.Proxy.Routing;
+using Gateway.Proxy.Transforms;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
+using Gateway.Sources.Kubernetes.Discovery;
 using Gateway.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -97,7 +103,17 @@ internal static class GatewayApp
         services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.SectionName));
         services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
         services.AddSingleton(Options.Create(options.AccessLog));
-        services.AddGatewayTelemetry(options.Telemetry, listeners);
+        // Each concern reads its own part of the validated options, so none depends on the composition root.
+        services.AddSingleton(Options.Create(options.Canary));
+        services.AddSingleton(Options.Create(options.Headers));
+        services.AddSingleton(Options.Create(options.PathPolicy));
+        services.AddSingleton(Options.Create(options.RateLimiting));
+        services.AddSingleton(Options.Create(options.Telemetry));
+        options.Tls.ReadsSecrets = options.Kubernetes.IsEnabled;
+        services.AddSingleton(Options.Create(options.Tls));
+        services.AddSingleton(Options.Create(options.Kubernetes));
+        services.AddSingleton(Options.Create(new ConfigFileOptions(options.ConfigFile, options.ConfigFilePollInterval)));
+        services.AddGatewayTelemetry(options.Telemetry, () => listeners.AdminPort);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
         services.AddSingleton<RouteRuntimeTable>();
@@ -127,6 +143,7 @@ internal static class GatewayApp
         services.AddReverseProxy();
         services.AddConfigValidationCache();
         services.AddGatewayResilience();
+        services.AddForwardingSteps();
         services.AddGatewayTls();
         services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
 

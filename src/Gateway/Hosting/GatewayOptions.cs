@@ -1,5 +1,7 @@
 using Gateway.Canary;
 using Gateway.Observability;
+using Gateway.Primitives;
+using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tls;
 
@@ -8,10 +10,7 @@ namespace Gateway.Hosting;
 /// <summary>Process settings from the <c>Gateway</c> configuration section; routing is read by the sources instead.</summary>
 internal sealed class GatewayOptions
 {
-    public const string SectionName = "Gateway";
-
-    /// <summary>Keys of the section that this type binds.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Headers", "PathPolicy"];
+    public const string SectionName = GatewaySection.Name;
 
     public ProxyListenOptions Listen { get; set; } = new();
 
@@ -45,9 +44,6 @@ internal sealed class GatewayOptions
 
     /// <summary>Certificates from files and the HTTPS redirect port.</summary>
     public TlsOptions Tls { get; set; } = new();
-
-    /// <summary>Whether kubernetes.io/tls Secrets are read (by Kubernetes discovery), so bindings to them can be served.</summary>
-    public bool ReadsTlsSecrets => Kubernetes.IsEnabled;
 
     /// <summary>Whether the HTTPS listener is bound: only when a certificate can be served.</summary>
     public bool ServesHttps => !string.IsNullOrEmpty(Listen.Https) && (Tls.HasFileCertificates || Kubernetes.IsEnabled);

@@ -1,11 +1,11 @@
 using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Headers;
-using Gateway.Mirroring;
 using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;
-using Gateway.Proxy;
+using Gateway.Proxy.Middleware;
+using Gateway.Proxy.Routing;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
 using Gateway.Tls;

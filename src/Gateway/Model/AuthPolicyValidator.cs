@@ -3,7 +3,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Model;
 
-/// <summary>Checks every field of an auth policy; part of <see cref="ModelValidator"/>.</summary>
+/// <summary>Checks every field of an auth policy; part of <see cref="Validation.ModelValidator"/>.</summary>
 internal static class AuthPolicyValidator
 {
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);

@@ -2,7 +2,7 @@ using Gateway.Primitives;
 
 namespace Gateway.Model;
 
-/// <summary>Checks every field of a rate-limit policy; part of <see cref="ModelValidator"/>.</summary>
+/// <summary>Checks every field of a rate-limit policy; part of <see cref="Validation.ModelValidator"/>.</summary>
 internal static class RateLimitPolicyValidator
 {
     /// <summary>Bounds burst plus queue so bucket arithmetic (tokens times refill interval) never overflows.</summary>

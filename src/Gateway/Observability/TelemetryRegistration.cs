@@ -1,5 +1,5 @@
-using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -13,7 +13,7 @@ internal static class TelemetryRegistration
     /// <summary>YARP's own activity source, which carries the forwarder span.</summary>
     private const string YarpActivitySource = "Yarp.ReverseProxy";
 
-    public static void AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options, Listeners listeners)
+    public static void AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options, Func<int> adminPort)
     {
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<RouteStatsRegistry>();
@@ -44,7 +44,7 @@ internal static class TelemetryRegistration
         telemetry.WithTracing(tracing =>
         {
             tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => context.Connection.LocalPort != listeners.AdminPort)
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => context.Connection.LocalPort != adminPort())
                 .AddHttpClientInstrumentation()
                 .AddSource(YarpActivitySource);
             if (TelemetryOptions.OtlpTracesExport)

@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,12 +8,12 @@ namespace Gateway.Paths;
 /// <summary>
 /// Runs before routing: replaces the request path by its normal form (<see cref="PathNormalizer"/>), so routes match the
 /// path the backend will receive. A path that cannot be normalised safely gets a refusing endpoint instead of a route;
-/// forms only some routes accept are left for <see cref="PathPolicyMiddleware"/> to judge once the route is known.
+/// forms only some routes accept are left for <see cref="Proxy.Middleware.PathPolicyMiddleware"/> to judge once the route is known.
 /// </summary>
-internal sealed class PathNormalizationMiddleware(RequestDelegate next, IOptions<GatewayOptions> options)
+internal sealed class PathNormalizationMiddleware(RequestDelegate next, IOptions<PathPolicyOptions> options)
 {
-    private readonly bool _mergeSlashes = options.Value.PathPolicy.MergeSlashes;
-    private readonly PathForms _allowedEverywhere = options.Value.PathPolicy.AllowedForms;
+    private readonly bool _mergeSlashes = options.Value.MergeSlashes;
+    private readonly PathForms _allowedEverywhere = options.Value.AllowedForms;
 
     public Task InvokeAsync(HttpContext context)
     {

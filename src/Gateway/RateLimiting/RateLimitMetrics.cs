@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Gateway.Model;
+using Gateway.Model.Store;
 
 namespace Gateway.RateLimiting;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Model;
 using Gateway.Primitives;
-using Gateway.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.RateLimiting;
@@ -12,7 +11,7 @@ namespace Gateway.RateLimiting;
 /// or moving it between Local and Global, drops them.
 /// </summary>
 internal sealed class RateLimiterRegistry(
-    IOptions<Hosting.GatewayOptions> options,
+    IOptions<RateLimitingOptions> options,
     TimeProvider timeProvider,
     ClientIpResolver clientIp,
     RedisConnection redis,
@@ -46,7 +45,7 @@ internal sealed class RateLimiterRegistry(
     /// <summary>Puts <paramref name="model"/>'s limits in force. Called by one thread at a time (the model store's).</summary>
     public async ValueTask ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
     {
-        var settings = options.Value.RateLimiting;
+        var settings = options.Value;
         var rules = new Dictionary<string, RateLimitRule>(StringComparer.Ordinal);
         var localStores = new Dictionary<string, LocalRateLimitStore>(StringComparer.Ordinal);
         foreach (var policy in model.RateLimitPolicies.Values)

@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Primitives;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -11,10 +10,10 @@ internal static class RateLimitingServiceCollectionExtensions
     /// <summary>How long a probe of a failing Redis waits for PONG.</summary>
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
-    /// <summary>Registers the limiter registry, stores and client IP rule; the host adds <see cref="RateLimitMiddleware"/> after routing.</summary>
+    /// <summary>Registers the limiter registry, stores and client IP rule; the host adds <see cref="Proxy.Middleware.RateLimitMiddleware"/> after routing.</summary>
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new ClientIpResolver(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimiting.TrustedProxies));
+        services.AddSingleton(sp => new ClientIpResolver(sp.GetRequiredService<IOptions<RateLimitingOptions>>().Value.TrustedProxies));
         services.AddSingleton<RedisConnection>();
         services.AddSingleton(sp =>
         {

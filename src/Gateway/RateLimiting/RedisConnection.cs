@@ -9,12 +9,12 @@ namespace Gateway.RateLimiting;
 /// queues commands while disconnected, so a down Redis costs a request nothing beyond the fail-mode decision, and it
 /// reconnects by itself.
 /// </summary>
-internal sealed partial class RedisConnection(IOptions<Hosting.GatewayOptions> options, ILogger<RedisConnection> logger) : IAsyncDisposable
+internal sealed partial class RedisConnection(IOptions<RateLimitingOptions> options, ILogger<RedisConnection> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile ConnectionMultiplexer? _multiplexer;
 
-    public bool IsConfigured => !string.IsNullOrEmpty(options.Value.RateLimiting.Redis);
+    public bool IsConfigured => !string.IsNullOrEmpty(options.Value.Redis);
 
     /// <summary>The database to run scripts on; null until <see cref="ConnectAsync"/> ran.</summary>
     public IDatabase? Database { get; private set; }
@@ -35,7 +35,7 @@ internal sealed partial class RedisConnection(IOptions<Hosting.GatewayOptions> o
                 return;
             }
 
-            var configuration = ConfigurationOptions.Parse(options.Value.RateLimiting.Redis!);
+            var configuration = ConfigurationOptions.Parse(options.Value.Redis!);
             configuration.AbortOnConnectFail = false;
             configuration.BacklogPolicy = BacklogPolicy.FailFast;
             configuration.ConnectTimeout = 2000;

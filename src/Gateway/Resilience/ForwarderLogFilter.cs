@@ -4,7 +4,7 @@ namespace Gateway.Resilience;
 
 /// <summary>
 /// Keeps YARP's forwarder to errors unless the configuration names its category: it writes every failed forward at Warning
-/// with the exception and its stack trace (about 1 KB), which <see cref="FailureLoggingForwarder"/> replaces with one
+/// with the exception and its stack trace (about 1 KB), which <see cref="Proxy.Middleware.FailureLoggingForwarder"/> replaces with one
 /// line, and two lines per request at Information.
 /// </summary>
 internal static class ForwarderLogFilter

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http;
-using Gateway.Hosting;
+using Gateway.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -20,13 +20,13 @@ namespace Gateway.Resilience;
 /// YARP never disposes a client it replaces or drops (in-flight requests may still use it), so a shared client is never
 /// disposed under another cluster. Distinct settings are few, so the shared clients are kept for the process lifetime.
 /// </remarks>
-internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IOptions<GatewayOptions> options)
+internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IOptions<TelemetryOptions> options)
     : ForwarderHttpClientFactory(logger), IForwarderHttpClientFactory
 {
     /// <summary>YARP's default is 15 s; a black-holed endpoint should fail over (and count towards ejection) sooner.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly bool _tracing = options.Value.Telemetry.TracingEnabled;
+    private readonly bool _tracing = options.Value.TracingEnabled;
     private readonly ConcurrentDictionary<(HttpClientConfig Config, TimeSpan ConnectTimeout), HttpMessageInvoker> _shared = new();
 
     HttpMessageInvoker IForwarderHttpClientFactory.CreateClient(ForwarderHttpClientContext context)

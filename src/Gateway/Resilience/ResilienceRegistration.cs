@@ -3,13 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
-using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Gateway.Resilience;
 
 /// <summary>
-/// Registers the health policies, client factory, retry transform, metrics and failure logging; call after AddReverseProxy
-/// so the client factory replaces YARP's and the forwarder is wrapped.
+/// Registers the health policies, client factory, metrics and the forwarder's log filter; call after AddReverseProxy so the
+/// client factory replaces YARP's. The retry transform and failure logging read the route's runtime, so
+/// <see cref="Proxy.Middleware.ForwardingStepsRegistration"/> registers them.
 /// </summary>
 internal static class ResilienceRegistration
 {
@@ -19,13 +19,7 @@ internal static class ResilienceRegistration
         services.AddSingleton<IActiveHealthCheckPolicy, ThresholdsHealthPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveFailuresPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, ConnectFailuresPolicy>();
-        services.AddSingleton<ITransformProvider, RetryTransformProvider>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, GatewayHttpClientFactory>());
-
-        var forwarder = services.LastOrDefault(d => d.ServiceType == typeof(IHttpForwarder))?.ImplementationType
-            ?? throw new InvalidOperationException("AddReverseProxy must register YARP's forwarder before AddGatewayResilience wraps it.");
-        services.Replace(ServiceDescriptor.Singleton<IHttpForwarder>(sp => new FailureLoggingForwarder(
-            (IHttpForwarder)ActivatorUtilities.CreateInstance(sp, forwarder), sp.GetRequiredService<ILogger<FailureLoggingForwarder>>())));
         services.Configure<LoggerFilterOptions>(ForwarderLogFilter.Apply);
         return services;
     }

@@ -1,7 +1,7 @@
 namespace Gateway.Resilience;
 
 /// <summary>
-/// Per-request state shared by <see cref="RetryMiddleware"/> and <see cref="RetryStatusTransform"/>: whether another
+/// Per-request state shared by <see cref="Proxy.Middleware.RetryMiddleware"/> and <see cref="RetryStatusTransform"/>: whether another
 /// attempt is possible, and whether the transform withheld a retryable response for it.
 /// </summary>
 internal sealed class RetryState(RetryBehavior behavior)

@@ -4,7 +4,7 @@ namespace Gateway.Resilience;
 
 /// <summary>
 /// Withholds a response whose status the route retries, while another attempt is possible: YARP then skips its body and
-/// nothing reaches the client, so <see cref="RetryMiddleware"/> can send the request to another endpoint.
+/// nothing reaches the client, so <see cref="Proxy.Middleware.RetryMiddleware"/> can send the request to another endpoint.
 /// </summary>
 internal sealed class RetryStatusTransform : ResponseTransform
 {

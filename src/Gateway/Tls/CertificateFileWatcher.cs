@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ namespace Gateway.Tls;
 /// </summary>
 internal sealed partial class CertificateFileWatcher(
     CertificateRegistry registry,
-    IOptions<GatewayOptions> options,
+    IOptions<TlsOptions> options,
     TimeProvider timeProvider,
     ILogger<CertificateFileWatcher> logger) : BackgroundService
 {
@@ -22,7 +21,7 @@ internal sealed partial class CertificateFileWatcher(
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Value.Tls.FileCheckInterval, timeProvider);
+        using var timer = new PeriodicTimer(options.Value.FileCheckInterval, timeProvider);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Text;
-using Gateway.Hosting;
 using Gateway.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -33,15 +32,15 @@ internal sealed partial class CertificateRegistry : IModelStage
     private Dictionary<string, ParsedSecret> _parsed = new(StringComparer.Ordinal);
     private ImmutableArray<ModelProblem> _problems = [];
 
-    public CertificateRegistry(IOptions<GatewayOptions> options, CertificateStore store, TimeProvider timeProvider, ILogger<CertificateRegistry> logger)
+    public CertificateRegistry(IOptions<TlsOptions> options, CertificateStore store, TimeProvider timeProvider, ILogger<CertificateRegistry> logger)
     {
         _store = store;
         _timeProvider = timeProvider;
         _logger = logger;
-        _readsSecrets = options.Value.ReadsTlsSecrets;
+        _readsSecrets = options.Value.ReadsSecrets;
 
         // Validated at start-up, so loading succeeds unless a file changed in between; then it is reported.
-        var tls = options.Value.Tls;
+        var tls = options.Value;
         _fileDefault = tls.DefaultCertificate is { } fallback ? new FileCertificate("Gateway:Tls:DefaultCertificate", fallback) : null;
         _files = [.. tls.Certificates.Select((file, i) => new FileCertificate($"Gateway:Tls:Certificates:{i}", file))];
         _fileDefaultAndHosts = _fileDefault is null ? _files : [_fileDefault, .. _files];

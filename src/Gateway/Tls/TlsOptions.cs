@@ -21,6 +21,12 @@ internal sealed class TlsOptions
     /// <summary>How often the certificate files are read again; a renewed certificate is served from the next check.</summary>
     public TimeSpan FileCheckInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Whether certificates can come from Kubernetes Secrets (discovery is on), set by the host from <c>Gateway:Kubernetes</c>;
+    /// not a setting of this section, so configuration cannot bind it.
+    /// </summary>
+    public bool ReadsSecrets { get; internal set; }
+
     public bool HasFileCertificates => DefaultCertificate is not null || Certificates.Count > 0;
 
     /// <summary>Every problem with these settings, as one line each; loads each file once to prove it serves.</summary>

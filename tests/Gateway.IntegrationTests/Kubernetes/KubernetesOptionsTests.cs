@@ -1,5 +1,5 @@
-using Gateway.Hosting;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Primitives;
 
 namespace Gateway.IntegrationTests.Kubernetes;
 

@@ -1,15 +1,17 @@
 using ArchUnitNET.Fluent;
 using ArchUnitNET.xUnit;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
+using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
 
 namespace Gateway.Tests.Architecture;
 
 /// <summary>
 /// The dependency rules of the gateway's namespaces, checked on the compiled assembly. The hot path is the code that
-/// runs for each request: routing and forwarding (Proxy), canary choice, rate limiting, authentication, resilience,
-/// mirroring and load balancing. Sources read configuration and Kubernetes objects into the model. Hosting (the
-/// composition root and the options tree) and Observability sit between the two and are bound by neither rule; Tls
-/// serves what the applied model holds, so it never reaches sources either.
+/// runs for each request: routing, translation and the request steps (Proxy and its sub-namespaces), path and header
+/// guards, canary choice, rate limiting, authentication, resilience and load balancing. Sources read configuration and
+/// Kubernetes objects into the model. Hosting (the composition root and the options tree), Admin, Observability and Tls
+/// sit between the two and are bound by neither rule; Tls serves what the applied model holds, so it never reaches
+/// sources either. No two namespaces depend on each other: docs/architecture.md draws the direction.
 /// </summary>
 public sealed class DependencyRulesTests
 {
@@ -17,7 +19,7 @@ public sealed class DependencyRulesTests
     private const string PrimitivesNamespace = @"^Gateway\.Primitives$";
     private const string SourcesNamespaces = @"^Gateway\.Sources(\..+)?$";
     private const string TlsNamespaces = @"^Gateway\.Tls(\..+)?$";
-    private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|RateLimiting|Auth|Resilience|Mirroring|LoadBalancing)(\..+)?$";
+    private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|RateLimiting|Auth|Resilience|LoadBalancing|Paths|Headers)(\..+)?$";
 
     private static readonly ArchUnitNET.Domain.Architecture Gateway = GatewayArchitecture.Instance;
 
@@ -76,6 +78,11 @@ public sealed class DependencyRulesTests
             .Because("certificates from Secrets reach the registry through the model, like every other source's output")
             .Check(Gateway);
     }
+
+    // Each namespace builds on those below it; docs/architecture.md draws the direction.
+    [Fact]
+    public void No_two_namespaces_depend_on_each_other() =>
+        Slices().Matching("Gateway.(**)").Should().BeFreeOfCycles().Check(Gateway);
 
     private static void AssertNotEmpty(ArchUnitNET.Fluent.Syntax.Elements.Types.GivenTypesConjunction types) =>
         Assert.NotEmpty(types.GetObjects(Gateway));

@@ -1,4 +1,5 @@
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Sources.File;
 using Microsoft.Extensions.Configuration;
 

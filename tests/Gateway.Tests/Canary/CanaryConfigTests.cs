@@ -1,6 +1,7 @@
 using System.Text;
 using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Sources.File;
 using Microsoft.Extensions.Configuration;
 

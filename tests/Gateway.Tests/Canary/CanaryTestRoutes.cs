@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Gateway.Canary;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Translation;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Canary;

@@ -1,6 +1,7 @@
 using Gateway.Canary;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Routing;
+using Gateway.Proxy.Translation;
 using static Gateway.Tests.Canary.CanaryTestRoutes;
 
 namespace Gateway.Tests.Canary;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Model.Validation;
 
 namespace Gateway.Tests.Model;
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Routing;
 
 namespace Gateway.Tests.Proxy;
 

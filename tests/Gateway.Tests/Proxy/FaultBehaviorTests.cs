@@ -1,5 +1,5 @@
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Routing;
 
 namespace Gateway.Tests.Proxy;
 

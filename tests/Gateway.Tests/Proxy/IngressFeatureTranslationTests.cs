@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Model.Validation;
+using Gateway.Proxy.Transforms;
+using Gateway.Proxy.Translation;
 
 namespace Gateway.Tests.Proxy;
 

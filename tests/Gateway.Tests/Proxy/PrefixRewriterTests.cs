@@ -1,4 +1,4 @@
-using Gateway.Proxy;
+using Gateway.Proxy.Routing;
 
 namespace Gateway.Tests.Proxy;
 

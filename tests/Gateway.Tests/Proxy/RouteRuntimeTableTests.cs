@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Routing;
+using Gateway.Proxy.Translation;
 
 namespace Gateway.Tests.Proxy;
 

@@ -1,4 +1,4 @@
-using Gateway.Hosting;
+using Gateway.Observability;
 using Gateway.Resilience;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -10,7 +10,7 @@ namespace Gateway.Tests.Resilience;
 public sealed class GatewayHttpClientFactoryTests
 {
     private readonly IForwarderHttpClientFactory _factory = new GatewayHttpClientFactory(
-        NullLogger<ForwarderHttpClientFactory>.Instance, Options.Create(new GatewayOptions()));
+        NullLogger<ForwarderHttpClientFactory>.Instance, Options.Create(new TelemetryOptions()));
 
     [Fact]
     public void Clusters_with_equal_settings_share_one_client()

@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Sources.File;
 
 namespace Gateway.Tests.Resilience;

@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tls;
@@ -26,8 +25,7 @@ public sealed class CertificateRegistryTests
     public CertificateRegistryTests()
     {
         using var factory = LoggerFactory.Create(b => b.AddProvider(_logs));
-        var options = new GatewayOptions { Kubernetes = { Enabled = true } };
-        _registry = new CertificateRegistry(Options.Create(options), _store, _time, factory.CreateLogger<CertificateRegistry>());
+        _registry = new CertificateRegistry(Options.Create(new TlsOptions { ReadsSecrets = true }), _store, _time, factory.CreateLogger<CertificateRegistry>());
     }
 
     [Fact]
@@ -49,7 +47,7 @@ public sealed class CertificateRegistryTests
     public async Task A_bound_secret_without_kubernetes_discovery_is_reported_as_unreadable()
     {
         using var factory = LoggerFactory.Create(b => b.AddProvider(_logs));
-        var registry = new CertificateRegistry(Options.Create(new GatewayOptions { Kubernetes = { Enabled = false } }), _store, _time, factory.CreateLogger<CertificateRegistry>());
+        var registry = new CertificateRegistry(Options.Create(new TlsOptions()), _store, _time, factory.CreateLogger<CertificateRegistry>());
 
         await registry.ApplyAsync(GatewayModel.Empty with { TlsBindings = [Binding("a-tls", "a.example.com")] }, CancellationToken.None);
 

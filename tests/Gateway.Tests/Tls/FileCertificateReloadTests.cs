@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Gateway.Tls;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,9 +16,9 @@ public sealed class FileCertificateReloadTests : IDisposable
     {
         Write("a", TestPem.SelfSigned("a.example.com"));
         Write("default", TestPem.SelfSigned("default.test"));
-        var options = new GatewayOptions();
-        options.Tls.DefaultCertificate = File("default");
-        options.Tls.Certificates.Add(File("a", "a.example.com"));
+        var options = new TlsOptions();
+        options.DefaultCertificate = File("default");
+        options.Certificates.Add(File("a", "a.example.com"));
         _registry = new CertificateRegistry(Options.Create(options), _store, new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<CertificateRegistry>.Instance);
     }
 

@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Proxy.Routing;
+using Gateway.Proxy.Translation;
 
 namespace Gateway.Tests.Translation;
 

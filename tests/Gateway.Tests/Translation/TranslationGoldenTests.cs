@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Gateway.Model;
-using Gateway.Proxy;
+using Gateway.Model.Validation;
+using Gateway.Proxy.Routing;
+using Gateway.Proxy.Translation;
 using Gateway.Sources.File;
 
 namespace Gateway.Tests.Translation;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Hosting;
@@ -87,7 +87,7 @@ internal sealed partial class AppSettingsSource(IConfiguration configuration, Mo
             return new SourceSnapshot(SourceName, GatewayModel.Empty, [.. fileProblems]);
         }
 
-        return GatewayConfigReader.Read(configuration.GetSection(GatewayOptions.SectionName), SourceName, GatewayConfigReader.AppSettingsKeys);
+        return GatewayConfigReader.Read(configuration.GetSection(GatewaySection.Name), SourceName, GatewayConfigReader.AppSettingsKeys);
     }
 
     private static string Fingerprint(SourceSnapshot snapshot) => JsonSerializer.Serialize(snapshot, ModelJson.Options);

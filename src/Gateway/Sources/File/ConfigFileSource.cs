@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,14 +12,14 @@ namespace Gateway.Sources.File;
 /// The file is polled by content hash: a ConfigMap update swaps a symlink, which file-change events do not report.
 /// </summary>
 internal sealed partial class ConfigFileSource(
-    IOptions<GatewayOptions> options,
+    IOptions<ConfigFileOptions> options,
     ModelStore store,
     TimeProvider timeProvider,
     ILogger<ConfigFileSource> logger) : BackgroundService
 {
     private byte[]? _lastHash;
 
-    public string? Path => options.Value.ConfigFile;
+    public string? Path => options.Value.Path;
 
     /// <summary>Reads and publishes the file when one is configured; returns what prevented it from serving.</summary>
     public async Task<IReadOnlyList<ModelProblem>> LoadAsync(CancellationToken cancellationToken = default) =>
@@ -32,7 +32,7 @@ internal sealed partial class ConfigFileSource(
             return;
         }
 
-        using var timer = new PeriodicTimer(options.Value.ConfigFilePollInterval, timeProvider);
+        using var timer = new PeriodicTimer(options.Value.PollInterval, timeProvider);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try

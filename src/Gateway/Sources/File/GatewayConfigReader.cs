@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Gateway.Hosting;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Sources.File;
@@ -15,7 +15,7 @@ internal static class GatewayConfigReader
     public static readonly string[] RoutingKeys = ["Routes", "Backends", "RateLimitPolicies", "AuthPolicies", "TlsSecrets"];
 
     /// <summary>Keys of appsettings' <c>Gateway</c> section: routing, plus process settings read through options.</summary>
-    public static readonly string[] AppSettingsKeys = [.. RoutingKeys, .. GatewayOptions.ProcessKeys];
+    public static readonly string[] AppSettingsKeys = [.. RoutingKeys, .. GatewaySection.ProcessKeys];
 
     /// <param name="section">The <c>Gateway</c> section, or the root of a ConfigMap file.</param>
     /// <param name="allowedKeys">The top-level keys this source may use; any other is reported as a typo.</param>
@@ -25,13 +25,13 @@ internal static class GatewayConfigReader
         var reader = new ConfigFieldReader(source, problems);
         foreach (var child in section.GetChildren())
         {
-            if (!allowedKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase) && GatewayOptions.ProcessKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            if (!allowedKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase) && GatewaySection.ProcessKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
             {
                 reader.Problem("section 'Gateway'", child.Key, "is a process setting, read only from appsettings.json, environment variables or the command line, not from this file");
             }
         }
 
-        reader.RejectUnknownKeys(section, "section 'Gateway'", "", [.. allowedKeys, .. GatewayOptions.ProcessKeys]);
+        reader.RejectUnknownKeys(section, "section 'Gateway'", "", [.. allowedKeys, .. GatewaySection.ProcessKeys]);
 
         var routes = ImmutableArray.CreateBuilder<RouteModel>();
         foreach (var item in ConfigFieldReader.Items(section, "Routes"))

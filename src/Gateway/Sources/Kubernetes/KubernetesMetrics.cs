@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Gateway.Model;
+using Gateway.Model.Store;
 
 namespace Gateway.Sources.Kubernetes;
 

@@ -14,7 +14,7 @@ internal sealed class KubernetesOptions
 
     public KubernetesConfigMapOptions ConfigMap { get; set; } = new();
 
-    public GatewayApi.GatewayApiOptions GatewayApi { get; set; } = new();
+    public GatewayApiOptions GatewayApi { get; set; } = new();
 
     public LeaderElectionOptions LeaderElection { get; set; } = new();
 
@@ -25,10 +25,10 @@ internal sealed class KubernetesOptions
     public bool ApiKeySecrets { get; set; } = true;
 
     /// <summary>Ingresses of our IngressClass, with ingress-nginx annotations.</summary>
-    public Ingress.IngressOptions Ingress { get; set; } = new();
+    public IngressOptions Ingress { get; set; } = new();
 
     /// <summary>Which Istio VirtualServices (and their DestinationRules) the gateway adopts.</summary>
-    public Istio.IstioOptions Istio { get; set; } = new();
+    public IstioOptions Istio { get; set; } = new();
 
     /// <summary>Fixed IPs or hostnames clients reach the gateway at, written to our Ingresses' and Gateways' status.</summary>
     public string[] StatusAddresses { get; set; } = [];

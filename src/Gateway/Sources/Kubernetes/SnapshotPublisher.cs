@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Gateway.Observability;
 using Microsoft.Extensions.Logging;
 

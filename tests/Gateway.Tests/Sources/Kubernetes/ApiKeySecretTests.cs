@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Annotations;

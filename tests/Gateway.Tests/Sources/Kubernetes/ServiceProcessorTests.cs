@@ -1,4 +1,6 @@
 using Gateway.Model;
+using Gateway.Model.Store;
+using Gateway.Model.Validation;
 using Gateway.Sources.Kubernetes;
 using k8s.Models;
 

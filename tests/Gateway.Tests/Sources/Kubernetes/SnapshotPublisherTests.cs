@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Gateway.Model;
+using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tests.Model;

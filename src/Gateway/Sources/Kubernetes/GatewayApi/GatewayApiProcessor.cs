@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Gateway.Model;
+using Gateway.Model.Store;
 using k8s.Models;
 using static Gateway.Sources.Kubernetes.GatewayApi.GatewayApiConditions;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Model.Store;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes.Ingress;

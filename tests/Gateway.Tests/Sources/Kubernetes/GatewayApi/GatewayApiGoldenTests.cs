@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Model;
+using Gateway.Model.Validation;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.GatewayApi;
 using k8s;

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Gateway.Model;
+using Gateway.Model.Store;
+using Gateway.Model.Validation;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Istio;
 using k8s;

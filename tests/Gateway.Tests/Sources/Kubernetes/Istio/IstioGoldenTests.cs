@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Gateway.Model;
+using Gateway.Model.Validation;
 
 namespace Gateway.Tests.Sources.Kubernetes.Istio;
 

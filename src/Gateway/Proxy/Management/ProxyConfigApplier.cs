@@ -1,0 +1,48 @@
+using Gateway.Model;
+using Gateway.Proxy.Routing;
+using Gateway.Proxy.Translation;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Gateway.Proxy.Management;
+
+/// <summary>
+/// Translates a model into YARP configuration, checks it with YARP's own validator, and swaps it in atomically.
+/// In-flight requests keep the endpoints they were routed with, so a reload drops nothing.
+/// </summary>
+internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator, RouteRuntimeTable runtimes, RouteSlotRegistry slots)
+    : IModelApplier
+{
+    private readonly TranslationCache _cache = new();
+
+    public async ValueTask<IReadOnlyList<ModelProblem>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+    {
+        var config = YarpTranslator.Translate(model, _cache, slots);
+        var problems = new List<ModelProblem>();
+        foreach (var route in config.Routes)
+        {
+            foreach (var error in await validator.ValidateRouteAsync(route))
+            {
+                var name = config.Runtimes[route.RouteId].RouteName;
+                var source = model.Routes.FirstOrDefault(r => r.Name == name)?.Source ?? "proxy";
+                problems.Add(new ModelProblem(source, $"route '{name}'", "", error.Message));
+            }
+        }
+
+        foreach (var cluster in config.Clusters)
+        {
+            foreach (var error in await validator.ValidateClusterAsync(cluster))
+            {
+                problems.Add(new ModelProblem(model.Backends[cluster.ClusterId].Source, $"backend '{cluster.ClusterId}'", "", error.Message));
+            }
+        }
+
+        if (problems.Count == 0)
+        {
+            // YARP builds the endpoints of new and changed routes within Update, finding their runtimes here.
+            runtimes.Publish(config.Runtimes);
+            provider.Update(config.Routes, config.Clusters);
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using Gateway.Observability;
+using Gateway.Proxy.Routing;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.Proxy.Middleware;
+
+/// <summary>
+/// Records every proxied request once it is answered: metrics by route, backend and status class, the route's recent
+/// rates for <c>/routes</c>, span attributes, and the access log line when sampled.
+/// </summary>
+internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMetrics metrics, AccessLog accessLog, TimeProvider timeProvider)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var logThis = accessLog.ShouldLog();
+        UpstreamTiming? upstream = null;
+        if (logThis)
+        {
+            upstream = new UpstreamTiming();
+            context.Features.Set(upstream);
+        }
+
+        var failed = true;
+        try
+        {
+            await next(context);
+            failed = false;
+        }
+        finally
+        {
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
+            var endpoint = context.GetEndpoint();
+            var runtime = endpoint?.Metadata.GetMetadata<RouteRuntime>();
+            var route = runtime?.RouteName ?? GatewayMetrics.NoRoute;
+            var backend = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId ?? "";
+            metrics.RecordRequest(route, backend, status, elapsed);
+            runtime?.Stats?.Record(Environment.TickCount64 / 1000, status >= 500);
+
+            var activity = Activity.Current;
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("gateway.route", route);
+                activity.SetTag("gateway.backend", backend);
+            }
+
+            if (logThis)
+            {
+                accessLog.Write(new AccessLogEntry(
+                    timeProvider.GetUtcNow(),
+                    context.Request.Method,
+                    context.Request.Path.Value ?? "/",
+                    route,
+                    backend,
+                    status,
+                    elapsed,
+                    upstream!.Duration == TimeSpan.Zero ? null : upstream.Duration,
+                    context.Connection.RemoteIpAddress?.ToString(),
+                    activity?.TraceId.ToHexString(),
+                    context.Features.Get<Auth.AuthIdentity>()?.Subject));
+            }
+        }
+    }
+}
