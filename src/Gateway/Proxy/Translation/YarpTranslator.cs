@@ -14,8 +14,8 @@ using YarpRouteMatch = Yarp.ReverseProxy.Configuration.RouteMatch;
 namespace Gateway.Proxy.Translation;
 
 /// <summary>
-/// Translates a validated <see cref="GatewayModel"/> into YARP routes and clusters and their runtimes. A pure function: the same model
-/// always gives the same configuration, which the golden-file tests pin down.
+/// Translates a validated <see cref="GatewayModel"/> into YARP routes and clusters and their runtimes. A pure function:
+/// the same model always gives the same configuration, which the golden-file tests pin down.
 /// </summary>
 internal static class YarpTranslator
 {
@@ -319,6 +319,7 @@ internal static class YarpTranslator
     private static TranslatedCluster BuildCluster(BackendModel backend)
     {
         var runtime = ClusterResilience.Runtime(backend);
+
         // A destination is named by its address: a pod that stays keeps its YARP state (health, ejection) when others
         // come and go, and logs name the pod rather than a position.
         var destinations = new Dictionary<string, DestinationConfig>(backend.Endpoints.Length, StringComparer.Ordinal);
