@@ -144,6 +144,42 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task A_lowered_concurrency_limit_applies_on_reload_and_counts_the_requests_already_in_flight()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var gpu = await TestBackend.StartAsync("gpu");
+        gpu.Handler = async context =>
+        {
+            await release.Task;
+            await context.Response.WriteAsync("done");
+        };
+        object Config(int limit) => Section(
+            [Route("r", "/predict", "gpu")],
+            new Dictionary<string, object> { ["gpu"] = new { Endpoints = new[] { gpu.Url }, MaxConcurrentRequests = limit } });
+        await using var gateway = await TestGateway.StartAsync(Config(3));
+
+        var inFlight = new[] { gateway.Client.GetAsync("/predict"), gateway.Client.GetAsync("/predict") };
+        await WaitUntilAsync(() => gpu.RequestCount == 2);
+        var config = await gateway.ReloadAsync(Config(2));
+
+        Assert.Null(config["lastRejected"]);
+        using (var refused = await gateway.Client.GetAsync("/predict"))
+        {
+            // Under the old limit of 3 this one would have been let through.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        release.SetResult();
+        foreach (var response in await Task.WhenAll(inFlight))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            response.Dispose();
+        }
+
+        Assert.Equal(2, gpu.RequestCount);
+    }
+
+    [Fact]
     public async Task A_body_over_the_route_limit_is_413_and_never_reaches_the_backend()
     {
         await using var backend = await TestBackend.StartAsync("a");

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Gateway.Model;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
@@ -48,36 +50,37 @@ internal static class ClusterResilience
         };
     }
 
-    public static Dictionary<string, string>? Metadata(BackendModel backend)
+    /// <summary>The backend's settings for our YARP extension points; null when they are all the defaults.</summary>
+    public static ClusterRuntime? Runtime(BackendModel backend)
     {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (backend.HealthCheck?.Active is { } active)
+        var active = backend.HealthCheck?.Active;
+        var runtime = new ClusterRuntime
         {
-            metadata[ClusterMetadataKeys.HealthyThreshold] = active.HealthyThreshold.ToString(CultureInfo.InvariantCulture);
-            metadata[ClusterMetadataKeys.UnhealthyThreshold] = active.UnhealthyThreshold.ToString(CultureInfo.InvariantCulture);
+            HealthyThreshold = active?.HealthyThreshold ?? ActiveHealthCheck.DefaultHealthyThreshold,
+            UnhealthyThreshold = active?.UnhealthyThreshold ?? ActiveHealthCheck.DefaultUnhealthyThreshold,
+            ConsecutiveFailures = backend.HealthCheck?.Passive?.ConsecutiveFailures ?? PassiveHealthCheck.DefaultConsecutiveFailures,
+            ConnectRetry = backend.ConnectFailover is { Retry: true },
+            MaxConcurrentRequests = backend.MaxConcurrentRequests,
+            ConnectTimeout = backend.ConnectTimeout ?? GatewayHttpClientFactory.DefaultConnectTimeout,
+        };
+        return runtime == ClusterRuntime.Default ? null : runtime;
+    }
+
+    /// <summary>The cluster metadata that makes YARP rebuild the cluster when its runtime changes.</summary>
+    public static Dictionary<string, string>? Metadata(ClusterRuntime? runtime)
+    {
+        if (runtime is null)
+        {
+            return null;
         }
 
-        if (backend.HealthCheck?.Passive is { } passive)
+        var settings = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{runtime.HealthyThreshold}/{runtime.UnhealthyThreshold}/{runtime.ConsecutiveFailures}/{runtime.ConnectRetry}/{runtime.MaxConcurrentRequests}/{runtime.ConnectTimeout:c}");
+        return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            metadata[ClusterMetadataKeys.ConsecutiveFailures] = passive.ConsecutiveFailures.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (backend.ConnectFailover is not { Retry: true })
-        {
-            metadata[ClusterMetadataKeys.ConnectRetry] = "false";
-        }
-
-        if (backend.MaxConcurrentRequests is { } max)
-        {
-            metadata[ClusterMetadataKeys.MaxConcurrentRequests] = max.ToString(CultureInfo.InvariantCulture);
-        }
-
-        if (backend.ConnectTimeout is { } connect)
-        {
-            metadata[ClusterMetadataKeys.ConnectTimeout] = connect.ToString("c", CultureInfo.InvariantCulture);
-        }
-
-        return metadata.Count == 0 ? null : metadata;
+            [ClusterMetadataKeys.Revision] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(settings)), 0, 8),
+        };
     }
 
     /// <summary>The configured outlier ejection (which counts refused connections too), else ejection on refused connections alone.</summary>
@@ -92,9 +95,4 @@ internal static class ClusterResilience
         AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
         Passive = PassiveCheck(null, new ConnectFailover { EjectionPeriod = ejectionPeriod }),
     };
-
-    public static int? ReadInt(IReadOnlyDictionary<string, string>? metadata, string key) =>
-        metadata is not null && metadata.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : null;
 }

@@ -10,23 +10,19 @@ namespace Gateway.Resilience;
 /// backend's MaxConcurrentRequests the client gets 503 with Retry-After at once instead of queueing. It runs after the
 /// canary step, so the limit is that of the variant actually served.
 /// </summary>
-internal sealed partial class ConcurrencyLimitMiddleware(RequestDelegate next, ResilienceMetrics metrics, ILogger<ConcurrencyLimitMiddleware> logger)
+internal sealed partial class ConcurrencyLimitMiddleware(RequestDelegate next, ClusterRuntimeTable clusters, ResilienceMetrics metrics, ILogger<ConcurrencyLimitMiddleware> logger)
 {
     private readonly ConcurrentDictionary<string, ConcurrencyGate> _gates = new(StringComparer.Ordinal);
 
     public Task InvokeAsync(HttpContext context)
     {
         var cluster = context.GetReverseProxyFeature().Cluster;
-        if (cluster.Config.Metadata is null)
+        if (clusters.Find(cluster.Config.ClusterId).MaxConcurrentRequests is not { } limit)
         {
             return next(context);
         }
 
         var gate = _gates.GetOrAdd(cluster.Config.ClusterId, static _ => new ConcurrencyGate());
-        if (gate.LimitFor(cluster) is not { } limit)
-        {
-            return next(context);
-        }
 
         if (!gate.TryEnter(limit))
         {

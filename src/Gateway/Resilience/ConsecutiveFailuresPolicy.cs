@@ -13,10 +13,8 @@ namespace Gateway.Resilience;
 /// take traffic for the whole window on a quiet backend.
 /// </summary>
 internal sealed partial class ConsecutiveFailuresPolicy(
-    IDestinationHealthUpdater healthUpdater, ResilienceMetrics metrics, ILogger<ConsecutiveFailuresPolicy> logger) : IPassiveHealthCheckPolicy
+    IDestinationHealthUpdater healthUpdater, ClusterRuntimeTable clusters, ResilienceMetrics metrics, ILogger<ConsecutiveFailuresPolicy> logger) : IPassiveHealthCheckPolicy
 {
-    private const int DefaultThreshold = Model.PassiveHealthCheck.DefaultConsecutiveFailures;
-
     private readonly ConditionalWeakTable<DestinationState, FailureCount> _counts = new();
 
     public string Name => HealthPolicyNames.ConsecutiveFailures;
@@ -30,7 +28,7 @@ internal sealed partial class ConsecutiveFailuresPolicy(
             return;
         }
 
-        var threshold = ClusterResilience.ReadInt(cluster.Model.Config.Metadata, ClusterMetadataKeys.ConsecutiveFailures) ?? DefaultThreshold;
+        var threshold = clusters.Find(cluster.ClusterId).ConsecutiveFailures;
         if (Interlocked.Increment(ref count.Value) != threshold)
         {
             return;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net.Http;
+using System.Runtime.CompilerServices;
 using Gateway.Observability;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ namespace Gateway.Resilience;
 /// YARP never disposes a client it replaces or drops (in-flight requests may still use it), so a shared client is never
 /// disposed under another cluster. Distinct settings are few, so the shared clients are kept for the process lifetime.
 /// </remarks>
-internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IOptions<TelemetryOptions> options)
+internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactory> logger, IOptions<TelemetryOptions> options, ClusterRuntimeTable clusters)
     : ForwarderHttpClientFactory(logger), IForwarderHttpClientFactory
 {
     /// <summary>YARP's default is 15 s; a black-holed endpoint should fail over (and count towards ejection) sooner.</summary>
@@ -29,14 +29,20 @@ internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactor
     private readonly bool _tracing = options.Value.TracingEnabled;
     private readonly ConcurrentDictionary<(HttpClientConfig Config, TimeSpan ConnectTimeout), HttpMessageInvoker> _shared = new();
 
+    /// <summary>The connect timeout each capped client was made with: the old cluster's runtime is no longer published.</summary>
+    private readonly ConditionalWeakTable<HttpMessageInvoker, StrongBox<TimeSpan>> _connectTimeouts = new();
+
     HttpMessageInvoker IForwarderHttpClientFactory.CreateClient(ForwarderHttpClientContext context)
     {
+        var connectTimeout = clusters.Find(context.ClusterId).ConnectTimeout;
         if (context.NewConfig.MaxConnectionsPerServer is not null)
         {
-            return CreateClient(context);
+            var capped = CreateClient(context);
+            _connectTimeouts.AddOrUpdate(capped, new StrongBox<TimeSpan>(connectTimeout));
+            return capped;
         }
 
-        var key = (context.NewConfig, ConnectTimeout(context.NewMetadata));
+        var key = (context.NewConfig, connectTimeout);
         if (_shared.TryGetValue(key, out var client))
         {
             return client;
@@ -56,7 +62,7 @@ internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactor
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
-        handler.ConnectTimeout = ConnectTimeout(context.NewMetadata);
+        handler.ConnectTimeout = clusters.Find(context.ClusterId).ConnectTimeout;
         if (!_tracing)
         {
             // Without a propagator the handler chain has no diagnostics stage: no per-request trace headers written for a
@@ -66,10 +72,8 @@ internal sealed class GatewayHttpClientFactory(ILogger<ForwarderHttpClientFactor
     }
 
     protected override bool CanReuseOldClient(ForwarderHttpClientContext context) =>
-        base.CanReuseOldClient(context) && ConnectTimeout(context.OldMetadata) == ConnectTimeout(context.NewMetadata);
-
-    private static TimeSpan ConnectTimeout(IReadOnlyDictionary<string, string>? metadata) =>
-        metadata is not null && metadata.TryGetValue(ClusterMetadataKeys.ConnectTimeout, out var text)
-            ? TimeSpan.Parse(text, CultureInfo.InvariantCulture)
-            : DefaultConnectTimeout;
+        base.CanReuseOldClient(context)
+        && context.OldClient is { } old
+        && _connectTimeouts.TryGetValue(old, out var connectTimeout)
+        && connectTimeout.Value == clusters.Find(context.ClusterId).ConnectTimeout;
 }

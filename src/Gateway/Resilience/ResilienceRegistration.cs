@@ -16,6 +16,7 @@ internal static class ResilienceRegistration
     public static IServiceCollection AddGatewayResilience(this IServiceCollection services)
     {
         services.AddSingleton<ResilienceMetrics>();
+        services.AddSingleton<ClusterRuntimeTable>();
         services.AddSingleton<IActiveHealthCheckPolicy, ThresholdsHealthPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, ConsecutiveFailuresPolicy>();
         services.AddSingleton<IPassiveHealthCheckPolicy, ConnectFailuresPolicy>();

@@ -12,7 +12,7 @@ namespace Gateway.Resilience;
 /// its first good probe.
 /// </summary>
 internal sealed partial class ThresholdsHealthPolicy(
-    IDestinationHealthUpdater healthUpdater, ResilienceMetrics metrics, ILogger<ThresholdsHealthPolicy> logger) : IActiveHealthCheckPolicy
+    IDestinationHealthUpdater healthUpdater, ClusterRuntimeTable clusters, ResilienceMetrics metrics, ILogger<ThresholdsHealthPolicy> logger) : IActiveHealthCheckPolicy
 {
     private readonly ConditionalWeakTable<DestinationState, ProbeRun> _runs = new();
 
@@ -25,9 +25,9 @@ internal sealed partial class ThresholdsHealthPolicy(
             return;
         }
 
-        var metadata = cluster.Model.Config.Metadata;
-        var healthyThreshold = ClusterResilience.ReadInt(metadata, ClusterMetadataKeys.HealthyThreshold) ?? Model.ActiveHealthCheck.DefaultHealthyThreshold;
-        var unhealthyThreshold = ClusterResilience.ReadInt(metadata, ClusterMetadataKeys.UnhealthyThreshold) ?? Model.ActiveHealthCheck.DefaultUnhealthyThreshold;
+        var runtime = clusters.Find(cluster.ClusterId);
+        var healthyThreshold = runtime.HealthyThreshold;
+        var unhealthyThreshold = runtime.UnhealthyThreshold;
         var updates = new NewActiveDestinationHealth[probingResults.Count];
         for (var i = 0; i < probingResults.Count; i++)
         {

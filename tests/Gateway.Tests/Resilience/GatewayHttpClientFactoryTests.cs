@@ -9,8 +9,15 @@ namespace Gateway.Tests.Resilience;
 
 public sealed class GatewayHttpClientFactoryTests
 {
-    private readonly IForwarderHttpClientFactory _factory = new GatewayHttpClientFactory(
-        NullLogger<ForwarderHttpClientFactory>.Instance, Options.Create(new TelemetryOptions()));
+    private readonly ClusterRuntimeTable _clusters = new();
+    private readonly IForwarderHttpClientFactory _factory;
+
+    public GatewayHttpClientFactoryTests()
+    {
+        var slowConnect = new ClusterRuntime { ConnectTimeout = TimeSpan.FromSeconds(30) };
+        _clusters.Publish(new Dictionary<string, ClusterRuntime> { ["slow"] = slowConnect, ["also-slow"] = slowConnect });
+        _factory = new GatewayHttpClientFactory(NullLogger<ForwarderHttpClientFactory>.Instance, Options.Create(new TelemetryOptions()), _clusters);
+    }
 
     [Fact]
     public void Clusters_with_equal_settings_share_one_client()
@@ -25,13 +32,13 @@ public sealed class GatewayHttpClientFactoryTests
     public void A_different_connect_timeout_or_certificate_check_gets_its_own_client()
     {
         var plain = _factory.CreateClient(Context("a", HttpClientConfig.Empty));
-        var slowConnect = _factory.CreateClient(Context("b", HttpClientConfig.Empty, new Dictionary<string, string> { [ClusterMetadataKeys.ConnectTimeout] = "00:00:30" }));
+        var slowConnect = _factory.CreateClient(Context("slow", HttpClientConfig.Empty));
         var anyCertificate = _factory.CreateClient(Context("c", new HttpClientConfig { DangerousAcceptAnyServerCertificate = true }));
 
         Assert.NotSame(plain, slowConnect);
         Assert.NotSame(plain, anyCertificate);
         Assert.NotSame(slowConnect, anyCertificate);
-        Assert.Same(slowConnect, _factory.CreateClient(Context("d", HttpClientConfig.Empty, new Dictionary<string, string> { [ClusterMetadataKeys.ConnectTimeout] = "00:00:30" })));
+        Assert.Same(slowConnect, _factory.CreateClient(Context("also-slow", HttpClientConfig.Empty)));
     }
 
     [Fact]
@@ -43,6 +50,19 @@ public sealed class GatewayHttpClientFactoryTests
 
         Assert.NotSame(a, b);
         Assert.Same(a, _factory.CreateClient(Context("a", capped, oldConfig: capped, oldClient: a)));
+    }
+
+    [Fact]
+    public void A_capped_cluster_whose_connect_timeout_changed_gets_a_new_client()
+    {
+        var capped = new HttpClientConfig { MaxConnectionsPerServer = 2 };
+        var before = _factory.CreateClient(Context("a", capped));
+
+        _clusters.Publish(new Dictionary<string, ClusterRuntime> { ["a"] = new() { ConnectTimeout = TimeSpan.FromSeconds(30) } });
+        var after = _factory.CreateClient(Context("a", capped, oldConfig: capped, oldClient: before));
+
+        Assert.NotSame(before, after);
+        Assert.Same(after, _factory.CreateClient(Context("a", capped, oldConfig: capped, oldClient: after)));
     }
 
     [Fact]
@@ -59,7 +79,6 @@ public sealed class GatewayHttpClientFactoryTests
         await Assert.ThrowsAsync<HttpRequestException>(() => shared.SendAsync(request, CancellationToken.None));
     }
 
-    private static ForwarderHttpClientContext Context(
-        string cluster, HttpClientConfig config, IReadOnlyDictionary<string, string>? metadata = null, HttpClientConfig? oldConfig = null, HttpMessageInvoker? oldClient = null) =>
-        new() { ClusterId = cluster, NewConfig = config, NewMetadata = metadata, OldConfig = oldConfig ?? HttpClientConfig.Empty, OldClient = oldClient, OldMetadata = metadata };
+    private static ForwarderHttpClientContext Context(string cluster, HttpClientConfig config, HttpClientConfig? oldConfig = null, HttpMessageInvoker? oldClient = null) =>
+        new() { ClusterId = cluster, NewConfig = config, OldConfig = oldConfig ?? HttpClientConfig.Empty, OldClient = oldClient };
 }

@@ -6,6 +6,7 @@ using Gateway.Model;
 using Gateway.Model.Validation;
 using Gateway.Proxy.Routing;
 using Gateway.Proxy.Translation;
+using Gateway.Resilience;
 using Gateway.Sources.File;
 
 namespace Gateway.Tests.Translation;
@@ -73,16 +74,25 @@ public sealed class TranslationGoldenTests
             JsonSerializer.Serialize(Output(YarpTranslator.Translate(model)), OutputOptions));
     }
 
-    /// <summary>The routes in YARP's order, each followed by its plan, then the clusters.</summary>
+    /// <summary>The routes in YARP's order, each followed by its plan, then the clusters, then the clusters' runtimes.</summary>
     private static object Output(ProxyConfigSnapshot snapshot) => new
     {
         Routes = snapshot.Routes.Select(r => new { Yarp = r, Runtime = snapshot.Runtimes[r.RouteId].Plan }),
         snapshot.Clusters,
+        snapshot.ClusterRuntimes,
     };
 
-    /// <summary>Leaves out empty lists and false flags too: what a route does not do is not written.</summary>
+    /// <summary>
+    /// Leaves out empty lists and false flags too: what a route does not do is not written. A cluster runtime is written
+    /// whole, as its flags are on by default.
+    /// </summary>
     private static void OmitEmptyAndFalse(JsonTypeInfo type)
     {
+        if (type.Type == typeof(ClusterRuntime))
+        {
+            return;
+        }
+
         foreach (var property in type.Properties)
         {
             if (property.PropertyType == typeof(bool))

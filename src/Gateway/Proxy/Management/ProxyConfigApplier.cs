@@ -1,6 +1,7 @@
 using Gateway.Model;
 using Gateway.Proxy.Routing;
 using Gateway.Proxy.Translation;
+using Gateway.Resilience;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Proxy.Management;
@@ -9,7 +10,7 @@ namespace Gateway.Proxy.Management;
 /// Translates a model into YARP configuration, checks it with YARP's own validator, and swaps it in atomically.
 /// In-flight requests keep the endpoints they were routed with, so a reload drops nothing.
 /// </summary>
-internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator, RouteRuntimeTable runtimes, RouteSlotRegistry slots)
+internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator, RouteRuntimeTable runtimes, ClusterRuntimeTable clusterRuntimes, RouteSlotRegistry slots)
     : IModelApplier
 {
     private readonly TranslationCache _cache = new();
@@ -38,8 +39,10 @@ internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfi
 
         if (problems.Count == 0)
         {
-            // YARP builds the endpoints of new and changed routes within Update, finding their runtimes here.
+            // YARP builds the endpoints of new and changed routes, and the clients of new and changed clusters, within
+            // Update, finding their runtimes here.
             runtimes.Publish(config.Runtimes);
+            clusterRuntimes.Publish(config.ClusterRuntimes);
             provider.Update(config.Routes, config.Clusters);
         }
 

@@ -18,7 +18,7 @@ namespace Gateway.Proxy.Middleware;
 /// within the route's per-try timeout. Without a route retry that applies, a request whose connection attempt failed is
 /// sent once more to another endpoint, whatever its method: nothing of it was sent (see <see cref="ConnectFailure"/>).
 /// </summary>
-internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMetrics metrics, ILogger<RetryMiddleware> logger)
+internal sealed partial class RetryMiddleware(RequestDelegate next, ClusterRuntimeTable clusters, ResilienceMetrics metrics, ILogger<RetryMiddleware> logger)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -29,7 +29,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ResilienceMe
         }
 
         var proxy = context.GetReverseProxyFeature();
-        if (proxy.AvailableDestinations.Count < 2 || proxy.Cluster.Config.Metadata?.ContainsKey(ClusterMetadataKeys.ConnectRetry) == true)
+        if (proxy.AvailableDestinations.Count < 2 || !clusters.Find(proxy.Cluster.Config.ClusterId).ConnectRetry)
         {
             return next(context);
         }

@@ -1,10 +1,9 @@
 using Gateway.Model;
-using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Proxy.Translation;
 
 /// <summary>
-/// The YARP routes and clusters of the last translated model, by model record. Records are immutable and sources hand
+/// The YARP routes and clusters (with their runtimes) of the last translated model, by model record. Records are immutable and sources hand
 /// the unchanged ones back across rebuilds, so with thousands of discovered Services a change translates only what
 /// changed. Only the last call's entries are kept. Used by one thread at a time (the model store's).
 /// </summary>
@@ -12,8 +11,8 @@ internal sealed class TranslationCache
 {
     private Dictionary<RouteModel, CachedRouteTranslation> _routes = new(ReferenceEqualityComparer.Instance);
     private Dictionary<RouteModel, CachedRouteTranslation> _nextRoutes = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<BackendModel, ClusterConfig> _clusters = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<BackendModel, ClusterConfig> _nextClusters = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<BackendModel, TranslatedCluster> _clusters = new(ReferenceEqualityComparer.Instance);
+    private Dictionary<BackendModel, TranslatedCluster> _nextClusters = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The earlier translation of <paramref name="route"/>, if the backends it names are the same records too.</summary>
     public RankedRoute[]? Find(RouteModel route, GatewayModel model)
@@ -46,7 +45,7 @@ internal sealed class TranslationCache
         _nextRoutes[route] = new CachedRouteTranslation(backends, parts);
     }
 
-    public ClusterConfig Cluster(BackendModel backend, Func<BackendModel, ClusterConfig> build)
+    public TranslatedCluster Cluster(BackendModel backend, Func<BackendModel, TranslatedCluster> build)
     {
         if (!_clusters.TryGetValue(backend, out var cluster))
         {

@@ -14,8 +14,8 @@ using YarpRouteMatch = Yarp.ReverseProxy.Configuration.RouteMatch;
 namespace Gateway.Proxy.Translation;
 
 /// <summary>
-/// Translates a validated <see cref="GatewayModel"/> into YARP routes and clusters. A pure function: the same model
-/// always gives the same configuration, which the golden-file tests pin down.
+/// Translates a validated <see cref="GatewayModel"/> into YARP routes and clusters and their runtimes. A pure function:
+/// the same model always gives the same configuration, which the golden-file tests pin down.
 /// </summary>
 internal static class YarpTranslator
 {
@@ -62,13 +62,24 @@ internal static class YarpTranslator
             runtimes[routes[i].RouteId] = candidates[i].Route.Runtime;
         }
 
-        var clusters = model.Backends.Values
+        var translated = model.Backends.Values
             .Where(b => b.UnresolvedReason is null)
             .OrderBy(b => b.Name, StringComparer.Ordinal)
             .Select(b => cache is null ? BuildCluster(b) : cache.Cluster(b, BuildCluster))
             .ToArray();
         cache?.Commit();
-        return new ProxyConfigSnapshot(routes, clusters, runtimes);
+        var clusters = new ClusterConfig[translated.Length];
+        var clusterRuntimes = new Dictionary<string, ClusterRuntime>(StringComparer.Ordinal);
+        for (var i = 0; i < translated.Length; i++)
+        {
+            clusters[i] = translated[i].Config;
+            if (translated[i].Runtime is { } clusterRuntime)
+            {
+                clusterRuntimes[clusters[i].ClusterId] = clusterRuntime;
+            }
+        }
+
+        return new ProxyConfigSnapshot(routes, clusters, runtimes, clusterRuntimes);
     }
 
     /// <summary>One YARP route per (match, host group) of <paramref name="route"/>, not yet ordered.</summary>
@@ -305,8 +316,10 @@ internal static class YarpTranslator
         return transform;
     }
 
-    private static ClusterConfig BuildCluster(BackendModel backend)
+    private static TranslatedCluster BuildCluster(BackendModel backend)
     {
+        var runtime = ClusterResilience.Runtime(backend);
+
         // A destination is named by its address: a pod that stays keeps its YARP state (health, ejection) when others
         // come and go, and logs name the pod rather than a position.
         var destinations = new Dictionary<string, DestinationConfig>(backend.Endpoints.Length, StringComparer.Ordinal);
@@ -315,7 +328,7 @@ internal static class YarpTranslator
             destinations[endpoint] = new DestinationConfig { Address = endpoint };
         }
 
-        return new ClusterConfig
+        return new TranslatedCluster(new ClusterConfig
         {
             ClusterId = backend.Name,
             Destinations = destinations,
@@ -328,7 +341,7 @@ internal static class YarpTranslator
             },
             HttpClient = backend.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
             LoadBalancingPolicy = ClusterLoadBalancing.PolicyName(backend.LoadBalancing),
-            Metadata = ClusterLoadBalancing.AddMetadata(backend.LoadBalancing, ClusterResilience.Metadata(backend)),
-        };
+            Metadata = ClusterLoadBalancing.AddMetadata(backend.LoadBalancing, ClusterResilience.Metadata(runtime)),
+        }, runtime);
     }
 }
