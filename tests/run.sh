@@ -28,6 +28,10 @@ if ! dotnet format Gateway.sln --verify-no-changes; then
 fi
 echo "dotnet format: code style check passed"
 
+# `dotnet test` builds only the test projects: build the whole solution first, so a benchmark that no longer compiles
+# fails the run too.
+dotnet build Gateway.sln -c Release --nologo -v quiet
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -198,10 +198,11 @@ public sealed class IngressTests : KubernetesTest
         Assert.Equal("600", Header(answer, "Access-Control-Max-Age"));
         Assert.Equal(before, A.RequestCount);
 
-        // The backend's own CORS header is replaced, not duplicated.
+        // The backend's own CORS header is replaced, not duplicated; its Vary is kept, with Origin added.
         A.Handler = context =>
         {
             context.Response.Headers.AccessControlAllowOrigin = "*";
+            context.Response.Headers.Vary = "Accept-Encoding";
             return context.Response.WriteAsync("ok");
         };
         using var get = new HttpRequestMessage(HttpMethod.Get, "/api/predict") { Headers = { { "Origin", "https://app.example.com" } } };
@@ -209,6 +210,7 @@ public sealed class IngressTests : KubernetesTest
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("https://app.example.com", Header(response, "Access-Control-Allow-Origin"));
         Assert.Equal("X-Request-Id", Header(response, "Access-Control-Expose-Headers"));
+        Assert.Equal(["Accept-Encoding", "Origin"], response.Headers.Vary);
 
         using var foreign = new HttpRequestMessage(HttpMethod.Get, "/api/predict") { Headers = { { "Origin", "https://evil.test" } } };
         using var refused = await k8s.Gateway.Client.SendAsync(foreign);

@@ -1,5 +1,6 @@
 using Gateway.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Proxy.Middleware;
@@ -66,7 +67,29 @@ internal sealed class CorsMiddleware(RequestDelegate next)
 
         if (!ReferenceEquals(allowOrigin, "*"))
         {
-            headers.Vary = HeaderNames.Origin;
+            AddVaryOrigin(headers);
         }
+    }
+
+    /// <summary>
+    /// Adds <c>Origin</c> to the backend's <c>Vary</c> instead of replacing it: a cache that lost <c>Accept-Encoding</c>
+    /// would serve a compressed body to a client that did not ask for one.
+    /// </summary>
+    private static void AddVaryOrigin(IHeaderDictionary headers)
+    {
+        var vary = headers.Vary;
+        foreach (var value in vary)
+        {
+            foreach (var range in value.AsSpan().Split(','))
+            {
+                var token = value.AsSpan()[range].Trim();
+                if (token.Equals(HeaderNames.Origin, StringComparison.OrdinalIgnoreCase) || token is "*")
+                {
+                    return;
+                }
+            }
+        }
+
+        headers.Vary = StringValues.Concat(vary, HeaderNames.Origin);
     }
 }
