@@ -19,7 +19,7 @@ public sealed class ApiKeySecretTests : KubernetesTest
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>A Secret as the README tells users to make one: labelled, annotated with its policy, one key.</summary>
+    /// <summary>A Secret as docs/authentication.md tells users to make one: labelled, annotated with its policy, one key.</summary>
     private static JsonObject Secret(string name, string key, string policy = "keys", string? id = null, string? plan = null, bool labelled = true)
     {
         static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));

@@ -3,7 +3,7 @@ namespace Gateway.Sources.Kubernetes.Annotations;
 /// <summary>What the gateway does with one ingress-nginx annotation.</summary>
 internal enum AnnotationSupport
 {
-    /// <summary>Honoured with ingress-nginx's semantics (differences are in the README table).</summary>
+    /// <summary>Honoured with ingress-nginx's semantics (differences are in docs/ingress-nginx.md).</summary>
     Supported,
 
     /// <summary>Not implemented and harmless to skip (logging, buffering, tuning): reported as a warning, the Ingress is served.</summary>

@@ -4,7 +4,7 @@ namespace Gateway.Sources.Kubernetes.Annotations;
 
 /// <summary>
 /// The ingress-nginx annotations (prefix <c>nginx.ingress.kubernetes.io/</c>) and what the gateway does with each; the
-/// README's "Coming from ingress-nginx" table is the user-facing form of <see cref="Catalogue"/>.
+/// "Coming from ingress-nginx" table in docs/ingress-nginx.md is the user-facing form of <see cref="Catalogue"/>.
 /// </summary>
 internal static class NginxAnnotations
 {

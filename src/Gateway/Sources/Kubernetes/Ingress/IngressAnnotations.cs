@@ -46,10 +46,10 @@ internal static class IngressAnnotations
                 switch (NginxAnnotations.Support(key))
                 {
                     case AnnotationSupport.Refused when name.EndsWith("snippet", StringComparison.Ordinal) || name.EndsWith("snippets", StringComparison.Ordinal):
-                        Error(name, "holds nginx configuration code, which the gateway never evaluates (see the README's ingress-nginx table for the gateway's equivalents)");
+                        Error(name, "holds nginx configuration code, which the gateway never evaluates (see docs/ingress-nginx.md for the gateway's equivalents)");
                         break;
                     case AnnotationSupport.Refused:
-                        Error(name, "is not supported, and serving the Ingress without it could expose what it protects (see the README's ingress-nginx table)");
+                        Error(name, "is not supported, and serving the Ingress without it could expose what it protects (see docs/ingress-nginx.md)");
                         break;
                     case AnnotationSupport.Ignored:
                         Warn(name, "is not supported by the gateway and is ignored; the Ingress is served without it");

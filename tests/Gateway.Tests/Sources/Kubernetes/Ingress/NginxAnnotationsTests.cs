@@ -7,24 +7,24 @@ namespace Gateway.Tests.Sources.Kubernetes.Ingress;
 public sealed class NginxAnnotationsTests
 {
     [Fact]
-    public void The_readme_table_names_every_annotation_with_the_support_the_code_gives_it()
+    public void The_ingress_nginx_page_table_names_every_annotation_with_the_support_the_code_gives_it()
     {
-        var readme = File.ReadAllText(ReadmePath());
-        var start = readme.IndexOf("## Coming from ingress-nginx", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no 'Coming from ingress-nginx' section");
-        var rows = readme[start..].Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToArray();
+        var page = File.ReadAllText(PagePath());
+        var start = page.IndexOf("# Coming from ingress-nginx", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/ingress-nginx.md has no 'Coming from ingress-nginx' heading");
+        var rows = page[start..].Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)).ToArray();
 
         foreach (var (name, support) in NginxAnnotations.Catalogue)
         {
             var row = rows.FirstOrDefault(r => r.Split('|')[1].Contains($"`{name}`", StringComparison.Ordinal));
-            Assert.True(row is not null, $"the README table has no row for {name}");
+            Assert.True(row is not null, $"the docs/ingress-nginx.md table has no row for {name}");
             var expected = support switch
             {
                 AnnotationSupport.Supported => "| supported |",
                 AnnotationSupport.Ignored => "| not supported (warning) |",
                 _ => "| refused |",
             };
-            Assert.True(row.Contains(expected, StringComparison.Ordinal), $"the README row of {name} should say {expected}: {row}");
+            Assert.True(row.Contains(expected, StringComparison.Ordinal), $"the docs/ingress-nginx.md row of {name} should say {expected}: {row}");
         }
     }
 
@@ -59,6 +59,6 @@ public sealed class NginxAnnotationsTests
     [InlineData("-1")]
     public void Bad_sizes_do_not_parse(string text) => Assert.False(NginxSize.TryParse(text, out _));
 
-    private static string ReadmePath([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "..", "..", "README.md"));
+    private static string PagePath([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "..", "..", "docs", "ingress-nginx.md"));
 }
