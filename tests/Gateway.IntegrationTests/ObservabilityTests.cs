@@ -87,6 +87,37 @@ public sealed class ObservabilityTests : TwoBackendTest
     }
 
     [Fact]
+    public async Task Each_backend_reports_its_ready_endpoints_so_an_empty_one_can_alert()
+    {
+        var routes = new object[]
+        {
+            new { Name = "route-a", Matches = new[] { new { Path = "/a" } }, Backends = new[] { "a" } },
+            new { Name = "drained", Matches = new[] { new { Path = "/drained" } }, Backends = new[] { "drained" } },
+        };
+        await using var gateway = await TestGateway.StartAsync(new
+        {
+            Routes = routes,
+            Backends = new Dictionary<string, object> { ["a"] = new { Endpoints = new[] { A.Url } }, ["drained"] = new { Endpoints = Array.Empty<string>() } },
+        });
+
+        using var response = await gateway.Client.GetAsync("/drained");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(1, await ScrapeAsync(gateway, "gateway_backend_endpoints", ("backend", "a")));
+        // Present at 0, not absent: an absent series would never fire the alert.
+        Assert.Contains((await gateway.Admin.GetStringAsync("/metrics")).Split('\n'), l => l.StartsWith("gateway_backend_endpoints{", StringComparison.Ordinal) && l.Contains("backend=\"drained\"", StringComparison.Ordinal));
+        Assert.Equal(0, await ScrapeAsync(gateway, "gateway_backend_endpoints", ("backend", "drained")));
+
+        await gateway.ReloadAsync(new
+        {
+            Routes = routes,
+            Backends = new Dictionary<string, object> { ["a"] = new { Endpoints = new[] { A.Url } }, ["drained"] = new { Endpoints = new[] { A.Url, B.Url } } },
+        });
+
+        Assert.Equal(2, await ScrapeAsync(gateway, "gateway_backend_endpoints", ("backend", "drained")));
+    }
+
+    [Fact]
     public async Task With_tracing_off_the_clients_traceparent_reaches_the_backend_unchanged()
     {
         const string sent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

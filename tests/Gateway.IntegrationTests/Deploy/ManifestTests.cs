@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Kubernetes;
 using Gateway.IntegrationTests.Kubernetes.GatewayApi;
@@ -23,6 +25,8 @@ public sealed class ManifestTests
         ["gateway.networking.k8s.io/v1/GatewayClass"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/Gateway"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/HTTPRoute"] = typeof(CustomResource),
+        ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(CustomResource),
+        ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(CustomResource),
     };
 
     // Objects whose handling needs every Gateway API permission: watched kinds and status writes.
@@ -52,6 +56,74 @@ public sealed class ManifestTests
         Assert.All(objects, o => Assert.False(string.IsNullOrEmpty(((dynamic)o).Metadata.Name), $"an object in {kustomization} has no name"));
     }
 
+    public static TheoryData<string> Components() => [.. Kustomize.Components()];
+
+    /// <summary>Every kustomization, and deploy/base with each component, as an operator renders them.</summary>
+    public static TheoryData<string> Renderings() => [.. Kustomize.All(), .. Kustomize.Components()];
+
+    private static async Task<List<object>> LoadRenderingAsync(string rendering) =>
+        KubernetesYaml.LoadAllFromString(
+            Kustomize.Components().Contains(rendering) ? await Kustomize.RenderOnBaseAsync(rendering) : await Kustomize.RenderAsync(rendering),
+            GatewayApiTypes,
+            strict: true);
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public async Task Every_component_renders_on_the_base_and_adds_objects(string component)
+    {
+        var withComponent = await LoadRenderingAsync(component);
+        var baseOnly = await LoadAsync("base");
+
+        Assert.True(withComponent.Count > baseOnly.Count, $"{component} adds nothing to deploy/base");
+    }
+
+    [Theory]
+    [MemberData(nameof(Renderings))]
+    public async Task Every_rendering_keeps_what_a_first_install_needs(string rendering)
+    {
+        var objects = await LoadRenderingAsync(rendering);
+        var scaled = objects.OfType<V2HorizontalPodAutoscaler>().Select(h => h.Spec.ScaleTargetRef.Name).ToHashSet();
+
+        foreach (var deployment in objects.OfType<V1Deployment>())
+        {
+            // The HPA owns the scale: a replicas field would reset it to that number on every apply.
+            Assert.False(scaled.Contains(deployment.Metadata.Name) && deployment.Spec.Replicas is not null, $"{rendering}: Deployment {deployment.Metadata.Name} sets replicas while an HPA scales it");
+            foreach (var container in deployment.Spec.Template.Spec.Containers)
+            {
+                var tag = container.Image.Contains(':', StringComparison.Ordinal) ? container.Image[(container.Image.LastIndexOf(':') + 1)..] : "";
+                Assert.False(tag is "" or "latest", $"{rendering}: container {container.Name} runs '{container.Image}', not a versioned image");
+
+                // One slow answer under a CPU or GC spike must not take the pod out of rotation (Kubernetes' default is 3).
+                Assert.True((container.ReadinessProbe?.FailureThreshold ?? 3) >= 3, $"{rendering}: container {container.Name}'s readiness probe fails on fewer than 3 misses");
+                Assert.Null(container.Lifecycle?.PreStop?.Sleep);
+                foreach (var variable in container.Env?.Where(e => e.Name.StartsWith("DOTNET_GCHeapHardLimitPercent", StringComparison.Ordinal)) ?? [])
+                {
+                    // The runtime reads DOTNET_GC* variables as hexadecimal, with or without 0x: "75" would be 117 %.
+                    var percent = Convert.ToInt32(variable.Value.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? variable.Value[2..] : variable.Value, 16);
+                    Assert.InRange(percent, 1, 100);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_gateway_image_is_tagged_with_the_release_version()
+    {
+        var version = XDocument.Load(Path.Combine(Kustomize.DeployDirectory(), "..", "Directory.Build.props")).Descendants("Version").Single().Value;
+        var objects = await LoadAsync("base");
+        var gateway = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "mlgateway").Spec.Template.Spec.Containers.Single();
+
+        Assert.Equal($"mlgateway:{version}", gateway.Image);
+    }
+
+    [Fact]
+    public async Task The_base_applies_without_optional_crds()
+    {
+        var objects = await LoadAsync("base");
+
+        Assert.DoesNotContain(objects, o => o is CustomResource);
+    }
+
     [Fact]
     public async Task The_deployment_is_hardened_and_drains()
     {
@@ -60,7 +132,6 @@ public sealed class ManifestTests
         var pod = deployment.Spec.Template.Spec;
         var gateway = Assert.Single(pod.Containers);
 
-        Assert.Equal(3, deployment.Spec.Replicas);
         Assert.True(pod.SecurityContext.RunAsNonRoot);
         Assert.True(gateway.SecurityContext.ReadOnlyRootFilesystem);
         Assert.False(gateway.SecurityContext.AllowPrivilegeEscalation);
@@ -68,13 +139,14 @@ public sealed class ManifestTests
         Assert.Equal("/healthz", gateway.LivenessProbe.HttpGet.Path);
         Assert.Equal("/readyz", gateway.ReadinessProbe.HttpGet.Path);
         Assert.Equal("/readyz", gateway.StartupProbe.HttpGet.Path);
-        Assert.NotNull(gateway.Lifecycle.PreStop);
+        Assert.Contains(gateway.Env, e => e.Name == "Gateway__Shutdown__Delay" && TimeSpan.Parse(e.Value, CultureInfo.InvariantCulture) > TimeSpan.Zero);
         Assert.NotNull(gateway.Resources.Requests);
         Assert.NotNull(gateway.Resources.Limits);
         Assert.NotEmpty(pod.TopologySpreadConstraints);
 
-        // Shutdown:Delay (5 s) and Shutdown:DrainTimeout (30 s) must fit in the grace period, or Kubernetes kills mid-drain.
-        Assert.True(pod.TerminationGracePeriodSeconds > 35);
+        // Shutdown:Delay and Shutdown:DrainTimeout (30 s) must fit in the grace period, or Kubernetes kills mid-drain.
+        var delay = TimeSpan.Parse(gateway.Env.Single(e => e.Name == "Gateway__Shutdown__Delay").Value, CultureInfo.InvariantCulture);
+        Assert.True(pod.TerminationGracePeriodSeconds > (delay + TimeSpan.FromSeconds(30)).TotalSeconds);
         Assert.Contains(gateway.Env, e => e.Name == "Gateway__ConfigFile" && gateway.VolumeMounts.Any(m => e.Value.StartsWith(m.MountPath + "/", StringComparison.Ordinal)));
         Assert.Contains(objects.OfType<V2HorizontalPodAutoscaler>(), h => h.Spec.ScaleTargetRef.Name == deployment.Metadata.Name);
         Assert.Contains(objects.OfType<V1PodDisruptionBudget>(), p => p.Spec.Selector.MatchLabels.All(l => deployment.Spec.Template.Metadata.Labels[l.Key] == l.Value));

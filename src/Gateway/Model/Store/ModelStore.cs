@@ -35,7 +35,13 @@ internal sealed partial class ModelStore : IDisposable
         _applier = applier;
         _logger = logger;
         _timeProvider = timeProvider;
-        _reloads = meterFactory.Create(MeterName).CreateCounter<long>("gateway.config.reloads", description: "Configuration changes, by result (applied or rejected).");
+        var meter = meterFactory.Create(MeterName);
+        _reloads = meter.CreateCounter<long>("gateway.config.reloads", description: "Configuration changes, by result (applied or rejected).");
+        meter.CreateObservableGauge(
+            "gateway.backend.endpoints",
+            () => BackendEndpoints(_status.Model),
+            "{endpoint}",
+            "Ready endpoints of each backend being served, by backend; at 0 the backend's requests answer 503 (or 500 when it cannot be found).");
     }
 
     public ModelStatus Status => _status;
@@ -157,4 +163,13 @@ internal sealed partial class ModelStore : IDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rejected configuration change from {Source}; the previous configuration keeps serving. {Count} problem(s):\n{Problems}")]
     private static partial void LogRejected(ILogger logger, string source, int count, string problems);
+
+    // Read at scrape time from the snapshot being served: nothing on the request path.
+    private static IEnumerable<Measurement<int>> BackendEndpoints(GatewayModel model)
+    {
+        foreach (var (name, backend) in model.Backends)
+        {
+            yield return new Measurement<int>(backend.Endpoints.Length, KeyValuePair.Create("backend", (object?)name));
+        }
+    }
 }
