@@ -1,9 +1,14 @@
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using Gateway.Hosting;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.Sources.File;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Gateway.IntegrationTests;
 
@@ -29,6 +34,33 @@ public sealed class AdminTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(1, backend.RequestCount);
     }
+
+    [Fact]
+    public async Task Version_names_the_release_of_Directory_Build_props_and_the_start_logs_it()
+    {
+        var release = XDocument.Load(RepositoryFile("Directory.Build.props")).Descendants("Version").Single().Value;
+        var logs = new CapturedLogs();
+        await using var gateway = await TestGateway.StartAsync(
+            new { },
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Information" });
+                builder.Logging.AddProvider(logs);
+            });
+
+        var version = JsonNode.Parse(await gateway.Admin.GetStringAsync("/version"))!;
+
+        Assert.Equal(release, (string)version["version"]!);
+        Assert.StartsWith(".NET ", (string)version["runtime"]!, StringComparison.Ordinal);
+        Assert.Contains(logs.Lines, l => l.StartsWith("Information ", StringComparison.Ordinal) && l.Contains($"Gateway {release} (commit ", StringComparison.Ordinal));
+
+        // Only on the admin port.
+        using var proxied = await gateway.Client.GetAsync("/version");
+        Assert.Equal(HttpStatusCode.NotFound, proxied.StatusCode);
+    }
+
+    private static string RepositoryFile(string name, [CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", name));
 
     [Fact]
     public async Task Config_shows_the_model_being_served()

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Model.Store;
 using Gateway.Observability;
@@ -50,8 +52,10 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                 routeStats.Retain(current.Model.Routes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal));
                 context.Response.ContentType = "text/html; charset=utf-8";
                 return context.Response.WriteAsync(RoutesPage.Render(current, routeStats, Environment.TickCount64 / 1000));
+            case "/version":
+                return context.Response.WriteAsJsonAsync(new { GatewayVersion.Version, GatewayVersion.Commit, Runtime = RuntimeInformation.FrameworkDescription }, ModelJson.Indented);
             default:
-                return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config /routes /metrics");
+                return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config /routes /metrics /version");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.Demo;
@@ -35,7 +36,7 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace Gateway.Hosting;
 
 /// <summary>Host wiring: builds the gateway application and starts it only once its configuration is valid.</summary>
-internal static class GatewayApp
+internal static partial class GatewayApp
 {
     private const string HostingDiagnosticsCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
 
@@ -174,6 +175,7 @@ internal static class GatewayApp
         }
 
         await app.StartAsync(cancellationToken);
+        LogStarted(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewayApp).FullName!), GatewayVersion.Version, GatewayVersion.Commit ?? "unknown", RuntimeInformation.FrameworkDescription);
     }
 
     /// <summary>Runs until SIGTERM/SIGINT; returns the process exit code.</summary>
@@ -196,4 +198,7 @@ internal static class GatewayApp
             return 1;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway {Version} (commit {Commit}, {Runtime}) started")]
+    private static partial void LogStarted(ILogger logger, string version, string commit, string runtime);
 }
