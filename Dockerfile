@@ -1,8 +1,11 @@
 # syntax=docker/dockerfile:1
-# Build: docker build -t mlgateway .   Run: docker run -p 8080:8080 -p 9090:9090 mlgateway
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# Build: docker build -t mlgateway:1.0.0 .   Run: docker run -p 8080:8080 -p 9090:9090 mlgateway:1.0.0
+# Both architectures: docker buildx build --platform linux/amd64,linux/arm64 -t mlgateway:1.0.0 .
+# (the tag is the release version, Directory.Build.props)
+# The SDK stage runs on the builder's own platform: an arm64 image is cross-compiled, never built under emulation.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# Set by BuildKit (amd64, arm64): the ReadyToRun code below is built for the image's architecture.
+# Set by BuildKit (amd64, arm64): restore, publish and the ReadyToRun code below target the image's architecture.
 ARG TARGETARCH
 # Restore first, from the project file and the shared build settings and package versions alone, so the layer is reused
 # until dependencies change.

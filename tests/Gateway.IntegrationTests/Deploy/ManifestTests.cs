@@ -107,13 +107,14 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public async Task The_gateway_image_is_tagged_with_the_release_version()
+    public async Task The_gateway_image_and_the_changelog_name_the_release_version()
     {
         var version = XDocument.Load(Path.Combine(Kustomize.DeployDirectory(), "..", "Directory.Build.props")).Descendants("Version").Single().Value;
         var objects = await LoadAsync("base");
         var gateway = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "mlgateway").Spec.Template.Spec.Containers.Single();
 
         Assert.Equal($"mlgateway:{version}", gateway.Image);
+        Assert.Contains($"## [{version}] - ", await File.ReadAllTextAsync(Path.Combine(Kustomize.DeployDirectory(), "..", "CHANGELOG.md")));
     }
 
     [Fact]
