@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Gateway.Hosting;
 using Gateway.Model;
 using Gateway.Model.Store;
 using Gateway.Observability;

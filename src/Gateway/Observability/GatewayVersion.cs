@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Gateway.Hosting;
+namespace Gateway.Observability;
 
 /// <summary>
 /// The release version, set once in Directory.Build.props (<c>&lt;Version&gt;</c>); the build adds the commit to the
