@@ -114,7 +114,10 @@ public sealed class ObservabilityTests : TwoBackendTest
             Backends = new Dictionary<string, object> { ["a"] = new { Endpoints = new[] { A.Url } }, ["drained"] = new { Endpoints = new[] { A.Url, B.Url } } },
         });
 
-        Assert.Equal(2, await ScrapeAsync(gateway, "gateway_backend_endpoints", ("backend", "drained")));
+        // The Prometheus exporter serves a scrape from its cache for up to 300 ms: the next fresh one has the reload.
+        await Kubernetes.Eventually.TrueAsync(
+            async () => await ScrapeAsync(gateway, "gateway_backend_endpoints", ("backend", "drained")) == 2,
+            "the scrape to show the reloaded backend's two endpoints");
     }
 
     [Fact]
