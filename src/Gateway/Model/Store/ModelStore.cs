@@ -155,15 +155,6 @@ internal sealed partial class ModelStore : IDisposable
 
     public void Dispose() => _gate.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied configuration from {Source}: {Routes} routes, {Backends} backends (generation {Generation})")]
-    private static partial void LogApplied(ILogger logger, string source, int routes, int backends, long generation);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
-    private static partial void LogObjectLeftOut(ILogger logger, string problem);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Rejected configuration change from {Source}; the previous configuration keeps serving. {Count} problem(s):\n{Problems}")]
-    private static partial void LogRejected(ILogger logger, string source, int count, string problems);
-
     // Read at scrape time from the snapshot being served: nothing on the request path.
     private static IEnumerable<Measurement<int>> BackendEndpoints(GatewayModel model)
     {
@@ -172,4 +163,13 @@ internal sealed partial class ModelStore : IDisposable
             yield return new Measurement<int>(backend.Endpoints.Length, KeyValuePair.Create("backend", (object?)name));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied configuration from {Source}: {Routes} routes, {Backends} backends (generation {Generation})")]
+    private static partial void LogApplied(ILogger logger, string source, int routes, int backends, long generation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Problem}")]
+    private static partial void LogObjectLeftOut(ILogger logger, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rejected configuration change from {Source}; the previous configuration keeps serving. {Count} problem(s):\n{Problems}")]
+    private static partial void LogRejected(ILogger logger, string source, int count, string problems);
 }
