@@ -116,6 +116,12 @@ public sealed class GatewayApiRoutingFixture : GatewayApiFixture
               backendRefs: [ { name: v3, port: 8080 } ]
             - { matches: [ { path: { value: /path1 }, queryParams: [ { name: animal, value: whale } ] } ], backendRefs: [ { name: v1, port: 8080 } ] }
             - { matches: [ { headers: [ { name: version, value: one } ], queryParams: [ { name: animal, value: whale } ] } ], backendRefs: [ { name: v2, port: 8080 } ] }
+            - matches: [ { path: { value: /path2 }, headers: [ { name: version, value: two } ], queryParams: [ { name: animal, value: whale } ] } ]
+              backendRefs: [ { name: v3, port: 8080 } ]
+            - matches:
+                - { path: { value: /path3 }, queryParams: [ { name: animal, value: shark } ] }
+                - { path: { value: /path4 }, headers: [ { name: version, value: three } ], queryParams: [ { name: animal, value: kraken } ] }
+              backendRefs: [ { name: v1, port: 8080 } ]
             - { matches: [ { path: { value: /path5 } } ], backendRefs: [ { name: v1, port: 8080 } ] }
             - { matches: [ { queryParams: [ { name: animal, value: hydra } ] } ], backendRefs: [ { name: v2, port: 8080 } ] }
             - { matches: [ { headers: [ { name: version, value: four } ] } ], backendRefs: [ { name: v3, port: 8080 } ] }
@@ -131,8 +137,14 @@ public sealed class GatewayApiRoutingFixture : GatewayApiFixture
             - { matches: [ { method: GET } ], backendRefs: [ { name: v2, port: 8080 } ] }
             - { matches: [ { path: { value: /path1 }, method: GET } ], backendRefs: [ { name: v1, port: 8080 } ] }
             - { matches: [ { headers: [ { name: version, value: one } ], method: PUT } ], backendRefs: [ { name: v2, port: 8080 } ] }
+            - { matches: [ { path: { value: /path2 }, headers: [ { name: version, value: two } ], method: POST } ], backendRefs: [ { name: v3, port: 8080 } ] }
+            - matches:
+                - { path: { value: /path3 }, method: PATCH }
+                - { path: { value: /path4 }, headers: [ { name: version, value: three } ], method: DELETE }
+              backendRefs: [ { name: v1, port: 8080 } ]
             - { matches: [ { path: { value: /path5 } } ], backendRefs: [ { name: v1, port: 8080 } ] }
-            - { matches: [ { headers: [ { name: version, value: three } ] } ], backendRefs: [ { name: v3, port: 8080 } ] }
+            - { matches: [ { method: PATCH } ], backendRefs: [ { name: v2, port: 8080 } ] }
+            - { matches: [ { headers: [ { name: version, value: four } ] } ], backendRefs: [ { name: v3, port: 8080 } ] }
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute

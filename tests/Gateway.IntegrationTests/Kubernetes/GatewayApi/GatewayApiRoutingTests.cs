@@ -95,10 +95,29 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.Equal("404", await Answer("query.test", "/?animal=dog"));
         Assert.Equal("404", await Answer("query.test", "/?animal=whaledolphin"));
         Assert.Equal("404", await Answer("query.test", "/"));
+
+        // Combined with path and header matches, ORed between matches and ANDed within one.
         Assert.Equal("v1", await Answer("query.test", "/path1?animal=whale"));
         Assert.Equal("v2", await Answer("query.test", "/?animal=whale", ("version", "one")));
+        Assert.Equal("v3", await Answer("query.test", "/path2?animal=whale", ("version", "two")));
+        Assert.Equal("v1", await Answer("query.test", "/path3?animal=shark"));
+        Assert.Equal("v1", await Answer("query.test", "/path4?animal=kraken", ("version", "three")));
+        Assert.Equal("404", await Answer("query.test", "/?animal=shark"));
+        Assert.Equal("404", await Answer("query.test", "/path4?animal=kraken"));
         Assert.Equal("v1", await Answer("query.test", "/path5?animal=hydra"));
         Assert.Equal("v3", await Answer("query.test", "/?animal=hydra", ("version", "four")));
+    }
+
+    [Fact]
+    public async Task Query_parameter_names_are_case_sensitive_and_the_first_value_counts()
+    {
+        // Neither the rule for 'animal' (name differs) nor the one for 'ANIMAL' (value differs) matches.
+        Assert.Equal("404", await Answer("query.test", "/?ANIMAL=whale"));
+        Assert.Equal("404", await Answer("query.test", "/?Animal=whale"));
+        Assert.Equal("v1", await Answer("query.test", "/?ANIMAL=dolphin&animal=whale"));
+        Assert.Equal("v1", await Answer("query.test", "/?animal=whale&animal=dolphin"));
+        Assert.Equal("v2", await Answer("query.test", "/?animal=dolphin&animal=whale"));
+        Assert.Equal("v1", await Answer("query.test", "/?%61nimal=wh%61le"));
     }
 
     [Fact]
@@ -107,11 +126,17 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/", HttpMethod.Post));
         Assert.Equal("v2", await fixture.AnswerAsync("method.test", "/", HttpMethod.Get));
         Assert.Equal("404", await fixture.AnswerAsync("method.test", "/", HttpMethod.Head));
+
+        // Combined with path and header matches, ORed between matches and ANDed within one.
         Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path1", HttpMethod.Get));
         Assert.Equal("v2", await fixture.AnswerAsync("method.test", "/", HttpMethod.Put, ("version", "one")));
-        Assert.Equal("404", await fixture.AnswerAsync("method.test", "/", HttpMethod.Put, ("version", "two")));
+        Assert.Equal("v3", await fixture.AnswerAsync("method.test", "/path2", HttpMethod.Post, ("version", "two")));
+        Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path3", HttpMethod.Patch));
+        Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path4", HttpMethod.Delete, ("version", "three")));
+        Assert.Equal("404", await fixture.AnswerAsync("method.test", "/", HttpMethod.Put));
+        Assert.Equal("404", await fixture.AnswerAsync("method.test", "/path4", HttpMethod.Delete));
         Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path5", HttpMethod.Patch));
-        Assert.Equal("v3", await fixture.AnswerAsync("method.test", "/", HttpMethod.Delete, ("version", "three")));
+        Assert.Equal("v2", await fixture.AnswerAsync("method.test", "/", HttpMethod.Patch, ("version", "four")));
     }
 
     [Fact]
