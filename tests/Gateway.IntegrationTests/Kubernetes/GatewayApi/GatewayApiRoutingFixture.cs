@@ -194,6 +194,22 @@ public sealed class GatewayApiRoutingFixture : GatewayApiFixture
             - matches: [ { path: { value: /remove } } ]
               filters: [ { type: RequestHeaderModifier, requestHeaderModifier: { remove: [ X-Header-Remove ] } } ]
               backendRefs: [ { name: v1, port: 8080 } ]
+            - matches: [ { path: { value: /multiple } } ]
+              filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [ { name: X-Header-Set-1, value: header-set-1 }, { name: X-Header-Set-2, value: header-set-2 } ]
+                    add: [ { name: X-Header-Add-1, value: header-add-1 }, { name: X-Header-Add-2, value: header-add-2 }, { name: X-Header-Add-3, value: header-add-3 } ]
+                    remove: [ X-Header-Remove-1, X-Header-Remove-2 ]
+              backendRefs: [ { name: v1, port: 8080 } ]
+            - matches: [ { path: { value: /case-insensitivity } } ]
+              filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [ { name: X-Header-Set, value: header-set } ]
+                    add: [ { name: X-Header-Add, value: header-add } ]
+                    remove: [ X-Header-Remove ]
+              backendRefs: [ { name: v1, port: 8080 } ]
             - matches: [ { path: { value: /response } } ]
               filters: [ { type: ResponseHeaderModifier, responseHeaderModifier: { set: [ { name: X-Response-Set, value: set } ], add: [ { name: X-Response-Add, value: added } ] } } ]
               backendRefs: [ { name: v1, port: 8080 } ]

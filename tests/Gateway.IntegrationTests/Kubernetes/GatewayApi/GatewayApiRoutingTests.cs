@@ -236,6 +236,17 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.False(removed.ContainsKey("x-header-remove"));
         Assert.Equal("val", removed["some-other-header"]);
 
+        var multiple = await Seen("/multiple", ("X-Header-Set-2", "set-val-2"), ("X-Header-Add-2", "add-val-2"), ("X-Header-Remove-2", "remove-val-2"), ("Another-Header", "another-header-val"));
+        Assert.Equal(
+            ("header-set-1", "header-set-2", "header-add-1", "add-val-2,header-add-2", "header-add-3", "another-header-val"),
+            (multiple["x-header-set-1"], multiple["x-header-set-2"], multiple["x-header-add-1"], multiple["x-header-add-2"], multiple["x-header-add-3"], multiple["another-header"]));
+        Assert.False(multiple.ContainsKey("x-header-remove-1") || multiple.ContainsKey("x-header-remove-2"));
+
+        // The filter names headers in canonical case, the request in lower case: names compare ignoring case.
+        var lower = await Seen("/case-insensitivity", ("x-header-set", "original-val-set"), ("x-header-add", "original-val-add"), ("x-header-remove", "original-val-remove"));
+        Assert.Equal(("header-set", "original-val-add,header-add"), (lower["x-header-set"], lower["x-header-add"]));
+        Assert.False(lower.ContainsKey("x-header-remove"));
+
         var (_, _, response) = await fixture.SendAsync("headermod.test", "/response");
         using (response)
         {
