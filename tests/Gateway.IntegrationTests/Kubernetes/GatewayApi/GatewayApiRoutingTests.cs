@@ -142,7 +142,8 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
     [Fact]
     public async Task Weights_split_requests_within_five_percent_and_weight_zero_gets_none()
     {
-        const int total = 500;
+        // 2000 requests put five points at about five standard deviations of a fair 70/30 draw.
+        const int total = 2000;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < total; i++)
         {
