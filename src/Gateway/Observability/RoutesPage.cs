@@ -72,7 +72,7 @@ internal static class RoutesPage
 
     private static string Describe(RouteMatch match)
     {
-        var parts = new List<string> { $"{match.Path.Type} {match.Path.Value}" };
+        var parts = new List<string> { $"{match.Path.Type} {match.Path.Value}{(match.Path.IgnoreCase ? " (any case)" : "")}" };
         if (match.Method is { } method)
         {
             parts.Add(method);
