@@ -7,6 +7,7 @@ namespace Gateway.IntegrationTests.Kubernetes.GatewayApi;
 /// HTTPRoutes from the fake API server route real requests to real echo backends, case by case as the upstream
 /// conformance tests check them (HTTPRouteMatching, ExactPathMatching, PathMatchOrder, MatchingAcrossRoutes,
 /// HeaderMatching, QueryParamMatching, MethodMatching, Weight, RewritePath, RequestHeaderModifier, RequestRedirect,
+/// RedirectPath, RedirectPort, RedirectScheme,
 /// HostnameIntersection), all against one gateway.
 /// </summary>
 public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : IClassFixture<GatewayApiRoutingFixture>
@@ -276,6 +277,21 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.Equal(302, (await Redirect("/full-path/x")).Status);
         Assert.EndsWith("/full-path-replacement", (await Redirect("/full-path/x")).Location, StringComparison.Ordinal);
         Assert.EndsWith("/replacement-prefix/x", (await Redirect("/prefix/x")).Location, StringComparison.Ordinal);
+
+        // The upstream RedirectPath, RedirectPort and RedirectScheme tables.
+        Assert.Equal((302, "http://example.org/replacement-prefix"), await Redirect("/path-and-host"));
+        Assert.Equal(301, (await Redirect("/path-and-status")).Status);
+        Assert.EndsWith("/replacement-prefix", (await Redirect("/path-and-status")).Location, StringComparison.Ordinal);
+        Assert.Equal((302, "http://example.org/replacement-full"), await Redirect("/full-path-and-host"));
+        Assert.Equal(301, (await Redirect("/full-path-and-status")).Status);
+        Assert.EndsWith("/replacement-full", (await Redirect("/full-path-and-status")).Location, StringComparison.Ordinal);
+        Assert.Equal((302, "http://redirect.test:8083/port"), await Redirect("/port"));
+        Assert.Equal((302, "http://example.org:8083/port-and-host"), await Redirect("/port-and-host"));
+        Assert.Equal((301, "http://redirect.test:8083/port-and-status"), await Redirect("/port-and-status"));
+        Assert.Equal((302, "http://example.org:8083/port-and-host-and-status"), await Redirect("/port-and-host-and-status"));
+        Assert.Equal((302, "https://example.org/scheme-and-host"), await Redirect("/scheme-and-host"));
+        Assert.Equal((301, "https://redirect.test/scheme-and-status"), await Redirect("/scheme-and-status"));
+        Assert.Equal((302, "https://example.org/scheme-and-host-and-status"), await Redirect("/scheme-and-host-and-status"));
         Assert.True(port > 0);
     }
 
