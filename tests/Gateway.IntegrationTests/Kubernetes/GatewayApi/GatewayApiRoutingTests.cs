@@ -7,8 +7,7 @@ namespace Gateway.IntegrationTests.Kubernetes.GatewayApi;
 /// HTTPRoutes from the fake API server route real requests to real echo backends, case by case as the upstream
 /// conformance tests check them (HTTPRouteMatching, ExactPathMatching, PathMatchOrder, MatchingAcrossRoutes,
 /// HeaderMatching, QueryParamMatching, MethodMatching, Weight, RewritePath, RequestHeaderModifier, RequestRedirect,
-/// RedirectPath, RedirectPort, RedirectScheme,
-/// HostnameIntersection), all against one gateway.
+/// RedirectPath, RedirectPort, RedirectScheme, HostnameIntersection), all against one gateway.
 /// </summary>
 public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : IClassFixture<GatewayApiRoutingFixture>
 {
