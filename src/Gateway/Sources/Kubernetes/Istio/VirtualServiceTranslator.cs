@@ -139,6 +139,11 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
         var field = $"{path}.uri.{type}";
         if (type == "regex")
         {
+            if (ignoreCase)
+            {
+                report.Ignored($"{path}.ignoreUriCase", "it applies to exact and prefix only, as in Istio; write (?i) in the regex to ignore case");
+            }
+
             return ReadRegex(value, field) is { } pattern ? new PathMatch(PathMatchType.RegularExpression, pattern) : PathMatch.Root;
         }
 
