@@ -84,7 +84,7 @@ internal static class RouteConflicts
                     .Append(match.Method).Append('\n');
                 foreach (var header in match.Headers.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase))
                 {
-                    key.Append(header.Name.ToLowerInvariant()).Append(header.Type).Append('=').Append(header.Value).Append(';');
+                    key.Append(header.Name.ToLowerInvariant()).Append(header.Type).Append(header.Invert ? "!=" : "=").Append(header.Value).Append(';');
                 }
 
                 key.Append('\n');

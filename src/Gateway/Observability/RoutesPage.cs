@@ -78,7 +78,7 @@ internal static class RoutesPage
             parts.Add(method);
         }
 
-        parts.AddRange(match.Headers.Select(h => $"header {h.Name} {(h.Type == ValueMatchType.Exact ? "=" : "~")} {h.Value}"));
+        parts.AddRange(match.Headers.Select(h => $"header {h.Name} {(h.Invert ? "not " : "")}{(h.Type == ValueMatchType.Exact ? "=" : "~")} {h.Value}"));
         parts.AddRange(match.QueryParameters.Select(q => $"query {q.Name} {(q.Type == ValueMatchType.Exact ? "=" : "~")} {q.Value}"));
         return string.Join(" · ", parts);
     }

@@ -56,6 +56,23 @@ public sealed class RouteRuntimeMatchTests
         Assert.Equal(expected, new RouteRuntime(new RoutePlan { Route = "r", Match = match }, null).Matches(Request("/", query)));
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("false", true)]
+    [InlineData("TRUE", true)]
+    [InlineData("true", false)]
+    public void An_inverted_header_match_takes_requests_without_a_matching_value(string? canary, bool expected)
+    {
+        var match = new RouteMatch { Headers = [new ValueMatch("x-canary", "true") { Invert = true }] };
+        var request = Request("/");
+        if (canary is not null)
+        {
+            request.Headers["X-Canary"] = canary;
+        }
+
+        Assert.Equal(expected, new RouteRuntime(new RoutePlan { Route = "r", Match = match }, null).Matches(request));
+    }
+
     private static RouteRuntime Runtime(PathMatch path) =>
         new(new RoutePlan { Route = "r", Match = new RouteMatch { Path = path } }, null);
 

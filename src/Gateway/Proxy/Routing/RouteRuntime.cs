@@ -28,6 +28,7 @@ internal sealed class RouteRuntime
     private readonly Regex? _pathRegex;
     private readonly string? _method;
     private readonly (string Name, Regex Pattern)[] _headerRegexes;
+    private readonly (string Name, string Value, Regex? Pattern)[] _headerExclusions;
     private readonly (string Name, string Value, Regex? Pattern)[] _queryMatches;
 
     public RouteRuntime(RoutePlan plan, RouteSlots? slots)
@@ -42,6 +43,7 @@ internal sealed class RouteRuntime
         _pathRegex = _pathType == PathMatchType.RegularExpression ? RouteRegex.FullMatch(_pathValue) : null;
         _method = match.Method;
         _headerRegexes = Regexes(match.Headers);
+        _headerExclusions = Exclusions(match.Headers);
         _queryMatches = QueryMatches(match.QueryParameters);
         Redirect = plan.Redirect;
         FixedStatus = plan.FixedStatus;
@@ -144,8 +146,8 @@ internal sealed class RouteRuntime
 
     /// <summary>
     /// The checks YARP's matching cannot express: case-sensitive segment-aware and plain prefixes, exact paths without a
-    /// trailing slash, regular expressions, query parameters by their exact name, and the method (so a mismatch means no
-    /// route, 404).
+    /// trailing slash, regular expressions, headers that must not match, query parameters by their exact name, and the
+    /// method (so a mismatch means no route, 404).
     /// </summary>
     public bool Matches(HttpRequest request) => Matches(request, StringComparison.Ordinal);
 
@@ -185,6 +187,17 @@ internal sealed class RouteRuntime
             }
         }
 
+        foreach (var (name, value, pattern) in _headerExclusions)
+        {
+            foreach (var actual in request.Headers[name])
+            {
+                if (actual is not null && (pattern is null ? string.Equals(actual, value, StringComparison.Ordinal) : pattern.IsMatch(actual)))
+                {
+                    return false;
+                }
+            }
+        }
+
         var query = request.QueryString.Value;
         foreach (var (name, value, pattern) in _queryMatches)
         {
@@ -216,13 +229,27 @@ internal sealed class RouteRuntime
         var regexes = new List<(string, Regex)>();
         foreach (var match in matches)
         {
-            if (match.Type == ValueMatchType.RegularExpression)
+            if (match.Type == ValueMatchType.RegularExpression && !match.Invert)
             {
                 regexes.Add((match.Name, RouteRegex.FullMatch(match.Value)));
             }
         }
 
         return [.. regexes];
+    }
+
+    private static (string, string, Regex?)[] Exclusions(ImmutableArray<Model.ValueMatch> matches)
+    {
+        var exclusions = new List<(string, string, Regex?)>();
+        foreach (var match in matches)
+        {
+            if (match.Invert)
+            {
+                exclusions.Add((match.Name, match.Value, match.Type == ValueMatchType.RegularExpression ? RouteRegex.FullMatch(match.Value) : null));
+            }
+        }
+
+        return [.. exclusions];
     }
 
     private static (string, string, Regex?)[] QueryMatches(ImmutableArray<Model.ValueMatch> matches)

@@ -208,7 +208,7 @@ internal static class YarpTranslator
 
     private static IReadOnlyList<T>? ExactMatches<T>(IEnumerable<ValueMatch> matches, Func<ValueMatch, T> create)
     {
-        var result = matches.Where(m => m.Type == ValueMatchType.Exact).Select(create).ToArray();
+        var result = matches.Where(m => m.Type == ValueMatchType.Exact && !m.Invert).Select(create).ToArray();
         return result.Length == 0 ? null : result;
     }
 

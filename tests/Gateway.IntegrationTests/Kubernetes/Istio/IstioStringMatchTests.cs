@@ -6,8 +6,8 @@ namespace Gateway.IntegrationTests.Kubernetes.Istio;
 /// <summary>
 /// Istio's StringMatch on real requests, as Istio (Envoy) matches it: a uri prefix is a plain string prefix, exact is
 /// exact, a regex must match the whole value, <c>ignoreUriCase</c> applies to exact and prefix only; headers and query
-/// parameters take exact, prefix and regex, query names compared exactly. Matching routes go to subset v2 (pod-2), the
-/// last route catches the rest on v1 (pod-1).
+/// parameters take exact, prefix and regex, query names compared exactly; withoutHeaders inverts a header match.
+/// Matching routes go to subset v2 (pod-2), the last route catches the rest on v1 (pod-1).
 /// </summary>
 public sealed class IstioStringMatchTests : IstioTest
 {
@@ -82,6 +82,26 @@ public sealed class IstioStringMatchTests : IstioTest
         Assert.Equal("pod-1", await AnswerAsync(gateway, "/?Tag=abc"));
         Assert.Equal("pod-2", await AnswerAsync(gateway, "/?version=3.1"));
         Assert.Equal("pod-1", await AnswerAsync(gateway, "/?version=13.1"));
+    }
+
+    [Fact]
+    public async Task WithoutHeaders_takes_requests_where_the_header_is_absent_or_does_not_match()
+    {
+        await using var gateway = await StartAsync($$"""
+            [ { "match": [{ "uri": { "prefix": "/a" }, "withoutHeaders": { "x-canary": { "exact": "true" } } }], {{ToV2}} },
+              { "match": [{ "uri": { "prefix": "/b" }, "withoutHeaders": { "x-debug": {} } }], {{ToV2}} },
+              { "match": [{ "uri": { "prefix": "/c" }, "withoutHeaders": { "x-tenant": { "regex": "test-[0-9]+" } } }], {{ToV2}} },
+              { "route": [{ "destination": { "host": "ml-service", "subset": "v1" } }] } ]
+            """);
+
+        Assert.Equal("pod-2", await AnswerAsync(gateway, "/a"));
+        Assert.Equal("pod-2", await AnswerAsync(gateway, "/a", ("x-canary", "false")));
+        Assert.Equal("pod-1", await AnswerAsync(gateway, "/a", ("x-canary", "true")));
+        Assert.Equal("pod-2", await AnswerAsync(gateway, "/b"));
+        Assert.Equal("pod-1", await AnswerAsync(gateway, "/b", ("x-debug", "")));
+        Assert.Equal("pod-1", await AnswerAsync(gateway, "/b", ("x-debug", "1")));
+        Assert.Equal("pod-2", await AnswerAsync(gateway, "/c", ("x-tenant", "prod-1")));
+        Assert.Equal("pod-1", await AnswerAsync(gateway, "/c", ("x-tenant", "test-42")));
     }
 
     [Fact]

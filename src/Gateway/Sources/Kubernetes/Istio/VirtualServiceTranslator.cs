@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Model;
+using Gateway.Primitives;
 using static Gateway.Sources.Kubernetes.Istio.IstioJson;
 using ValueMatch = Gateway.Model.ValueMatch;
 
@@ -18,7 +19,7 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
     private static readonly string[] RouteFields =
         ["name", "match", "route", "redirect", "directResponse", "rewrite", "timeout", "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors", "corsPolicy", "headers"];
 
-    private static readonly string[] MatchFields = ["name", "uri", "method", "authority", "headers", "queryParams", "ignoreUriCase", "gateways"];
+    private static readonly string[] MatchFields = ["name", "uri", "method", "authority", "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "gateways"];
 
     private static readonly string[] StringMatchFields = ["exact", "prefix", "regex"];
 
@@ -115,7 +116,7 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
             {
                 Path = ReadUri(item, field, ignoreCase),
                 Method = ReadMethod(item, field),
-                Headers = [.. ReadValueMatches(item, "headers", field), .. ReadAuthority(item, field)],
+                Headers = [.. ReadValueMatches(item, "headers", field), .. ReadWithoutHeaders(item, field), .. ReadAuthority(item, field)],
                 QueryParameters = [.. ReadValueMatches(item, "queryParams", field)],
             };
             matches.Add(match);
@@ -201,6 +202,31 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
         if (pattern is not null)
         {
             yield return new ValueMatch("Host", pattern, ValueMatchType.RegularExpression);
+        }
+    }
+
+    /// <summary>
+    /// <c>withoutHeaders</c>: the headers (same StringMatch as <c>headers</c>) that must not match. Envoy reads a missing
+    /// header as the empty value there, which the gateway's "no value matches" agrees with except for a match that takes
+    /// the empty value itself: that one is refused rather than served differently.
+    /// </summary>
+    private IEnumerable<ValueMatch> ReadWithoutHeaders(JsonElement match, string path)
+    {
+        foreach (var header in ReadValueMatches(match, "withoutHeaders", path))
+        {
+            // ".*" here is the presence match ({} or regex "*"): without the header, as in Istio.
+            var takesEmpty = header.Type == ValueMatchType.Exact
+                ? header.Value.Length == 0
+                : header.Value != ".*" && RouteRegex.FullMatch(header.Value).IsMatch("");
+            if (takesEmpty)
+            {
+                report.Unsupported(
+                    $"{Join(Join(path, "withoutHeaders"), header.Name)}",
+                    "with a value that matches the empty string (Envoy treats a missing header as empty there); use {} to ask that the header be absent; " + LeftOut);
+                continue;
+            }
+
+            yield return header with { Invert = true };
         }
     }
 
