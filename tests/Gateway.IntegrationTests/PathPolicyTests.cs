@@ -265,6 +265,42 @@ public sealed class PathPolicyTests : IAsyncLifetime
         Assert.Equal(2, _seen.Count);
     }
 
+    [Fact]
+    public async Task No_spelling_of_a_path_under_a_protected_plain_prefix_reaches_the_backend_without_a_key()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(
+            new { Name = "models", Matches = new[] { new { Path = new { Type = "StringPrefix", Value = "/api/models" } } }, Backends = new[] { "api" }, AuthPolicy = "admins" }));
+        var port = gateway.Client.BaseAddress!.Port;
+
+        var cases = new (string Target, int Expected)[]
+        {
+            ("/api/models", 401),
+            ("/api/modelsx", 401),
+            ("/api/models/llama", 401),
+            ("/api//modelsx", 401),
+            ("/api/x/../modelsx", 401),
+            ("/api/%6Dodelsx", 401),
+            ("/api/MODELSx", 401),
+            ("/api/Models/llama", 401),
+            ("/api/modelsx;y", 400),
+            ("/api/models%2Fx", 400),
+            ("/api/model", 200),
+        };
+        var failures = new List<string>();
+        foreach (var (target, expected) in cases)
+        {
+            var (status, response) = await SendAsync(port, target);
+            if (status != expected)
+            {
+                failures.Add($"{target}: {status}, expected {expected}: {response}");
+            }
+        }
+
+        Assert.Empty(failures);
+        Assert.Equal(["/api/model"], _seen.Select(s => s.Target).ToArray());
+        Assert.Equal(200, (await SendAsync(port, "/api/MODELSx", $"X-Api-Key: {Key}")).Status);
+    }
+
     /// <summary>What the backend answered: the target it received.</summary>
     private static string BodyOf(string response) => response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
 

@@ -171,6 +171,9 @@ public sealed class RoutingTests : TwoBackendTest
         var queryMiss = new HttpRequestMessage(HttpMethod.Get, "/m?debug=2");
         queryMiss.Headers.Add("X-Tenant", "team-42");
         Assert.Equal("a", await BackendFor(gateway, queryMiss));
+        var queryNameCase = new HttpRequestMessage(HttpMethod.Get, "/m?DEBUG=1");
+        queryNameCase.Headers.Add("X-Tenant", "team-42");
+        Assert.Equal("a", await BackendFor(gateway, queryNameCase));
     }
 
     [Fact]

@@ -80,11 +80,11 @@ internal static class RouteConflicts
             {
                 var key = new StringBuilder()
                     .Append(host.ToLowerInvariant()).Append('\n')
-                    .Append(match.Path.Type).Append(':').Append(match.Path.Value).Append('\n')
+                    .Append(match.Path.Type).Append(match.Path.IgnoreCase ? "/i" : "").Append(':').Append(match.Path.Value).Append('\n')
                     .Append(match.Method).Append('\n');
                 foreach (var header in match.Headers.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase))
                 {
-                    key.Append(header.Name.ToLowerInvariant()).Append(header.Type).Append('=').Append(header.Value).Append(';');
+                    key.Append(header.Name.ToLowerInvariant()).Append(header.Type).Append(header.Invert ? "!=" : "=").Append(header.Value).Append(';');
                 }
 
                 key.Append('\n');

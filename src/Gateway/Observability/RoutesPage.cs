@@ -72,13 +72,13 @@ internal static class RoutesPage
 
     private static string Describe(RouteMatch match)
     {
-        var parts = new List<string> { $"{match.Path.Type} {match.Path.Value}" };
+        var parts = new List<string> { $"{match.Path.Type} {match.Path.Value}{(match.Path.IgnoreCase ? " (any case)" : "")}" };
         if (match.Method is { } method)
         {
             parts.Add(method);
         }
 
-        parts.AddRange(match.Headers.Select(h => $"header {h.Name} {(h.Type == ValueMatchType.Exact ? "=" : "~")} {h.Value}"));
+        parts.AddRange(match.Headers.Select(h => $"header {h.Name} {(h.Invert ? "not " : "")}{(h.Type == ValueMatchType.Exact ? "=" : "~")} {h.Value}"));
         parts.AddRange(match.QueryParameters.Select(q => $"query {q.Name} {(q.Type == ValueMatchType.Exact ? "=" : "~")} {q.Value}"));
         return string.Join(" · ", parts);
     }

@@ -90,7 +90,7 @@ public sealed class ModelValidatorTests
             new RouteMatch { Path = new PathMatch(PathMatchType.Exact, "/x") },
             new RouteFilters { UrlRewrite = new UrlRewrite { Path = new PathRewrite(PathRewriteType.ReplacePrefixMatch, "/") } });
 
-        Assert.Equal(["s: route 'r', field 'Filters.UrlRewrite.Path.Type': ReplacePrefixMatch needs a PathPrefix match, but Matches[0] is Exact"], Validate(route));
+        Assert.Equal(["s: route 'r', field 'Filters.UrlRewrite.Path.Type': ReplacePrefixMatch needs a PathPrefix or StringPrefix match, but Matches[0] is Exact"], Validate(route));
     }
 
     [Fact]

@@ -46,6 +46,11 @@ internal sealed class MatchesValidator : IRouteValidator
             {
                 Syntax.ValidateRegex(match.Value, $"{field}[{i}].Value", problem);
             }
+
+            if (match.Invert && !isHeader)
+            {
+                problem($"{field}[{i}].Invert", "applies to header matches only");
+            }
         }
     }
 }

@@ -34,9 +34,9 @@ internal static class PathRewriteValidator
         {
             for (var i = 0; i < route.Matches.Length; i++)
             {
-                if (route.Matches[i].Path.Type != PathMatchType.PathPrefix)
+                if (route.Matches[i].Path.Type is not (PathMatchType.PathPrefix or PathMatchType.StringPrefix))
                 {
-                    problem($"{field}.Type", $"ReplacePrefixMatch needs a PathPrefix match, but Matches[{i}] is {route.Matches[i].Path.Type}");
+                    problem($"{field}.Type", $"ReplacePrefixMatch needs a PathPrefix or StringPrefix match, but Matches[{i}] is {route.Matches[i].Path.Type}");
                 }
             }
         }

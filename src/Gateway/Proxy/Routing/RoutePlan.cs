@@ -14,7 +14,7 @@ internal sealed record RoutePlan
     /// <summary>Name of the model route the YARP route was made from.</summary>
     public required string Route { get; init; }
 
-    /// <summary>The match, checked case-sensitively on top of YARP's template match (see <see cref="GatewayMatcherPolicy"/>).</summary>
+    /// <summary>The match, checked on top of YARP's template match (see <see cref="GatewayMatcherPolicy"/>).</summary>
     public required RouteMatch Match { get; init; }
 
     /// <summary>The redirect the route answers with instead of forwarding.</summary>

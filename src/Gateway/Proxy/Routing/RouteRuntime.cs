@@ -24,10 +24,12 @@ internal sealed class RouteRuntime
 {
     private readonly PathMatchType _pathType;
     private readonly string _pathValue;
+    private readonly bool _pathIgnoresCase;
     private readonly Regex? _pathRegex;
     private readonly string? _method;
     private readonly (string Name, Regex Pattern)[] _headerRegexes;
-    private readonly (string Name, Regex Pattern)[] _queryRegexes;
+    private readonly (string Name, string Value, Regex? Pattern)[] _headerExclusions;
+    private readonly (string Name, string Value, Regex? Pattern)[] _queryMatches;
 
     public RouteRuntime(RoutePlan plan, RouteSlots? slots)
     {
@@ -37,10 +39,12 @@ internal sealed class RouteRuntime
         var match = plan.Match;
         _pathType = match.Path.Type;
         _pathValue = match.Path.Value;
+        _pathIgnoresCase = match.Path.IgnoreCase;
         _pathRegex = _pathType == PathMatchType.RegularExpression ? RouteRegex.FullMatch(_pathValue) : null;
         _method = match.Method;
         _headerRegexes = Regexes(match.Headers);
-        _queryRegexes = Regexes(match.QueryParameters);
+        _headerExclusions = Exclusions(match.Headers);
+        _queryMatches = QueryMatches(match.QueryParameters);
         Redirect = plan.Redirect;
         FixedStatus = plan.FixedStatus;
         FixedStatusReason = plan.FixedStatusReason ?? "";
@@ -141,8 +145,9 @@ internal sealed class RouteRuntime
     public bool HasAction => Redirect is not null || FixedStatus is not null || Fault is not null || DirectResponse is not null || Timeout is not null || ResponseHeadersTimeout is not null || MaxRequestBodySize is not null;
 
     /// <summary>
-    /// The checks YARP's matching cannot express: case-sensitive segment-aware paths, exact paths without a trailing
-    /// slash, regular expressions, and the method (so a mismatch means no route, 404).
+    /// The checks YARP's matching cannot express: case-sensitive segment-aware and plain prefixes, exact paths without a
+    /// trailing slash, regular expressions, headers that must not match, query parameters by their exact name, and the
+    /// method (so a mismatch means no route, 404).
     /// </summary>
     public bool Matches(HttpRequest request) => Matches(request, StringComparison.Ordinal);
 
@@ -157,10 +162,16 @@ internal sealed class RouteRuntime
         }
 
         var path = request.Path.Value.AsSpan();
+        if (_pathIgnoresCase)
+        {
+            pathComparison = StringComparison.OrdinalIgnoreCase;
+        }
+
         var pathMatches = _pathType switch
         {
             PathMatchType.Exact => path.Equals(_pathValue, pathComparison),
             PathMatchType.PathPrefix => PrefixRewriter.IsUnder(path, _pathValue, pathComparison),
+            PathMatchType.StringPrefix => path.StartsWith(_pathValue, pathComparison),
             _ => _pathRegex!.IsMatch(path),
         };
         if (!pathMatches)
@@ -176,9 +187,22 @@ internal sealed class RouteRuntime
             }
         }
 
-        foreach (var (name, pattern) in _queryRegexes)
+        foreach (var (name, value, pattern) in _headerExclusions)
         {
-            if (!AnyMatches(request.Query[name], pattern))
+            foreach (var actual in request.Headers[name])
+            {
+                if (actual is not null && (pattern is null ? string.Equals(actual, value, StringComparison.Ordinal) : pattern.IsMatch(actual)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        var query = request.QueryString.Value;
+        foreach (var (name, value, pattern) in _queryMatches)
+        {
+            if (!QueryStringReader.TryGetFirst(query, name, out var actual)
+                || (pattern is null ? !actual.SequenceEqual(value) : !pattern.IsMatch(actual)))
             {
                 return false;
             }
@@ -205,13 +229,39 @@ internal sealed class RouteRuntime
         var regexes = new List<(string, Regex)>();
         foreach (var match in matches)
         {
-            if (match.Type == ValueMatchType.RegularExpression)
+            if (match.Type == ValueMatchType.RegularExpression && !match.Invert)
             {
                 regexes.Add((match.Name, RouteRegex.FullMatch(match.Value)));
             }
         }
 
         return [.. regexes];
+    }
+
+    private static (string, string, Regex?)[] Exclusions(ImmutableArray<Model.ValueMatch> matches)
+    {
+        var exclusions = new List<(string, string, Regex?)>();
+        foreach (var match in matches)
+        {
+            if (match.Invert)
+            {
+                exclusions.Add((match.Name, match.Value, match.Type == ValueMatchType.RegularExpression ? RouteRegex.FullMatch(match.Value) : null));
+            }
+        }
+
+        return [.. exclusions];
+    }
+
+    private static (string, string, Regex?)[] QueryMatches(ImmutableArray<Model.ValueMatch> matches)
+    {
+        var result = new (string, string, Regex?)[matches.Length];
+        for (var i = 0; i < matches.Length; i++)
+        {
+            var match = matches[i];
+            result[i] = (match.Name, match.Value, match.Type == ValueMatchType.RegularExpression ? RouteRegex.FullMatch(match.Value) : null);
+        }
+
+        return result;
     }
 
     private static string RevisionOf(RoutePlan plan) =>

@@ -53,7 +53,8 @@ internal readonly record struct RoutePrecedence(
         return HostGroupIndex.CompareTo(other.HostGroupIndex);
     }
 
-    // Regular expressions rank between exact and prefix matches, as in Envoy Gateway, so a catch-all prefix cannot shadow them.
+    // Regular expressions rank between exact and prefix matches (of either kind), as in Envoy Gateway, so a catch-all prefix
+    // cannot shadow them.
     private static int PathRank(PathMatchType type) => type switch
     {
         PathMatchType.Exact => 0,

@@ -166,18 +166,12 @@ internal static class YarpTranslator
             {
                 Path = PathTemplate(match.Path),
                 Hosts = hosts.Hosts.Count == 0 ? null : hosts.Hosts,
+                // Query parameters are left to RouteRuntime: YARP reads them through Request.Query, which folds name case.
                 Headers = ExactMatches(match.Headers, static m => new RouteHeader
                 {
                     Name = m.Name,
                     Values = [m.Value],
                     Mode = HeaderMatchMode.ExactHeader,
-                    IsCaseSensitive = true,
-                }),
-                QueryParameters = ExactMatches(match.QueryParameters, static m => new RouteQueryParameter
-                {
-                    Name = m.Name,
-                    Values = [m.Value],
-                    Mode = QueryParameterMatchMode.Exact,
                     IsCaseSensitive = true,
                 }),
             },
@@ -214,7 +208,7 @@ internal static class YarpTranslator
 
     private static IReadOnlyList<T>? ExactMatches<T>(IEnumerable<ValueMatch> matches, Func<ValueMatch, T> create)
     {
-        var result = matches.Where(m => m.Type == ValueMatchType.Exact).Select(create).ToArray();
+        var result = matches.Where(m => m.Type == ValueMatchType.Exact && !m.Invert).Select(create).ToArray();
         return result.Length == 0 ? null : result;
     }
 
@@ -224,6 +218,12 @@ internal static class YarpTranslator
         if (path.Type == PathMatchType.RegularExpression)
         {
             return "/" + CatchAll;
+        }
+
+        if (path.Type == PathMatchType.StringPrefix)
+        {
+            // A plain prefix may end inside a segment (/v1/models matches /v1/modelsx): select everything below its last '/'.
+            return EscapeTemplate(path.Value[..(path.Value.LastIndexOf('/') + 1)]) + CatchAll;
         }
 
         var literal = EscapeTemplate(path.Value);

@@ -116,6 +116,12 @@ public sealed class GatewayApiRoutingFixture : GatewayApiFixture
               backendRefs: [ { name: v3, port: 8080 } ]
             - { matches: [ { path: { value: /path1 }, queryParams: [ { name: animal, value: whale } ] } ], backendRefs: [ { name: v1, port: 8080 } ] }
             - { matches: [ { headers: [ { name: version, value: one } ], queryParams: [ { name: animal, value: whale } ] } ], backendRefs: [ { name: v2, port: 8080 } ] }
+            - matches: [ { path: { value: /path2 }, headers: [ { name: version, value: two } ], queryParams: [ { name: animal, value: whale } ] } ]
+              backendRefs: [ { name: v3, port: 8080 } ]
+            - matches:
+                - { path: { value: /path3 }, queryParams: [ { name: animal, value: shark } ] }
+                - { path: { value: /path4 }, headers: [ { name: version, value: three } ], queryParams: [ { name: animal, value: kraken } ] }
+              backendRefs: [ { name: v1, port: 8080 } ]
             - { matches: [ { path: { value: /path5 } } ], backendRefs: [ { name: v1, port: 8080 } ] }
             - { matches: [ { queryParams: [ { name: animal, value: hydra } ] } ], backendRefs: [ { name: v2, port: 8080 } ] }
             - { matches: [ { headers: [ { name: version, value: four } ] } ], backendRefs: [ { name: v3, port: 8080 } ] }
@@ -131,8 +137,14 @@ public sealed class GatewayApiRoutingFixture : GatewayApiFixture
             - { matches: [ { method: GET } ], backendRefs: [ { name: v2, port: 8080 } ] }
             - { matches: [ { path: { value: /path1 }, method: GET } ], backendRefs: [ { name: v1, port: 8080 } ] }
             - { matches: [ { headers: [ { name: version, value: one } ], method: PUT } ], backendRefs: [ { name: v2, port: 8080 } ] }
+            - { matches: [ { path: { value: /path2 }, headers: [ { name: version, value: two } ], method: POST } ], backendRefs: [ { name: v3, port: 8080 } ] }
+            - matches:
+                - { path: { value: /path3 }, method: PATCH }
+                - { path: { value: /path4 }, headers: [ { name: version, value: three } ], method: DELETE }
+              backendRefs: [ { name: v1, port: 8080 } ]
             - { matches: [ { path: { value: /path5 } } ], backendRefs: [ { name: v1, port: 8080 } ] }
-            - { matches: [ { headers: [ { name: version, value: three } ] } ], backendRefs: [ { name: v3, port: 8080 } ] }
+            - { matches: [ { method: PATCH } ], backendRefs: [ { name: v2, port: 8080 } ] }
+            - { matches: [ { headers: [ { name: version, value: four } ] } ], backendRefs: [ { name: v3, port: 8080 } ] }
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
@@ -182,6 +194,22 @@ public sealed class GatewayApiRoutingFixture : GatewayApiFixture
             - matches: [ { path: { value: /remove } } ]
               filters: [ { type: RequestHeaderModifier, requestHeaderModifier: { remove: [ X-Header-Remove ] } } ]
               backendRefs: [ { name: v1, port: 8080 } ]
+            - matches: [ { path: { value: /multiple } } ]
+              filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [ { name: X-Header-Set-1, value: header-set-1 }, { name: X-Header-Set-2, value: header-set-2 } ]
+                    add: [ { name: X-Header-Add-1, value: header-add-1 }, { name: X-Header-Add-2, value: header-add-2 }, { name: X-Header-Add-3, value: header-add-3 } ]
+                    remove: [ X-Header-Remove-1, X-Header-Remove-2 ]
+              backendRefs: [ { name: v1, port: 8080 } ]
+            - matches: [ { path: { value: /case-insensitivity } } ]
+              filters:
+                - type: RequestHeaderModifier
+                  requestHeaderModifier:
+                    set: [ { name: X-Header-Set, value: header-set } ]
+                    add: [ { name: X-Header-Add, value: header-add } ]
+                    remove: [ X-Header-Remove ]
+              backendRefs: [ { name: v1, port: 8080 } ]
             - matches: [ { path: { value: /response } } ]
               filters: [ { type: ResponseHeaderModifier, responseHeaderModifier: { set: [ { name: X-Response-Set, value: set } ], add: [ { name: X-Response-Add, value: added } ] } } ]
               backendRefs: [ { name: v1, port: 8080 } ]
@@ -205,6 +233,28 @@ public sealed class GatewayApiRoutingFixture : GatewayApiFixture
               filters: [ { type: RequestRedirect, requestRedirect: { path: { type: ReplaceFullPath, replaceFullPath: /full-path-replacement } } } ]
             - matches: [ { path: { value: /prefix } } ]
               filters: [ { type: RequestRedirect, requestRedirect: { path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix } } } ]
+            - matches: [ { path: { value: /path-and-host } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { hostname: example.org, path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix } } } ]
+            - matches: [ { path: { value: /path-and-status } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { statusCode: 301, path: { type: ReplacePrefixMatch, replacePrefixMatch: /replacement-prefix } } } ]
+            - matches: [ { path: { value: /full-path-and-host } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { hostname: example.org, path: { type: ReplaceFullPath, replaceFullPath: /replacement-full } } } ]
+            - matches: [ { path: { value: /full-path-and-status } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { statusCode: 301, path: { type: ReplaceFullPath, replaceFullPath: /replacement-full } } } ]
+            - matches: [ { path: { value: /port } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { port: 8083 } } ]
+            - matches: [ { path: { value: /port-and-host } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { hostname: example.org, port: 8083 } } ]
+            - matches: [ { path: { value: /port-and-status } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { port: 8083, statusCode: 301 } } ]
+            - matches: [ { path: { value: /port-and-host-and-status } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { port: 8083, hostname: example.org, statusCode: 302 } } ]
+            - matches: [ { path: { value: /scheme-and-host } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { hostname: example.org, scheme: https } } ]
+            - matches: [ { path: { value: /scheme-and-status } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { scheme: https, statusCode: 301 } } ]
+            - matches: [ { path: { value: /scheme-and-host-and-status } } ]
+              filters: [ { type: RequestRedirect, requestRedirect: { scheme: https, statusCode: 302, hostname: example.org } } ]
         ---
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute

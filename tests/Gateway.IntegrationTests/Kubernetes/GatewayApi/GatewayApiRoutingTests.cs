@@ -7,7 +7,7 @@ namespace Gateway.IntegrationTests.Kubernetes.GatewayApi;
 /// HTTPRoutes from the fake API server route real requests to real echo backends, case by case as the upstream
 /// conformance tests check them (HTTPRouteMatching, ExactPathMatching, PathMatchOrder, MatchingAcrossRoutes,
 /// HeaderMatching, QueryParamMatching, MethodMatching, Weight, RewritePath, RequestHeaderModifier, RequestRedirect,
-/// HostnameIntersection), all against one gateway.
+/// RedirectPath, RedirectPort, RedirectScheme, HostnameIntersection), all against one gateway.
 /// </summary>
 public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : IClassFixture<GatewayApiRoutingFixture>
 {
@@ -95,10 +95,29 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.Equal("404", await Answer("query.test", "/?animal=dog"));
         Assert.Equal("404", await Answer("query.test", "/?animal=whaledolphin"));
         Assert.Equal("404", await Answer("query.test", "/"));
+
+        // Combined with path and header matches, ORed between matches and ANDed within one.
         Assert.Equal("v1", await Answer("query.test", "/path1?animal=whale"));
         Assert.Equal("v2", await Answer("query.test", "/?animal=whale", ("version", "one")));
+        Assert.Equal("v3", await Answer("query.test", "/path2?animal=whale", ("version", "two")));
+        Assert.Equal("v1", await Answer("query.test", "/path3?animal=shark"));
+        Assert.Equal("v1", await Answer("query.test", "/path4?animal=kraken", ("version", "three")));
+        Assert.Equal("404", await Answer("query.test", "/?animal=shark"));
+        Assert.Equal("404", await Answer("query.test", "/path4?animal=kraken"));
         Assert.Equal("v1", await Answer("query.test", "/path5?animal=hydra"));
         Assert.Equal("v3", await Answer("query.test", "/?animal=hydra", ("version", "four")));
+    }
+
+    [Fact]
+    public async Task Query_parameter_names_are_case_sensitive_and_the_first_value_counts()
+    {
+        // Neither the rule for 'animal' (name differs) nor the one for 'ANIMAL' (value differs) matches.
+        Assert.Equal("404", await Answer("query.test", "/?ANIMAL=whale"));
+        Assert.Equal("404", await Answer("query.test", "/?Animal=whale"));
+        Assert.Equal("v1", await Answer("query.test", "/?ANIMAL=dolphin&animal=whale"));
+        Assert.Equal("v1", await Answer("query.test", "/?animal=whale&animal=dolphin"));
+        Assert.Equal("v2", await Answer("query.test", "/?animal=dolphin&animal=whale"));
+        Assert.Equal("v1", await Answer("query.test", "/?%61nimal=wh%61le"));
     }
 
     [Fact]
@@ -107,17 +126,24 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/", HttpMethod.Post));
         Assert.Equal("v2", await fixture.AnswerAsync("method.test", "/", HttpMethod.Get));
         Assert.Equal("404", await fixture.AnswerAsync("method.test", "/", HttpMethod.Head));
+
+        // Combined with path and header matches, ORed between matches and ANDed within one.
         Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path1", HttpMethod.Get));
         Assert.Equal("v2", await fixture.AnswerAsync("method.test", "/", HttpMethod.Put, ("version", "one")));
-        Assert.Equal("404", await fixture.AnswerAsync("method.test", "/", HttpMethod.Put, ("version", "two")));
+        Assert.Equal("v3", await fixture.AnswerAsync("method.test", "/path2", HttpMethod.Post, ("version", "two")));
+        Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path3", HttpMethod.Patch));
+        Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path4", HttpMethod.Delete, ("version", "three")));
+        Assert.Equal("404", await fixture.AnswerAsync("method.test", "/", HttpMethod.Put));
+        Assert.Equal("404", await fixture.AnswerAsync("method.test", "/path4", HttpMethod.Delete));
         Assert.Equal("v1", await fixture.AnswerAsync("method.test", "/path5", HttpMethod.Patch));
-        Assert.Equal("v3", await fixture.AnswerAsync("method.test", "/", HttpMethod.Delete, ("version", "three")));
+        Assert.Equal("v2", await fixture.AnswerAsync("method.test", "/", HttpMethod.Patch, ("version", "four")));
     }
 
     [Fact]
     public async Task Weights_split_requests_within_five_percent_and_weight_zero_gets_none()
     {
-        const int total = 500;
+        // 2000 requests put five points at about five standard deviations of a fair 70/30 draw.
+        const int total = 2000;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < total; i++)
         {
@@ -211,6 +237,17 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.False(removed.ContainsKey("x-header-remove"));
         Assert.Equal("val", removed["some-other-header"]);
 
+        var multiple = await Seen("/multiple", ("X-Header-Set-2", "set-val-2"), ("X-Header-Add-2", "add-val-2"), ("X-Header-Remove-2", "remove-val-2"), ("Another-Header", "another-header-val"));
+        Assert.Equal(
+            ("header-set-1", "header-set-2", "header-add-1", "add-val-2,header-add-2", "header-add-3", "another-header-val"),
+            (multiple["x-header-set-1"], multiple["x-header-set-2"], multiple["x-header-add-1"], multiple["x-header-add-2"], multiple["x-header-add-3"], multiple["another-header"]));
+        Assert.False(multiple.ContainsKey("x-header-remove-1") || multiple.ContainsKey("x-header-remove-2"));
+
+        // The filter names headers in canonical case, the request in lower case: names compare ignoring case.
+        var lower = await Seen("/case-insensitivity", ("x-header-set", "original-val-set"), ("x-header-add", "original-val-add"), ("x-header-remove", "original-val-remove"));
+        Assert.Equal(("header-set", "original-val-add,header-add"), (lower["x-header-set"], lower["x-header-add"]));
+        Assert.False(lower.ContainsKey("x-header-remove"));
+
         var (_, _, response) = await fixture.SendAsync("headermod.test", "/response");
         using (response)
         {
@@ -239,6 +276,21 @@ public sealed class GatewayApiRoutingTests(GatewayApiRoutingFixture fixture) : I
         Assert.Equal(302, (await Redirect("/full-path/x")).Status);
         Assert.EndsWith("/full-path-replacement", (await Redirect("/full-path/x")).Location, StringComparison.Ordinal);
         Assert.EndsWith("/replacement-prefix/x", (await Redirect("/prefix/x")).Location, StringComparison.Ordinal);
+
+        // The upstream RedirectPath, RedirectPort and RedirectScheme tables.
+        Assert.Equal((302, "http://example.org/replacement-prefix"), await Redirect("/path-and-host"));
+        Assert.Equal(301, (await Redirect("/path-and-status")).Status);
+        Assert.EndsWith("/replacement-prefix", (await Redirect("/path-and-status")).Location, StringComparison.Ordinal);
+        Assert.Equal((302, "http://example.org/replacement-full"), await Redirect("/full-path-and-host"));
+        Assert.Equal(301, (await Redirect("/full-path-and-status")).Status);
+        Assert.EndsWith("/replacement-full", (await Redirect("/full-path-and-status")).Location, StringComparison.Ordinal);
+        Assert.Equal((302, "http://redirect.test:8083/port"), await Redirect("/port"));
+        Assert.Equal((302, "http://example.org:8083/port-and-host"), await Redirect("/port-and-host"));
+        Assert.Equal((301, "http://redirect.test:8083/port-and-status"), await Redirect("/port-and-status"));
+        Assert.Equal((302, "http://example.org:8083/port-and-host-and-status"), await Redirect("/port-and-host-and-status"));
+        Assert.Equal((302, "https://example.org/scheme-and-host"), await Redirect("/scheme-and-host"));
+        Assert.Equal((301, "https://redirect.test/scheme-and-status"), await Redirect("/scheme-and-status"));
+        Assert.Equal((302, "https://example.org/scheme-and-host-and-status"), await Redirect("/scheme-and-host-and-status"));
         Assert.True(port > 0);
     }
 

@@ -106,7 +106,7 @@ public sealed class IstioFeatureTests : IstioTest
     public async Task A_route_with_a_value_only_validation_catches_is_left_out_alone_and_reported_on_the_VirtualService()
     {
         Api.Apply(IstioObjects.VirtualService("ml-service", """
-            [ { "match": [{ "uri": { "regex": "/broken([" } }], "directResponse": { "status": 418 } },
+            [ { "match": [{ "headers": { "bad header": { "exact": "x" } } }], "directResponse": { "status": 418 } },
               { "match": [{ "uri": { "prefix": "/ok" } }], "directResponse": { "status": 200, "body": { "string": "ok" } } } ]
             """));
         await using var gateway = await StartGatewayAsync();
@@ -119,12 +119,12 @@ public sealed class IstioFeatureTests : IstioTest
         }, "the valid route");
 
         Assert.Contains(
-            "VirtualService 'models/ml-service', field 'spec.http[0]': Matches[0].Path.Value: '/broken([' is not a valid regular expression",
+            "VirtualService 'models/ml-service', field 'spec.http[0]': Matches[0].Headers[0].Name: 'bad header' is not a valid header name",
             await gateway.WarningsAsync(),
             StringComparison.Ordinal);
         await Eventually.TrueAsync(
             () => Task.FromResult(Api.Created("events").Any(e => e["regarding"]?["kind"]?.GetValue<string>() == "VirtualService"
-                && e["note"]!.GetValue<string>().StartsWith("spec.http[0]: Matches[0].Path.Value:", StringComparison.Ordinal))),
+                && e["note"]!.GetValue<string>().StartsWith("spec.http[0]: Matches[0].Headers[0].Name:", StringComparison.Ordinal))),
             "a Warning Event on the VirtualService");
     }
 

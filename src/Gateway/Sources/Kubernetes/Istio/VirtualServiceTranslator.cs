@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Model;
+using Gateway.Primitives;
 using static Gateway.Sources.Kubernetes.Istio.IstioJson;
 using ValueMatch = Gateway.Model.ValueMatch;
 
@@ -18,7 +19,7 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
     private static readonly string[] RouteFields =
         ["name", "match", "route", "redirect", "directResponse", "rewrite", "timeout", "retries", "fault", "mirror", "mirrorPercentage", "mirrorPercent", "mirrors", "corsPolicy", "headers"];
 
-    private static readonly string[] MatchFields = ["name", "uri", "method", "authority", "headers", "queryParams", "ignoreUriCase", "gateways"];
+    private static readonly string[] MatchFields = ["name", "uri", "method", "authority", "headers", "withoutHeaders", "queryParams", "ignoreUriCase", "gateways"];
 
     private static readonly string[] StringMatchFields = ["exact", "prefix", "regex"];
 
@@ -115,7 +116,7 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
             {
                 Path = ReadUri(item, field, ignoreCase),
                 Method = ReadMethod(item, field),
-                Headers = [.. ReadValueMatches(item, "headers", field), .. ReadAuthority(item, field)],
+                Headers = [.. ReadValueMatches(item, "headers", field), .. ReadWithoutHeaders(item, field), .. ReadAuthority(item, field)],
                 QueryParameters = [.. ReadValueMatches(item, "queryParams", field)],
             };
             matches.Add(match);
@@ -125,6 +126,10 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
         return matches.ToImmutable();
     }
 
+    /// <summary>
+    /// Istio's <c>uri</c>: a plain string prefix (not segment-aware), an exact path, or a regular expression over the whole
+    /// path; <c>ignoreUriCase</c> applies to the first two only, as in Istio, where a regex carries its own <c>(?i)</c>.
+    /// </summary>
     private PathMatch ReadUri(JsonElement match, string path, bool ignoreCase)
     {
         if (!ReadStringMatch(match, "uri", path, out var type, out var value))
@@ -132,22 +137,36 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
             return PathMatch.Root;
         }
 
-        var field = $"{path}.uri";
-        if (!value.StartsWith('/') && type != "regex")
+        var field = $"{path}.uri.{type}";
+        if (type == "regex")
         {
-            report.Invalid($"{field}.{type}", $"'{value}' must start with '/'; {LeftOut}");
+            if (ignoreCase)
+            {
+                report.Ignored($"{path}.ignoreUriCase", "it applies to exact and prefix only, as in Istio; write (?i) in the regex to ignore case");
+            }
+
+            return ReadRegex(value, field) is { } pattern ? new PathMatch(PathMatchType.RegularExpression, pattern) : PathMatch.Root;
+        }
+
+        if (!value.StartsWith('/'))
+        {
+            report.Invalid(field, $"'{value}' must start with '/'; {LeftOut}");
             return PathMatch.Root;
         }
 
-        return (type, ignoreCase) switch
+        return new PathMatch(type == "exact" ? PathMatchType.Exact : PathMatchType.StringPrefix, value) { IgnoreCase = ignoreCase };
+    }
+
+    /// <summary>An Istio (RE2) regular expression as the gateway matches it, or null when reported.</summary>
+    private string? ReadRegex(string value, string field)
+    {
+        var pattern = IstioRegex.Translate(value, out var error);
+        if (pattern is null)
         {
-            ("exact", false) => new PathMatch(PathMatchType.Exact, value),
-            ("prefix", false) => new PathMatch(PathMatchType.PathPrefix, value),
-            ("regex", false) => new PathMatch(PathMatchType.RegularExpression, value),
-            ("exact", true) => new PathMatch(PathMatchType.RegularExpression, $"(?i:{Regex.Escape(value)})"),
-            ("prefix", true) => new PathMatch(PathMatchType.RegularExpression, value == "/" ? "/.*" : $"(?i:{Regex.Escape(value.TrimEnd('/'))})(/.*)?"),
-            _ => new PathMatch(PathMatchType.RegularExpression, $"(?i:{value})"),
-        };
+            report.Invalid(field, $"{error}; {LeftOut}");
+        }
+
+        return pattern;
     }
 
     private string? ReadMethod(JsonElement match, string path)
@@ -178,9 +197,37 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
         {
             "exact" => $"(?i:{Regex.Escape(value)})(:[0-9]+)?",
             "prefix" => $"(?i:{Regex.Escape(value)}).*",
-            _ => value,
+            _ => ReadRegex(value, $"{path}.authority.regex"),
         };
-        yield return new ValueMatch("Host", pattern, ValueMatchType.RegularExpression);
+        if (pattern is not null)
+        {
+            yield return new ValueMatch("Host", pattern, ValueMatchType.RegularExpression);
+        }
+    }
+
+    /// <summary>
+    /// <c>withoutHeaders</c>: the headers (same StringMatch as <c>headers</c>) that must not match. Envoy reads a missing
+    /// header as the empty value there, which the gateway's "no value matches" agrees with except for a match that takes
+    /// the empty value itself: that one is refused rather than served differently.
+    /// </summary>
+    private IEnumerable<ValueMatch> ReadWithoutHeaders(JsonElement match, string path)
+    {
+        foreach (var header in ReadValueMatches(match, "withoutHeaders", path))
+        {
+            // ".*" here is the presence match ({} or regex "*"): without the header, as in Istio.
+            var takesEmpty = header.Type == ValueMatchType.Exact
+                ? header.Value.Length == 0
+                : header.Value != ".*" && RouteRegex.FullMatch(header.Value).IsMatch("");
+            if (takesEmpty)
+            {
+                report.Unsupported(
+                    $"{Join(Join(path, "withoutHeaders"), header.Name)}",
+                    "with a value that matches the empty string (Envoy treats a missing header as empty there); use {} to ask that the header be absent; " + LeftOut);
+                continue;
+            }
+
+            yield return header with { Invert = true };
+        }
     }
 
     private List<ValueMatch> ReadValueMatches(JsonElement match, string name, string path)
@@ -220,12 +267,30 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
             }
 
             var value = kinds[0].Value.GetString()!;
-            result.Add(kinds[0].Name switch
+            var kindField = $"{field}.{kinds[0].Name}";
+            switch (kinds[0].Name)
             {
-                "exact" => new ValueMatch(property.Name, value),
-                "prefix" => new ValueMatch(property.Name, Regex.Escape(value) + ".*", ValueMatchType.RegularExpression),
-                _ => new ValueMatch(property.Name, value, ValueMatchType.RegularExpression),
-            });
+                case "exact":
+                    result.Add(new ValueMatch(property.Name, value));
+                    break;
+                case "prefix" when value.Length == 0:
+                    report.Invalid(kindField, $"must not be empty (use {{}} to ask only that it be present); {LeftOut}");
+                    break;
+                case "prefix":
+                    result.Add(new ValueMatch(property.Name, Regex.Escape(value) + ".*", ValueMatchType.RegularExpression));
+                    break;
+                case "regex" when value == "*":
+                    // Istio reads the regex "*" as presence, not as an (invalid) expression.
+                    result.Add(new ValueMatch(property.Name, ".*", ValueMatchType.RegularExpression));
+                    break;
+                default:
+                    if (ReadRegex(value, kindField) is { } pattern)
+                    {
+                        result.Add(new ValueMatch(property.Name, pattern, ValueMatchType.RegularExpression));
+                    }
+
+                    break;
+            }
         }
 
         return result;
@@ -399,7 +464,7 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
         if (String(rewrite, "uri", field, report) is { } uri)
         {
             // Istio replaces the prefix a prefix match matched, and the whole path otherwise.
-            var prefixes = matches.Count(m => m.Path.Type == PathMatchType.PathPrefix);
+            var prefixes = matches.Count(m => m.Path.Type is PathMatchType.PathPrefix or PathMatchType.StringPrefix);
             if (prefixes == matches.Length)
             {
                 pathRewrite = new PathRewrite(PathRewriteType.ReplacePrefixMatch, uri);
