@@ -7,7 +7,6 @@ using Gateway.Tests.Model;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.Sources.Kubernetes;
 
@@ -49,7 +48,7 @@ public sealed class SnapshotPublisherTests
         using var store = new ModelStore(new RecordingApplier(), NullLogger<ModelStore>.Instance, TimeProvider.System, services.GetRequiredService<IMeterFactory>());
         var readiness = new ReadinessRegistry();
         readiness.Expect("services");
-        var time = new FakeTimeProvider();
+        var time = new RecordingTimeProvider();
         var cache = new ResourceCache<V1Service>();
         cache.Replace([]);
         var builds = 0;
@@ -61,7 +60,8 @@ public sealed class SnapshotPublisherTests
         var run = publisher.RunAsync(stop.Token);
         await WaitUntil(() => readiness.IsReady);
         cache.Upsert(K8s.Service("llama"));
-        await Task.Delay(100);
+        // Advancing the clock before the publisher starts its debounce wait would skip past a timer not yet created.
+        await WaitUntil(() => time.Delays.Length == 1);
         var beforeTheDebounce = builds;
         time.Advance(TimeSpan.FromMilliseconds(100));
         await WaitUntil(() => builds == 2);
