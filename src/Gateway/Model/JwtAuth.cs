@@ -26,6 +26,7 @@ internal sealed record JwtAuth
     public string? Discovery { get; init; }
 
     /// <summary>A JWKS document written inline.</summary>
+    [Secret]
     public string? Jwks { get; init; }
 
     /// <summary>Path of a JWKS document, read when the configuration is applied.</summary>

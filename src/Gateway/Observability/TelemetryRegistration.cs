@@ -18,7 +18,7 @@ internal static class TelemetryRegistration
     /// <summary>The runtime's own meters (.NET 9+): GC, thread pool, CPU, and the connections and requests of HttpClient, YARP's forwards included.</summary>
     private static readonly string[] RuntimeMeters = ["System.Runtime", "System.Net.Http"];
 
-    public static void AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options, Func<int> adminPort)
+    public static void AddGatewayTelemetry(this IServiceCollection services, TelemetryOptions options, Func<int, bool> isOwnPort)
     {
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<RouteStatsRegistry>();
@@ -52,7 +52,7 @@ internal static class TelemetryRegistration
         telemetry.WithTracing(tracing =>
         {
             tracing.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)))
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => context.Connection.LocalPort != adminPort())
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !isOwnPort(context.Connection.LocalPort))
                 .AddHttpClientInstrumentation()
                 .AddSource(YarpActivitySource);
             if (TelemetryOptions.OtlpTracesExport)
