@@ -28,11 +28,12 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                     return Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: shutting down");
                 }
 
+                var refused = Refusals(readiness);
                 return !store.IsReady
-                    ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet")
+                    ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet" + refused)
                     : !readiness.IsReady
-                        ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: waiting for the first sync of " + string.Join(", ", readiness.Pending))
-                        : Text(context, StatusCodes.Status200OK, "ready");
+                        ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: waiting for the first sync of " + string.Join(", ", readiness.Pending) + refused)
+                        : Text(context, StatusCodes.Status200OK, "ready" + refused);
             case "/config":
                 context.Response.ContentType = "application/json; charset=utf-8";
                 return context.Response.Body.WriteAsync(ConfigDocument.ToUtf8Json(store.Status, tls.Describe(), leadership)).AsTask();
@@ -44,6 +45,15 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
             default:
                 return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config /routes /metrics");
         }
+    }
+
+    /// <summary>What the Kubernetes API refuses, for the readiness answer; empty when nothing is.</summary>
+    private static string Refusals(ReadinessRegistry readiness)
+    {
+        var refusals = string.Join(", ", readiness.Refusals);
+        return refusals.Length == 0
+            ? ""
+            : $"; the Kubernetes API refuses to {refusals}: grant it in the gateway's RBAC rules (deploy/base/rbac.yaml); the log names each rule";
     }
 
     /// <summary>The answer of the metrics port to every path but <c>/metrics</c>.</summary>
