@@ -1,4 +1,3 @@
-using Gateway.Model;
 using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes;
@@ -47,6 +46,10 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
         }
     }
 
+    /// <summary>The answer of the metrics port to every path but <c>/metrics</c>.</summary>
+    public static Task MetricsPortFallbackAsync(HttpContext context) =>
+        Text(context, StatusCodes.Status404NotFound, "metrics port: /metrics");
+
     /// <summary>What the Kubernetes API refuses, for the readiness answer; empty when nothing is.</summary>
     private static string Refusals(ReadinessRegistry readiness)
     {
@@ -55,10 +58,6 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
             ? ""
             : $"; the Kubernetes API refuses to {refusals}: grant it in the gateway's RBAC rules (deploy/base/rbac.yaml); the log names each rule";
     }
-
-    /// <summary>The answer of the metrics port to every path but <c>/metrics</c>.</summary>
-    public static Task MetricsPortFallbackAsync(HttpContext context) =>
-        Text(context, StatusCodes.Status404NotFound, "metrics port: /metrics");
 
     private static Task Text(HttpContext context, int statusCode, string body)
     {

@@ -85,6 +85,7 @@ internal static class GatewayApp
             {
                 metricsAddress.Bind(kestrel, listen => listeners.Metrics = listen);
             }
+
             if (options.ServesHttps)
             {
                 var https = kestrel.ApplicationServices.GetRequiredService<HttpsListener>();

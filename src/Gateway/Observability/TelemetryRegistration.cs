@@ -7,7 +7,7 @@ using OpenTelemetry.Trace;
 
 namespace Gateway.Observability;
 
-/// <summary>OpenTelemetry wiring: metrics always (Prometheus on the admin port, OTLP when configured), traces when enabled.</summary>
+/// <summary>OpenTelemetry wiring: metrics always (Prometheus on the admin or metrics port, OTLP when configured), traces when enabled.</summary>
 internal static class TelemetryRegistration
 {
     /// <summary>YARP's own activity source, which carries the forwarder span.</summary>
