@@ -42,21 +42,42 @@ internal static class ModelJson
     {
         foreach (var property in type.Properties)
         {
-            if (property.AttributeProvider?.IsDefined(typeof(SecretAttribute), inherit: false) != true || property.Get is not { } get)
+            if (property.AttributeProvider?.GetCustomAttributes(typeof(SecretAttribute), inherit: false) is not [SecretAttribute secret] || property.Get is not { } get)
             {
                 continue;
             }
 
-            property.Get = property.PropertyType == typeof(string)
-                ? owner => RedactString(get(owner))
-                : property.PropertyType == typeof(ImmutableArray<KeyValuePair<string, string>>)
-                    ? owner => RedactValues((ImmutableArray<KeyValuePair<string, string>>)get(owner)!)
-                    : throw new InvalidOperationException($"{type.Type.Name}.{property.Name}: [Secret] supports string and name/value pair properties only");
+            property.Get = (secret.UserInfoOnly, property.PropertyType) switch
+            {
+                (false, var t) when t == typeof(string) => owner => RedactString(get(owner)),
+                (false, var t) when t == typeof(ImmutableArray<KeyValuePair<string, string>>) => owner => RedactValues((ImmutableArray<KeyValuePair<string, string>>)get(owner)!),
+                (true, var t) when t == typeof(string) => owner => get(owner) is string url ? RedactUserInfo(url) : null,
+                (true, var t) when t == typeof(ImmutableArray<string>) => owner => RedactUserInfo((ImmutableArray<string>)get(owner)!),
+                _ => throw new InvalidOperationException($"{type.Type.Name}.{property.Name}: [Secret] supports strings and name/value pairs, and with UserInfoOnly, URLs and arrays of them"),
+            };
         }
     }
 
     // An empty value stays empty: it sets nothing secret, and shows that nothing is set.
     private static object? RedactString(object? value) => value is string { Length: > 0 } ? RedactedValue : value;
+
+    // http://user:password@host:port/path -> http://(redacted)@host:port/path; an address without user information is kept as is.
+    private static string RedactUserInfo(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return url;
+        }
+
+        var start = scheme + 3;
+        var end = url.IndexOfAny(['/', '?', '#'], start);
+        var at = url.AsSpan(start, (end < 0 ? url.Length : end) - start).LastIndexOf('@');
+        return at < 0 ? url : string.Concat(url.AsSpan(0, start), RedactedValue, url.AsSpan(start + at));
+    }
+
+    private static ImmutableArray<string> RedactUserInfo(ImmutableArray<string> urls) =>
+        urls.IsDefaultOrEmpty ? urls : urls.Select(RedactUserInfo).ToImmutableArray();
 
     private static ImmutableArray<KeyValuePair<string, string>> RedactValues(ImmutableArray<KeyValuePair<string, string>> pairs)
     {

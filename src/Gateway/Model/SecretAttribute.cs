@@ -6,4 +6,8 @@ namespace Gateway.Model;
 /// value. A string is replaced whole; for name/value pairs only the values are.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-internal sealed class SecretAttribute : Attribute;
+internal sealed class SecretAttribute : Attribute
+{
+    /// <summary>Whether only the user information of a URL (<c>user:password@</c>) is secret, not the address itself.</summary>
+    public bool UserInfoOnly { get; set; }
+}

@@ -17,7 +17,14 @@ public sealed class ConfigDocumentTests
     private const string PrivateKeyPem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n";
     private const string CertificatePem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUXyz\n-----END CERTIFICATE-----\n";
 
-    private static readonly string[] Secrets = [KeyHash, GrantHash, Jwks, "c2VjcmV0LWhtYWMta2V5LW1hdGVyaWFs", BackendAuthorization, BasicAuthorization, ResponseCookie, "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "MIIBszCCAVmgAwIBAgIUXyz"];
+    private const string EndpointPassword = "endpoint-password-4411";
+    private const string DiscoveryPassword = "client-secret-8e2b";
+
+    private static readonly string[] Secrets =
+    [
+        KeyHash, GrantHash, Jwks, "c2VjcmV0LWhtYWMta2V5LW1hdGVyaWFs", BackendAuthorization, BasicAuthorization, ResponseCookie,
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC", "MIIBszCCAVmgAwIBAgIUXyz", EndpointPassword, DiscoveryPassword,
+    ];
 
     private static GatewayModel ModelWithEverySecret() => new()
     {
@@ -42,7 +49,11 @@ public sealed class ConfigDocumentTests
         ],
         AuthPolicies = ImmutableDictionary<string, AuthPolicy>.Empty
             .Add("keys", new AuthPolicy { Name = "keys", Type = AuthPolicyType.ApiKey, ApiKey = new ApiKeyAuth { Keys = [new ApiKeyEntry { Id = "alice", Hash = KeyHash, Tenant = "acme" }] } })
-            .Add("tokens", new AuthPolicy { Name = "tokens", Type = AuthPolicyType.Jwt, Jwt = new JwtAuth { Issuer = "https://idp.example", Jwks = Jwks } }),
+            .Add("tokens", new AuthPolicy { Name = "tokens", Type = AuthPolicyType.Jwt, Jwt = new JwtAuth { Issuer = "https://idp.example", Jwks = Jwks } })
+            .Add("oidc", new AuthPolicy { Name = "oidc", Type = AuthPolicyType.Jwt, Jwt = new JwtAuth { Discovery = $"https://client:{DiscoveryPassword}@idp.example/.well-known/openid-configuration" } }),
+        Backends = ImmutableDictionary<string, BackendModel>.Empty.Add(
+            "model",
+            new BackendModel { Name = "model", Endpoints = [$"http://svc:{EndpointPassword}@10.0.0.7:8080", "http://10.0.0.8:8080/base"] }),
         ApiKeyGrants = [new ApiKeyGrant("keys", new ApiKeyEntry { Id = "bob", Hash = GrantHash }, "kubernetes", "Secret 'models/key-bob'", "metadata.labels", "data[key]", "metadata.name")],
         TlsCertificates =
         [
@@ -88,6 +99,11 @@ public sealed class ConfigDocumentTests
         Assert.Equal("X-Upstream-Auth", (string)filters["requestHeaders"]!["add"]![0]!["key"]!);
         Assert.Equal("X-Debug", (string)filters["requestHeaders"]!["remove"]![0]!);
         Assert.Equal("(redacted)", (string)filters["responseHeaders"]!["add"]![0]!["value"]!);
+
+        var endpoints = model["backends"]!["model"]!["endpoints"]!;
+        Assert.Equal("http://(redacted)@10.0.0.7:8080", (string)endpoints[0]!);
+        Assert.Equal("http://10.0.0.8:8080/base", (string)endpoints[1]!);
+        Assert.Equal("https://(redacted)@idp.example/.well-known/openid-configuration", (string)model["authPolicies"]!["oidc"]!["jwt"]!["discovery"]!);
 
         Assert.Equal("web-tls", (string)model["tlsBindings"]![0]!["secretName"]!);
         Assert.Null(model["tlsCertificates"]);
