@@ -4,7 +4,6 @@ using System.Text.Json;
 using Gateway.Auth;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -33,7 +32,7 @@ public sealed class JwtAuthenticatorTests : IDisposable
         settings ??= new JwtAuth { Issuer = Issuer, Audiences = [Audience], Jwks = jwks };
         settings = settings with { Jwks = jwks };
         var policy = new AuthPolicy { Name = "jwt", Type = AuthPolicyType.Jwt, Jwt = settings };
-        return new JwtAuthenticator(policy, JwksCache.Static(jwks, _time, NullLogger.Instance), _time);
+        return new JwtAuthenticator(policy, SigningKeySources.Static(jwks), _time);
     }
 
     private string Token(DateTime? expires, DateTime? notBefore = null, Dictionary<string, object>? claims = null, string? subject = "user-1")
