@@ -56,6 +56,44 @@ public sealed class FakeApiServerWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_warning_found_while_this_replica_wins_the_election_is_posted()
+    {
+        // Warnings and the election race on two threads, many times over, each round with a fresh replica: however
+        // they interleave, every warning must be posted once, by its Warn call or by the Elected handler.
+        const int Rounds = 200;
+        const int PerRound = 10;
+        using var start = new Barrier(2);
+        for (var round = 0; round < Rounds; round++)
+        {
+            var leadership = new KubernetesLeadership(electionEnabled: true);
+            var recorder = new KubernetesEventRecorder(_client, leadership, TimeProvider.System, NullLogger<KubernetesEventRecorder>.Instance);
+            var first = round * PerRound;
+            var warn = Task.Factory.StartNew(
+                () =>
+                {
+                    start.SignalAndWait();
+                    for (var i = first; i < first + PerRound; i++)
+                    {
+                        recorder.Warn(Ingress(i), "IngressWarning", "is not supported");
+                    }
+                },
+                TaskCreationOptions.LongRunning);
+            var elect = Task.Factory.StartNew(() => { start.SignalAndWait(); leadership.Set(true); }, TaskCreationOptions.LongRunning);
+            await Task.WhenAll(warn, elect);
+        }
+
+        await Eventually.EqualAsync(Rounds * PerRound, () => Task.FromResult(_api.Created("events").Count), "the number of Events posted");
+        Assert.Equal(Rounds * PerRound, _api.Created("events").Select(e => e["regarding"]!["name"]!.GetValue<string>()).Distinct().Count());
+
+        static V1Ingress Ingress(int i) => new()
+        {
+            ApiVersion = "networking.k8s.io/v1",
+            Kind = "Ingress",
+            Metadata = new V1ObjectMeta { Name = $"web-{i}", NamespaceProperty = "models", Uid = $"uid-{i}" },
+        };
+    }
+
+    [Fact]
     public async Task A_status_patch_merges_into_the_stored_object_and_a_status_put_replaces_it()
     {
         _api.Apply(JsonNode.Parse("""
