@@ -191,6 +191,31 @@ public sealed class JwtAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_the_provider_is_down_the_last_good_keys_keep_working()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(Discovery(refresh: "1s")));
+        using (var first = await Send(gateway, Token()))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        _idp.SetDown(true);
+        using var unpublished = new TestSigningKey("key-9");
+        await Task.Delay(1100);
+        var asked = _idp.DiscoveryRequests;
+
+        // An unknown kid makes the gateway ask again (IdentityModel retries a 503 once); the provider fails, so that
+        // token is refused ...
+        await AssertRefused(gateway, Token(unpublished), "unknown key");
+        Assert.InRange(_idp.DiscoveryRequests, asked + 1, asked + 2);
+
+        // ... and tokens signed with the keys fetched before still pass (a new token, so no cached verdict answers).
+        using var stillValid = await Send(gateway, Token(claims: new Dictionary<string, object> { ["org"] = "acme" }));
+        Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
+        Assert.Equal(1, _idp.JwksRequests);
+    }
+
+    [Fact]
     public async Task Static_jwks_inline_and_from_a_file_validate_tokens_without_a_provider()
     {
         var file = Path.Combine(Path.GetTempPath(), $"jwks-{Guid.NewGuid():N}.json");

@@ -126,6 +126,23 @@ public sealed class JwtAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_key_published_for_encryption_never_checks_a_signature()
+    {
+        var parameters = _rsa.ExportParameters(false);
+        var jwks = JsonSerializer.Serialize(new
+        {
+            keys = new[] { new { kty = "RSA", kid = "k1", use = "enc", n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) } },
+        });
+        var policy = new AuthPolicy { Name = "jwt", Type = AuthPolicyType.Jwt, Jwt = new JwtAuth { Issuer = Issuer, Audiences = [Audience], Jwks = jwks } };
+        var authenticator = new JwtAuthenticator(policy, SigningKeySources.Static(jwks), _time);
+
+        var result = await Run(authenticator, Token(Start.AddHours(1)));
+        Assert.Equal(AuthOutcome.Invalid, result.Outcome);
+        Assert.Equal("The token is signed with an unknown key.", result.Error);
+        Assert.Equal(AuthOutcome.Allowed, (await Run(Authenticator(), Token(Start.AddHours(1)))).Outcome);
+    }
+
+    [Fact]
     public async Task Missing_malformed_and_foreign_key_tokens()
     {
         var authenticator = Authenticator();
