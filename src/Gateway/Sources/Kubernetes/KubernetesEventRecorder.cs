@@ -59,13 +59,14 @@ internal sealed partial class KubernetesEventRecorder
     {
         foreach (var (key, _) in _pending)
         {
-            // Only the caller that takes a problem out of the set posts it, so concurrent drains never post it twice.
-            if (!_leadership.IsLeader || !_pending.TryRemove(key, out var problem))
+            // Leadership lost meanwhile: the rest waits for the next election.
+            if (!_leadership.IsLeader)
             {
-                continue;
+                return;
             }
 
-            if (!_posted.TryAdd(key, 0))
+            // Only the caller that takes a problem out of the set posts it, so concurrent drains never post it twice.
+            if (!_pending.TryRemove(key, out var problem) || !_posted.TryAdd(key, 0))
             {
                 continue;
             }
