@@ -1,5 +1,8 @@
 using System.Net;
+using Gateway.Auth;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Model;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.IntegrationTests;
 
@@ -213,6 +216,20 @@ public sealed class JwtAuthTests : IAsyncLifetime
         using var stillValid = await Send(gateway, Token(claims: new Dictionary<string, object> { ["org"] = "acme" }));
         Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
         Assert.Equal(1, _idp.JwksRequests);
+    }
+
+    [Fact]
+    public async Task Keys_are_never_fetched_over_http_unless_the_policy_allows_it()
+    {
+        using var http = new HttpClient();
+        var strict = SigningKeySources.FromDiscovery(new JwtAuth { Discovery = _idp.DiscoveryUrl, Audiences = [Audience] }, http, NullLogger.Instance);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => strict.GetConfigurationAsync(CancellationToken.None));
+        Assert.Equal(0, _idp.DiscoveryRequests);
+
+        var loopback = SigningKeySources.FromDiscovery(new JwtAuth { Discovery = _idp.DiscoveryUrl, Audiences = [Audience], RequireHttps = false }, http, NullLogger.Instance);
+        var keys = await loopback.GetConfigurationAsync(CancellationToken.None);
+        Assert.Equal(["key-1"], keys.SigningKeys.Select(k => k.KeyId).ToArray());
+        Assert.Equal(_idp.Issuer, keys.Issuer);
     }
 
     [Fact]
