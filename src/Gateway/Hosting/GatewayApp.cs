@@ -14,6 +14,7 @@ using Gateway.Proxy.Routing;
 using Gateway.Proxy.Transforms;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
+using Gateway.Rollout;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Discovery;
@@ -118,6 +119,7 @@ internal static class GatewayApp
         services.AddSingleton<ProxyConfigApplier>();
         services.AddSingleton<RouteRuntimeTable>();
         services.AddSingleton<RouteSlotRegistry>();
+        services.AddGatewayRollouts();
         services.AddSingleton<IModelApplier, StagedModelApplier>();
 
         // Stages apply in this order: a new route is authenticated, then limited, then served.
