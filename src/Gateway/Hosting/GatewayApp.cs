@@ -119,7 +119,7 @@ internal static class GatewayApp
         services.AddSingleton<ProxyConfigApplier>();
         services.AddSingleton<RouteRuntimeTable>();
         services.AddSingleton<RouteSlotRegistry>();
-        services.AddGatewayRollouts();
+        services.AddGatewayRollouts(options.Rollout);
         services.AddSingleton<IModelApplier, StagedModelApplier>();
 
         // Stages apply in this order: a new route is authenticated, then limited, then served.

@@ -2,7 +2,11 @@ using System.Collections.Concurrent;
 
 namespace Gateway.Rollout;
 
-/// <summary>One <see cref="RolloutSlot"/> per route name, kept across reloads so a rollout's weight and counters survive a configuration change.</summary>
+/// <summary>
+/// One <see cref="RolloutSlot"/> per route name, kept across reloads so a rollout's weight and counters survive a
+/// configuration change. Slots are never removed: the translator and the runtime must always meet in the same slot, and
+/// only routes that once had a rollout have one.
+/// </summary>
 internal sealed class RolloutRegistry
 {
     private readonly ConcurrentDictionary<string, RolloutSlot> _slots = new(StringComparer.Ordinal);
@@ -11,14 +15,14 @@ internal sealed class RolloutRegistry
 
     public RolloutSlot? Find(string route) => _slots.GetValueOrDefault(route);
 
-    /// <summary>Forgets the slots of routes that no longer have a rollout, so a rollout added again starts afresh.</summary>
-    public void Retain(IReadOnlySet<string> routes)
+    /// <summary>The rollouts running now, for metrics and the admin pages.</summary>
+    public IEnumerable<RolloutStatus> Statuses()
     {
-        foreach (var name in _slots.Keys)
+        foreach (var slot in _slots.Values)
         {
-            if (!routes.Contains(name))
+            if (slot.Status is { } status)
             {
-                _slots.TryRemove(name, out _);
+                yield return status;
             }
         }
     }

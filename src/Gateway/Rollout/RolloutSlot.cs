@@ -26,7 +26,15 @@ internal sealed class RolloutSlot
 
     public void Apply(RolloutStatus status)
     {
+        // The weight first: whoever sees the new status sees traffic already following it.
         _canaryWeight = status.State.Weight;
         _status = status;
+    }
+
+    /// <summary>The route no longer has a rollout: nothing to show, and a rollout added again starts at 0 %.</summary>
+    public void Clear()
+    {
+        _canaryWeight = 0;
+        _status = null;
     }
 }
