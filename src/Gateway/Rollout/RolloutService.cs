@@ -16,6 +16,7 @@ internal sealed partial class RolloutService(
     RolloutMetrics metrics,
     IOptions<RolloutOptions> options,
     TimeProvider timeProvider,
+    IEnumerable<IRolloutObserver> observers,
     ILogger<RolloutService> logger) : BackgroundService
 {
     private readonly Lock _gate = new();
@@ -43,6 +44,7 @@ internal sealed partial class RolloutService(
 
                 tracked.Canary = canary;
                 tracked.Policy = policy;
+                tracked.Source = route.Source;
                 var definition = RolloutDefinition.Of(canary, policy);
                 var decision = tracked.State is { } state && state.Definition == definition
                     ? RolloutEngine.Evaluate(state, policy, Sample(tracked), now)
@@ -138,7 +140,15 @@ internal sealed partial class RolloutService(
             }
         }
 
-        tracked.Slot.Apply(new RolloutStatus(tracked.Route, tracked.Canary, state, tracked.LastChecks, tracked.Policy.Steps, Instruction(tracked, state.Phase), tracked.History));
+        var status = new RolloutStatus(tracked.Route, tracked.Canary, state, tracked.LastChecks, tracked.Policy.Steps, Instruction(tracked, state.Phase), tracked.History);
+        tracked.Slot.Apply(status);
+        if (decision.Kind != RolloutDecisionKind.Unchanged)
+        {
+            foreach (var observer in observers)
+            {
+                observer.OnDecision(tracked.Source, status, decision.Kind);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of route '{Route}', canary '{Canary}': {Decision}")]

@@ -15,6 +15,9 @@ internal sealed class TrackedRollout(string route, RolloutSlot slot)
 
     public string Canary { get; set; } = "";
 
+    /// <summary>The route's source, for observers that tell the object that declared the rollout.</summary>
+    public string Source { get; set; } = "";
+
     public RolloutPolicy Policy { get; set; } = new();
 
     public RolloutState? State { get; set; }

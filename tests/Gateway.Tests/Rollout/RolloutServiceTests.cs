@@ -29,7 +29,7 @@ public sealed class RolloutServiceTests : IDisposable
         var meters = _services.GetRequiredService<IMeterFactory>();
         var logs = new LoggerFactory([_logs]);
         _store = new ModelStore(new RecordingApplier(), logs.CreateLogger<ModelStore>(), _time, meters);
-        _service = new RolloutService(_store, _registry, new RolloutMetrics(meters, _registry), Options.Create(new RolloutOptions()), _time, logs.CreateLogger<RolloutService>());
+        _service = new RolloutService(_store, _registry, new RolloutMetrics(meters, _registry), Options.Create(new RolloutOptions()), _time, [], logs.CreateLogger<RolloutService>());
     }
 
     public void Dispose()

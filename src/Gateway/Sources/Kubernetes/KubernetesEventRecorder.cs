@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
-/// Tells the owner of a Kubernetes object what the gateway refused or ignored in it, as a Warning Event on the object
+/// Tells the owner of a Kubernetes object what the gateway refused or ignored in it (a Warning Event) or decided about it (a rollout step), on the object
 /// (<c>kubectl describe</c> shows it). Each distinct problem of an object is posted once, by the leader replica only: a
 /// follower keeps its problems and posts them if it is elected. Posting never blocks the caller and a failure is only
 /// logged, so a missing RBAC rule cannot stop configuration.
@@ -19,7 +19,7 @@ internal sealed partial class KubernetesEventRecorder
     private const int MaxRemembered = 10_000;
 
     private readonly ConcurrentDictionary<string, byte> _posted = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (IKubernetesObject<V1ObjectMeta> Object, string Reason, string Message)> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IKubernetesObject<V1ObjectMeta> Object, string Type, string Reason, string Message)> _pending = new(StringComparer.Ordinal);
     private readonly string _instance = Environment.GetEnvironmentVariable("HOSTNAME") ?? Environment.MachineName;
     private readonly IKubernetes _client;
     private readonly KubernetesLeadership _leadership;
@@ -35,7 +35,10 @@ internal sealed partial class KubernetesEventRecorder
         leadership.Elected += PostPending;
     }
 
-    public void Warn(IKubernetesObject<V1ObjectMeta> obj, string reason, string message)
+    public void Warn(IKubernetesObject<V1ObjectMeta> obj, string reason, string message) => Record(obj, "Warning", reason, message);
+
+    /// <summary>Posts an Event of <paramref name="type"/> (<c>Normal</c> or <c>Warning</c>) on the object, once, from the leader.</summary>
+    public void Record(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message)
     {
         var metadata = obj.Metadata;
         var key = $"{metadata.Uid ?? metadata.NamespaceProperty + "/" + metadata.Name}|{reason}|{message}";
@@ -43,7 +46,7 @@ internal sealed partial class KubernetesEventRecorder
         {
             if (_pending.Count < MaxRemembered)
             {
-                _pending.TryAdd(key, (obj, reason, message));
+                _pending.TryAdd(key, (obj, type, reason, message));
             }
 
             return;
@@ -59,19 +62,19 @@ internal sealed partial class KubernetesEventRecorder
             _posted.Clear();
         }
 
-        Post(obj, reason, message);
+        Post(obj, type, reason, message);
     }
 
     private void PostPending()
     {
-        foreach (var (key, (obj, reason, message)) in _pending)
+        foreach (var (key, (obj, type, reason, message)) in _pending)
         {
             _pending.TryRemove(key, out _);
-            Warn(obj, reason, message);
+            Record(obj, type, reason, message);
         }
     }
 
-    private void Post(IKubernetesObject<V1ObjectMeta> obj, string reason, string message)
+    private void Post(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message)
     {
         var metadata = obj.Metadata;
         var ns = metadata.NamespaceProperty ?? "default";
@@ -84,7 +87,7 @@ internal sealed partial class KubernetesEventRecorder
             Action = "Configure",
             Reason = reason,
             Note = message.Length > 1024 ? message[..1024] : message,
-            Type = "Warning",
+            Type = type,
             Regarding = new V1ObjectReference
             {
                 ApiVersion = obj.ApiVersion,

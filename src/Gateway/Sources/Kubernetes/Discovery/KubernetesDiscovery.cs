@@ -1,4 +1,5 @@
 using Gateway.Primitives;
+using Gateway.Rollout;
 using k8s;
 using k8s.Exceptions;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,7 @@ internal static class KubernetesDiscovery
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration));
         services.AddSingleton<KubernetesMetrics>();
         services.AddSingleton<KubernetesEventRecorder>();
+        services.AddSingleton<IRolloutObserver, RolloutEvents>();
         services.AddSingleton(new KubernetesLeadership(options.LeaderElection.Enabled));
         if (options.LeaderElection.Enabled)
         {
