@@ -20,7 +20,7 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All,
     ];
 
-    public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy];
+    public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All];
 
     public static ImmutableArray<string> HttpRoute { get; } =
     [
