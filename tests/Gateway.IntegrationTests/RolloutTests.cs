@@ -118,7 +118,7 @@ public sealed class RolloutTests(ITestOutputHelper output) : IAsyncLifetime
         long firstFailure = 0;
         var failing = false;
 
-        var rolledBack = await DriveUntilAsync(gateway, "rolled back", status =>
+        var rolledBack = await DriveUntilAsync(gateway, "rolled_back", status =>
         {
             if (!failing && (int)status["weight"]! == 60)
             {

@@ -55,7 +55,7 @@ internal static class RolloutAdmin
     {
         status.Route,
         status.Canary,
-        Phase = RolloutEngine.Describe(status.State.Phase),
+        Phase = RolloutEngine.Describe(status.State.Phase).Replace(' ', '_'),
         Step = status.State.StepIndex + 1,
         status.Steps,
         status.State.Weight,

@@ -6,8 +6,9 @@ namespace Gateway.Sources.Kubernetes;
 /// <summary>
 /// Posts a rollout's steps, promotion and rollback as Events on the canary Service that declared it (<c>kubectl
 /// describe service</c> shows them), with the numbers that decided. Rollouts declared elsewhere have no object to tell.
+/// Only the leader tells: a follower's decisions are not kept for later, since they would be stale once it is elected.
 /// </summary>
-internal sealed class RolloutEvents(KubernetesEventRecorder recorder) : IRolloutObserver
+internal sealed class RolloutEvents(KubernetesEventRecorder recorder, KubernetesLeadership leadership) : IRolloutObserver
 {
     private const string ServicePrefix = "service/";
 
@@ -20,7 +21,7 @@ internal sealed class RolloutEvents(KubernetesEventRecorder recorder) : IRollout
             RolloutDecisionKind.RolledBack => ("Warning", "RolloutRolledBack"),
             _ => (null, null),
         };
-        if (reason is null || source != ServiceProcessor.Source || CanaryService(status.Canary) is not { } service)
+        if (reason is null || !leadership.IsLeader || source != ServiceProcessor.Source || CanaryService(status.Canary) is not { } service)
         {
             return;
         }
