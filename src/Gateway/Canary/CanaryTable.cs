@@ -178,7 +178,7 @@ internal sealed class CanaryTable
                 if (IsEligible(i, excluded, availability))
                 {
                     var variant = _variants[i];
-                    var score = StickyHash.Score(key, variant.HashSeed, variant.InverseWeight);
+                    var score = StickyHash.Score(key, variant.HashSeed, i == _canary && _rollout is not null ? 1.0 / WeightOf(i) : variant.InverseWeight);
                     if (score < bestScore)
                     {
                         best = i;
@@ -195,7 +195,7 @@ internal sealed class CanaryTable
         {
             if (IsEligible(i, excluded, availability))
             {
-                total += _variants[i].Weight;
+                total += WeightOf(i);
             }
         }
 
@@ -209,7 +209,7 @@ internal sealed class CanaryTable
         {
             if (IsEligible(i, excluded, availability))
             {
-                point -= _variants[i].Weight;
+                point -= WeightOf(i);
                 if (point < 0)
                 {
                     return i;
@@ -224,9 +224,11 @@ internal sealed class CanaryTable
     private bool IsEligible(int index, int excluded, IVariantAvailability? availability)
     {
         var variant = _variants[index];
-        var weight = index == _canary && _rollout is not null ? _rollout.CanaryWeight : variant.Weight;
-        return weight > 0
+        return WeightOf(index) > 0
             && index != excluded
             && (availability is null || (variant.UnresolvedReason is null && availability.IsAvailable(variant)));
     }
+
+    /// <summary>A variant's weight: the declared one, or the rollout's share for the canary of a route under rollout.</summary>
+    private int WeightOf(int index) => index == _canary && _rollout is not null ? _rollout.CanaryWeight : _variants[index].Weight;
 }

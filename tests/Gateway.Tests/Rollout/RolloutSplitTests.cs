@@ -81,6 +81,21 @@ public sealed class RolloutSplitTests
         Assert.Equal(500, counts["v1"]);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("X-User")]
+    public void A_canary_declared_at_weight_0_is_the_fallback_of_a_stable_backend_without_endpoints_while_the_rollout_gives_it_a_share(string? sticky)
+    {
+        var route = CanaryTestRoutes.Route(Policy with { StickyHeader = sticky }, ("v1", 100), ("v2", 0));
+        var slot = new RolloutSlot();
+        var table = new CanaryTable(CanaryPlan.For(route, CanaryTestRoutes.ModelOf(route))!, slot);
+        SetWeight(slot, 30);
+
+        var counts = CanaryTestRoutes.Count(table, 500, seed: 3, CanaryTestRoutes.Request(("X-User", "user-1")), new FakeAvailability("v1"));
+
+        Assert.Equal(500, counts["v2"]);
+    }
+
     [Fact]
     public void Without_a_rollout_in_the_policy_the_slot_is_ignored()
     {

@@ -10,7 +10,7 @@ namespace Gateway.Proxy.Middleware;
 
 /// <summary>
 /// Records every proxied request once it is answered: metrics by route, backend and status class, the route's recent
-/// rates for <c>/routes</c>, span attributes, and the access log line when sampled.
+/// rates for <c>/routes</c>, the outcome of a route under rollout, span attributes, and the access log line when sampled.
 /// </summary>
 internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMetrics metrics, AccessLog accessLog, TimeProvider timeProvider)
 {
