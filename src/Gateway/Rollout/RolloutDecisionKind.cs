@@ -12,6 +12,9 @@ internal enum RolloutDecisionKind
     Paused,
     Resumed,
 
+    /// <summary>A replica that does not decide took the state the deciding replica published.</summary>
+    Followed,
+
     /// <summary>A command that does not apply in the current phase (e.g. resuming a promoted rollout).</summary>
     Refused,
 }

@@ -8,7 +8,9 @@ namespace Gateway.Rollout;
 /// <summary>
 /// Runs every route's rollout in this process: on each tick it reads the current model, starts the rollouts of new or
 /// changed canaries, judges the running ones on their step's statistics, and puts the resulting share in the route's
-/// slot, which the next request reads. Manual commands from the admin endpoints go through the same gate.
+/// slot, which the next request reads. Manual commands from the admin endpoints go through the same gate. With a
+/// <see cref="IRolloutStateShare"/>, only the deciding replica judges and publishes; the others follow its states, and a
+/// new decider resumes each rollout from the published state instead of starting it again.
 /// </summary>
 internal sealed partial class RolloutService(
     ModelStore store,
@@ -17,10 +19,14 @@ internal sealed partial class RolloutService(
     IOptions<RolloutOptions> options,
     TimeProvider timeProvider,
     IEnumerable<IRolloutObserver> observers,
-    ILogger<RolloutService> logger) : BackgroundService
+    ILogger<RolloutService> logger,
+    IRolloutStateShare? share = null) : BackgroundService
 {
+    private const string WaitingForLeader = "waiting for the leader to publish this rollout's state";
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TrackedRollout> _tracked = new(StringComparer.Ordinal);
+    private bool _decided;
 
     /// <summary>Judges every rollout once; the background loop calls it each <see cref="RolloutOptions.TickInterval"/>.</summary>
     public void Tick()
@@ -28,6 +34,12 @@ internal sealed partial class RolloutService(
         lock (_gate)
         {
             var now = timeProvider.GetUtcNow();
+            var deciding = share?.Decides ?? true;
+
+            // A replica that starts deciding (elected, or started as leader) takes each rollout from the shared state.
+            var tookOver = deciding && !_decided && share is not null;
+            _decided = deciding;
+            var changed = false;
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var route in store.Status.Model.Routes)
             {
@@ -46,9 +58,26 @@ internal sealed partial class RolloutService(
                 tracked.Policy = policy;
                 tracked.Source = route.Source;
                 var definition = RolloutDefinition.Of(canary, policy);
-                var decision = tracked.State is { } state && state.Definition == definition
-                    ? RolloutEngine.Evaluate(state, policy, Sample(tracked), now)
-                    : RolloutEngine.Start(definition, policy, now);
+                var stored = share?.Shared.GetValueOrDefault(route.Name) is { } published && published.Definition == definition ? published : null;
+                RolloutDecision decision;
+                if (!deciding)
+                {
+                    decision = Follow(tracked.State, stored, definition, now);
+                }
+                else if (stored is not null && (tookOver || tracked.State is null))
+                {
+                    decision = new RolloutDecision(RolloutDecisionKind.Resumed, stored with { Message = $"resumed from the shared state at step {stored.StepIndex + 1} ({stored.Weight}%): {stored.Message}" }, []);
+                }
+                else if (tracked.State is { } state && state.Definition == definition)
+                {
+                    decision = RolloutEngine.Evaluate(state, policy, Sample(tracked), now);
+                }
+                else
+                {
+                    decision = RolloutEngine.Start(definition, policy, now);
+                }
+
+                changed |= decision.Kind != RolloutDecisionKind.Unchanged;
                 Apply(tracked, decision, now);
             }
 
@@ -56,6 +85,12 @@ internal sealed partial class RolloutService(
             {
                 _tracked[name].Slot.Clear();
                 _tracked.Remove(name);
+                changed = true;
+            }
+
+            if (deciding && changed)
+            {
+                Publish();
             }
         }
     }
@@ -71,7 +106,9 @@ internal sealed partial class RolloutService(
             }
 
             var now = timeProvider.GetUtcNow();
-            var decision = RolloutEngine.Command(state, command, now);
+            var decision = share is { Decides: false }
+                ? new RolloutDecision(RolloutDecisionKind.Refused, state with { Message = $"cannot {command.ToString().ToLowerInvariant()}: this replica follows the rollout state the leader publishes; send the command to the leader's admin port" }, [])
+                : RolloutEngine.Command(state, command, now);
             if (decision.Kind == RolloutDecisionKind.Refused)
             {
                 LogRefused(logger, route, decision.State.Message);
@@ -79,6 +116,7 @@ internal sealed partial class RolloutService(
             }
 
             Apply(tracked, decision, now);
+            Publish();
             return decision with { State = tracked.State! };
         }
     }
@@ -98,6 +136,27 @@ internal sealed partial class RolloutService(
         {
         }
     }
+
+    /// <summary>
+    /// A follower's step: the published state when it is about the same canary, else the canary held at 0 % until the
+    /// leader publishes one (a follower never sends a canary traffic the leader has not decided).
+    /// </summary>
+    private static RolloutDecision Follow(RolloutState? current, RolloutState? stored, string definition, DateTimeOffset now)
+    {
+        if (stored is null)
+        {
+            return current is not null && current.Definition == definition && current.Message == WaitingForLeader
+                ? RolloutDecision.Unchanged(current, [])
+                : new RolloutDecision(RolloutDecisionKind.Held, new RolloutState(definition, RolloutPhase.Progressing, 0, 0, now, true, false, WaitingForLeader), []);
+        }
+
+        return current == stored
+            ? RolloutDecision.Unchanged(stored, [])
+            : new RolloutDecision(RolloutDecisionKind.Followed, stored, []);
+    }
+
+    private void Publish() =>
+        share?.Publish(_tracked.Values.Where(t => t.State is not null).ToDictionary(t => t.Route, t => t.State!, StringComparer.Ordinal));
 
     private static StepSample Sample(TrackedRollout tracked) => new(
         tracked.Slot.Canary.Snapshot().Since(tracked.CanaryBaseline),

@@ -40,6 +40,12 @@ public sealed class RolloutServiceTests : IDisposable
 
     private RolloutSlot Slot => _registry.Find("predict")!;
 
+    private RolloutService ServiceWith(IRolloutStateShare share, RolloutRegistry registry)
+    {
+        var meters = _services.GetRequiredService<IMeterFactory>();
+        return new RolloutService(_store, registry, new RolloutMetrics(meters, registry), Options.Create(new RolloutOptions()), _time, [], new LoggerFactory([_logs]).CreateLogger<RolloutService>(), share);
+    }
+
     private Task PublishAsync(RolloutPolicy? policy) => _store.PublishAsync(
         new SourceSnapshot(
             "test",
@@ -149,6 +155,53 @@ public sealed class RolloutServiceTests : IDisposable
 
         await PublishAsync(Policy);
         _service.Tick();
+        Assert.Equal(10, Slot.CanaryWeight);
+    }
+
+    [Fact]
+    public async Task A_follower_holds_the_canary_at_0_until_the_leader_publishes_then_follows_it_and_refuses_commands()
+    {
+        await PublishAsync(Policy);
+        var share = new SharedStates();
+        var followerSlots = new RolloutRegistry();
+        var follower = ServiceWith(share, followerSlots);
+        var leader = ServiceWith(share, _registry);
+
+        follower.Tick();
+        Assert.Equal(0, followerSlots.Find("predict")!.CanaryWeight);
+
+        share.Decides = true;
+        leader.Tick();
+        share.Decides = false;
+        follower.Tick();
+        Assert.Equal(10, followerSlots.Find("predict")!.CanaryWeight);
+
+        share.Decides = true;
+        leader.Command("predict", RolloutCommand.Promote);
+        share.Decides = false;
+        follower.Tick();
+        Assert.Equal(100, followerSlots.Find("predict")!.CanaryWeight);
+        Assert.Equal(RolloutPhase.Promoted, followerSlots.Find("predict")!.Status!.State.Phase);
+        Assert.Contains("follows the rollout state the leader publishes", follower.Command("predict", RolloutCommand.Abort)!.State.Message);
+    }
+
+    [Fact]
+    public async Task A_replica_that_starts_deciding_resumes_each_rollout_from_the_shared_state()
+    {
+        await PublishAsync(Policy);
+        var stored = new RolloutState(RolloutDefinition.Of("v2", Policy), RolloutPhase.Progressing, 1, 50, _time.GetUtcNow(), false, false, "stepped to 50%");
+        var share = new SharedStates { Decides = true, Shared = new Dictionary<string, RolloutState> { ["predict"] = stored } };
+        var service = ServiceWith(share, _registry);
+
+        service.Tick();
+
+        Assert.Equal(50, Slot.CanaryWeight);
+        Assert.StartsWith("resumed from the shared state at step 2 (50%)", Slot.Status!.State.Message);
+        Assert.Equal(50, share.Shared["predict"].Weight);
+
+        // A shared state of another revision is not this rollout's: a new one starts.
+        await PublishAsync(Policy with { Revision = "v3" });
+        service.Tick();
         Assert.Equal(10, Slot.CanaryWeight);
     }
 }

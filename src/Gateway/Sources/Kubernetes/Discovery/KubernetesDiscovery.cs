@@ -39,6 +39,11 @@ internal static class KubernetesDiscovery
         {
             services.AddSingleton(options.LeaderElection);
             services.AddHostedService<LeaderElectionService>();
+
+            // Replicas share their rollouts only when one of them leads.
+            services.AddSingleton<RolloutStateConfigMap>();
+            services.AddSingleton<IRolloutStateShare>(sp => sp.GetRequiredService<RolloutStateConfigMap>());
+            services.AddHostedService(sp => sp.GetRequiredService<RolloutStateConfigMap>());
         }
 
         services.AddHostedService<KubernetesDiscoveryService>();
