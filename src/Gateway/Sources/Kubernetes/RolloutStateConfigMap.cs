@@ -23,6 +23,7 @@ internal sealed partial class RolloutStateConfigMap(
     LeaderElectionOptions options,
     KubernetesLeadership leadership,
     IOptions<RolloutOptions> rolloutOptions,
+    RolloutRegistry rollouts,
     ILogger<RolloutStateConfigMap> logger) : BackgroundService, IRolloutStateShare
 {
     public const string Name = "mlgateway-rollouts";
@@ -92,6 +93,13 @@ internal sealed partial class RolloutStateConfigMap(
 
     private async Task SyncAsync(string ns, CancellationToken cancellationToken)
     {
+        // Read once at start, then only while this process runs rollouts or has states to write: a cluster without
+        // rollouts costs the API server nothing.
+        if (_read && _pending == _written && !rollouts.Statuses().Any())
+        {
+            return;
+        }
+
         V1ConfigMap? current = null;
         try
         {
