@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Gateway.Model;
 using Gateway.Model.Store;
 using Gateway.Observability;
+using Gateway.Rollout;
 using Gateway.Sources.Kubernetes;
 using Gateway.Tls;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Admin;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, AdminAccess access, KubernetesLeadership? leadership = null)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, AdminAccess access, RolloutService rollouts, RolloutRegistry rolloutSlots, KubernetesLeadership? leadership = null)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -42,11 +43,13 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                 var current = store.Status;
                 routeStats.Retain(current.Model.Routes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal));
                 context.Response.ContentType = "text/html; charset=utf-8";
-                return context.Response.WriteAsync(RoutesPage.Render(current, routeStats, Environment.TickCount64 / 1000));
+                return context.Response.WriteAsync(RoutesPage.Render(current, routeStats, rolloutSlots, Environment.TickCount64 / 1000));
             case "/version":
                 return context.Response.WriteAsJsonAsync(new { GatewayVersion.Version, GatewayVersion.Commit, Runtime = RuntimeInformation.FrameworkDescription }, ModelJson.Indented);
+            case { } path when RolloutAdmin.Handles(path):
+                return RolloutAdmin.InvokeAsync(context, rollouts, rolloutSlots);
             default:
-                return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config /routes /metrics /version");
+                return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config /routes /rollouts /metrics /version");
         }
     }
 

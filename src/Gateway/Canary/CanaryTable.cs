@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Gateway.Model;
 using Gateway.Primitives;
+using Gateway.Rollout;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Canary;
@@ -24,8 +25,10 @@ internal sealed class CanaryTable
     private readonly string? _stickyHeader;
     private readonly string? _stickyCookie;
     private readonly bool _fallback;
+    private readonly RolloutSlot? _rollout;
 
-    public CanaryTable(CanaryPlan plan)
+    /// <param name="rollout">The route's rollout slot; used only when the policy has a rollout and names the canary.</param>
+    public CanaryTable(CanaryPlan plan, RolloutSlot? rollout = null)
     {
         var policy = plan.Policy;
         RouteName = plan.Route;
@@ -43,9 +46,13 @@ internal sealed class CanaryTable
         _stickyHeader = policy.StickyHeader;
         _stickyCookie = policy.StickyCookie;
         _fallback = policy.Fallback;
+        _rollout = policy.Rollout is not null && _canary >= 0 ? rollout : null;
     }
 
     public string RouteName { get; }
+
+    /// <summary>The rollout that owns the canary's share, or null when the declared weights apply.</summary>
+    public RolloutSlot? Rollout => _rollout;
 
     public IReadOnlyList<Variant> Variants => _variants;
 
@@ -61,7 +68,7 @@ internal sealed class CanaryTable
         {
             CanaryOverride.Always => _canary,
             CanaryOverride.Never => Pick(sticky, key, random, excluded: _canary, availability: null),
-            _ => Pick(sticky, key, random, excluded: -1, availability: null),
+            _ => _rollout is null ? Pick(sticky, key, random, excluded: -1, availability: null) : Split(_rollout.CanaryWeight, sticky, key, random),
         };
 
         // Only when no stable variant has weight: 'never' still means a stable variant.
@@ -81,6 +88,19 @@ internal sealed class CanaryTable
         }
 
         return variant;
+    }
+
+    /// <summary>Whether <paramref name="backend"/> (a cluster id) is the canary's.</summary>
+    public bool IsCanary(string backend) => _canary >= 0 && string.Equals(_variants[_canary].Name, backend, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The choice under a rollout: the canary with the rollout's share, else a stable variant by the stable weights. A
+    /// sticky key keeps its place, so each step only moves users into the canary and a rollback moves them all out.
+    /// </summary>
+    private int Split(int canaryPercent, bool sticky, ulong key, Random random)
+    {
+        var draw = sticky ? StickyHash.Percentile(key, _variants[_canary].HashSeed) : random.Next(100);
+        return draw < canaryPercent ? _canary : Pick(sticky, key, random, excluded: _canary, availability: null);
     }
 
     private CanaryOverride Override(HttpRequest request)
@@ -158,7 +178,7 @@ internal sealed class CanaryTable
                 if (IsEligible(i, excluded, availability))
                 {
                     var variant = _variants[i];
-                    var score = StickyHash.Score(key, variant.HashSeed, variant.InverseWeight);
+                    var score = StickyHash.Score(key, variant.HashSeed, i == _canary && _rollout is not null ? 1.0 / WeightOf(i) : variant.InverseWeight);
                     if (score < bestScore)
                     {
                         best = i;
@@ -175,7 +195,7 @@ internal sealed class CanaryTable
         {
             if (IsEligible(i, excluded, availability))
             {
-                total += _variants[i].Weight;
+                total += WeightOf(i);
             }
         }
 
@@ -189,7 +209,7 @@ internal sealed class CanaryTable
         {
             if (IsEligible(i, excluded, availability))
             {
-                point -= _variants[i].Weight;
+                point -= WeightOf(i);
                 if (point < 0)
                 {
                     return i;
@@ -204,8 +224,11 @@ internal sealed class CanaryTable
     private bool IsEligible(int index, int excluded, IVariantAvailability? availability)
     {
         var variant = _variants[index];
-        return variant.Weight > 0
+        return WeightOf(index) > 0
             && index != excluded
             && (availability is null || (variant.UnresolvedReason is null && availability.IsAvailable(variant)));
     }
+
+    /// <summary>A variant's weight: the declared one, or the rollout's share for the canary of a route under rollout.</summary>
+    private int WeightOf(int index) => index == _canary && _rollout is not null ? _rollout.CanaryWeight : _variants[index].Weight;
 }

@@ -15,6 +15,7 @@ using Gateway.Proxy.Routing;
 using Gateway.Proxy.Transforms;
 using Gateway.RateLimiting;
 using Gateway.Resilience;
+using Gateway.Rollout;
 using Gateway.Sources.File;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.Discovery;
@@ -125,6 +126,7 @@ internal static partial class GatewayApp
         services.AddSingleton<ProxyConfigApplier>();
         services.AddSingleton<RouteRuntimeTable>();
         services.AddSingleton<RouteSlotRegistry>();
+        services.AddGatewayRollouts(options.Rollout);
         services.AddSingleton<IModelApplier, StagedModelApplier>();
 
         // Stages apply in this order: a new route is authenticated, then limited, then served.

@@ -30,6 +30,9 @@ internal sealed class GatewayOptions
 
     public CanaryOptions Canary { get; set; } = new();
 
+    /// <summary>How often rollouts are judged.</summary>
+    public Rollout.RolloutOptions Rollout { get; set; } = new();
+
     /// <summary>Redis and trusted proxies for rate limits; the policies themselves are routing configuration.</summary>
     public RateLimiting.RateLimitingOptions RateLimiting { get; set; } = new();
 
@@ -89,7 +92,7 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
-        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()).Concat(Tls.Validate()))
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()).Concat(Tls.Validate()).Concat(Rollout.Validate()))
         {
             yield return error;
         }

@@ -29,4 +29,7 @@ internal sealed record CanaryPolicy
 
     /// <summary>Whether a request whose variant has no ready endpoints goes to another weighted variant that has some.</summary>
     public bool Fallback { get; init; } = true;
+
+    /// <summary>Steps the canary's share by itself, judging each step; null leaves the weights as declared.</summary>
+    public RolloutPolicy? Rollout { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Gateway.Model;
+using Gateway.Rollout;
 
 namespace Gateway.Observability;
 
@@ -11,7 +12,7 @@ internal static class RoutesPage
 {
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public static string Render(ModelStatus status, RouteStatsRegistry stats, long nowSeconds)
+    public static string Render(ModelStatus status, RouteStatsRegistry stats, RolloutRegistry rollouts, long nowSeconds)
     {
         var html = new StringBuilder();
         html.Append("""
@@ -63,7 +64,13 @@ internal static class RoutesPage
                 html.Append(CultureInfo.InvariantCulture, $"<div><code>{Encode(backend.Name)}</code> {backend.Weight} ({share:0.#}%), {endpoints} endpoint{(endpoints == 1 ? "" : "s")}</div>");
             }
 
-            html.Append("</td><td>").Append(Encode(DescribeFilters(route, status.Model)))
+            html.Append("</td><td>").Append(Encode(DescribeFilters(route, status.Model)));
+            if (route.Canary?.Rollout is not null && rollouts.Find(route.Name)?.Status is { } rollout)
+            {
+                html.Append("<div class=\"rollout\">").Append(Encode(DescribeRollout(rollout))).Append("</div>");
+            }
+
+            html
                 .Append(CultureInfo.InvariantCulture, $"</td><td class=\"num\">{requests:0.00}</td><td class=\"num{(errors > 0 ? " error" : "")}\">{errors:0.00}</td></tr>");
         }
 
@@ -151,6 +158,15 @@ internal static class RoutesPage
         }
 
         return parts.Count == 0 ? "-" : string.Join(", ", parts);
+    }
+
+    /// <summary>Progress through the steps, the last decision, and what to do once it is over.</summary>
+    private static string DescribeRollout(RolloutStatus rollout)
+    {
+        var state = rollout.State;
+        var steps = string.Join(" → ", rollout.Steps.Select((step, i) => i == state.StepIndex && state.Phase is RolloutPhase.Progressing or RolloutPhase.Paused ? $"[{step}%]" : $"{step}%"));
+        var phase = RolloutEngine.Describe(state.Phase) + (state.Holding ? ", holding" : "");
+        return $"rollout {phase} at {state.Weight}% ({steps}): {state.Message}{(rollout.Instruction is { } instruction ? ". " + instruction : "")}";
     }
 
     private static string Encode(string text) => Encoder.Encode(text);

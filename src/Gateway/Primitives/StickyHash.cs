@@ -29,6 +29,12 @@ internal static class StickyHash
         return -Math.Log(unit) * inverseWeight;
     }
 
+    /// <summary>
+    /// A key's place from 0 to 99 for one variant, uniform over keys: with a share of p percent, the keys below p take
+    /// the variant, so raising the share only moves keys into it and lowering it only moves keys out.
+    /// </summary>
+    public static int Percentile(ulong key, ulong variantSeed) => (int)(((Mix(key ^ variantSeed) >> 11) * 100) >> 53);
+
     // MurmurHash3's 64-bit finaliser.
     private static ulong Mix(ulong value)
     {

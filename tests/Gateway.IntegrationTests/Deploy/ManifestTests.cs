@@ -199,6 +199,10 @@ public sealed class ManifestTests
             """);
         virtualService["spec"]!["gateways"] = new JsonArray(IstioGateway);
         api.Apply(virtualService);
+
+        // A rolled-out canary Service, so the leader creates the shared rollout state and, once promoted, updates it.
+        api.Apply(KubeObjects.Service("model"));
+        api.Apply(KubeObjects.Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/rollout-steps"] = "50,100" }));
         await using (var gateway = await TestGateway.StartAsync(new { }, "--Gateway:Kubernetes:Enabled=true", $"--Gateway:Kubernetes:Kubeconfig={kubeconfig}", "--Gateway:Kubernetes:StatusAddresses:0=192.0.2.10", $"--Gateway:Kubernetes:Istio:GatewayNames:0={IstioGateway}"))
         {
             await Eventually.TrueAsync(async () => (await gateway.Admin.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, "the gateway to sync");
@@ -211,6 +215,9 @@ public sealed class ManifestTests
             await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0), "the gateway to post an Event");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");
             await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0 && api.Requests.Any(r => r.StartsWith("PATCH /apis/networking.k8s.io/", StringComparison.Ordinal))), "the gateway to write the Ingress status and an Event");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("POST /api/v1/namespaces/default/configmaps", StringComparison.Ordinal))), "the leader to create the shared rollout state");
+            api.Apply(KubeObjects.Service("model-v2", new() { ["mlgateway.io/canary-of"] = "model", ["mlgateway.io/rollout-steps"] = "50,100", ["mlgateway.io/rollout-control"] = "promote" }));
+            await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /api/v1/namespaces/default/configmaps/mlgateway-rollouts", StringComparison.Ordinal))), "the leader to update the shared rollout state");
         }
 
         var used = api.Requests.Select(Permission).OfType<(string Group, string Resource, string Verb)>().ToHashSet();

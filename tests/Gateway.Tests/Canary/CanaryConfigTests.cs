@@ -53,7 +53,7 @@ public sealed class CanaryConfigTests
     {
         var problem = Assert.Single(Problems("""{ "Backend": "v2", "Weight": 10 }"""));
 
-        Assert.Equal("test.json: route 'predict', field 'Canary.Weight': unknown field; expected one of: Backend, Header, HeaderValue, HeaderPattern, Cookie, StickyHeader, StickyCookie, Fallback", problem);
+        Assert.Equal("test.json: route 'predict', field 'Canary.Weight': unknown field; expected one of: Backend, Header, HeaderValue, HeaderPattern, Cookie, StickyHeader, StickyCookie, Fallback, Rollout", problem);
     }
 
     [Theory]

@@ -20,6 +20,7 @@ internal static class ModelValidator
         new TimeoutValidator(),
         new RateLimitRefValidator(),
         new CanaryValidator(),
+        new RolloutValidator(),
         new RouteResilienceValidator(),
         new AuthPolicyRefsValidator(),
     ];

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using Gateway.Observability;
 using Gateway.Proxy.Routing;
+using Gateway.Rollout;
 using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Proxy.Middleware;
 
 /// <summary>
 /// Records every proxied request once it is answered: metrics by route, backend and status class, the route's recent
-/// rates for <c>/routes</c>, span attributes, and the access log line when sampled.
+/// rates for <c>/routes</c>, the outcome of a route under rollout, span attributes, and the access log line when sampled.
 /// </summary>
 internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMetrics metrics, AccessLog accessLog, TimeProvider timeProvider)
 {
@@ -39,6 +41,11 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
             var backend = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId ?? "";
             metrics.RecordRequest(route, backend, status, elapsed);
             runtime?.Stats?.Record(Environment.TickCount64 / 1000, status >= 500);
+            if (runtime?.Canary is { Rollout: { } rollout } canary && !context.RequestAborted.IsCancellationRequested)
+            {
+                // A request the client gave up on says nothing about the variant, so it is not counted.
+                rollout.Record(canary.IsCanary(backend), RequestOutcomes.Of(status, context.Features.Get<IForwarderErrorFeature>()?.Error), Stopwatch.GetTimestamp() - start);
+            }
 
             var activity = Activity.Current;
             if (activity is { IsAllDataRequested: true })

@@ -61,7 +61,7 @@ internal sealed class RouteRuntime
         AllowedPathForms = plan.AllowedPathForms;
         Fault = plan.Fault is { } fault ? new FaultBehavior(fault) : null;
         Retry = plan.Retry is { } retry ? new RetryBehavior(retry) : null;
-        Canary = plan.Canary is { } canary ? new CanaryTable(canary) : null;
+        Canary = plan.Canary is { } canary ? new CanaryTable(canary, slots?.Rollout) : null;
         Mirrors = plan.Mirrors;
         AuthSlot = slots?.Auth;
         RateLimitSlot = slots?.RateLimit;

@@ -43,7 +43,7 @@ internal static class YarpTranslator
             var route = model.Routes[routeIndex];
             if (cache?.Find(route, model) is not { } parts)
             {
-                parts = TranslateRoute(route, routeIndex, model, slots?.For(route.Name));
+                parts = TranslateRoute(route, routeIndex, model, slots?.For(route.Name, route.Canary?.Rollout is not null));
                 cache?.Add(route, model, parts);
             }
 

@@ -128,7 +128,7 @@ internal static class GatewayConfigReader
             return null;
         }
 
-        reader.RejectUnknownKeys(section, obj, field, "Backend", "Header", "HeaderValue", "HeaderPattern", "Cookie", "StickyHeader", "StickyCookie", "Fallback");
+        reader.RejectUnknownKeys(section, obj, field, "Backend", "Header", "HeaderValue", "HeaderPattern", "Cookie", "StickyHeader", "StickyCookie", "Fallback", "Rollout");
         return new CanaryPolicy
         {
             Backend = reader.String(section, "Backend", obj, field),
@@ -139,6 +139,7 @@ internal static class GatewayConfigReader
             StickyHeader = reader.String(section, "StickyHeader", obj, field),
             StickyCookie = reader.String(section, "StickyCookie", obj, field),
             Fallback = reader.Bool(section, "Fallback", obj, field) ?? true,
+            Rollout = RolloutReader.Read(reader, section.GetSection("Rollout"), obj),
         };
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
-/// Tells the owner of a Kubernetes object what the gateway refused or ignored in it, as a Warning Event on the object
+/// Tells the owner of a Kubernetes object what the gateway refused or ignored in it (a Warning Event) or decided about it (a rollout step), on the object
 /// (<c>kubectl describe</c> shows it). Each distinct problem of an object is posted once, by the leader replica only: a
 /// follower keeps its problems and posts them if it is elected. Posting never blocks the caller and a failure is only
 /// logged, so a missing RBAC rule cannot stop configuration.
@@ -19,7 +19,7 @@ internal sealed partial class KubernetesEventRecorder
     private const int MaxRemembered = 10_000;
 
     private readonly ConcurrentDictionary<string, byte> _posted = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (IKubernetesObject<V1ObjectMeta> Object, string Reason, string Message)> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (IKubernetesObject<V1ObjectMeta> Object, string Type, string Reason, string Message)> _pending = new(StringComparer.Ordinal);
     private readonly string _instance = Environment.GetEnvironmentVariable("HOSTNAME") ?? Environment.MachineName;
     private readonly IKubernetes _client;
     private readonly KubernetesLeadership _leadership;
@@ -35,7 +35,10 @@ internal sealed partial class KubernetesEventRecorder
         leadership.Elected += PostPending;
     }
 
-    public void Warn(IKubernetesObject<V1ObjectMeta> obj, string reason, string message)
+    public void Warn(IKubernetesObject<V1ObjectMeta> obj, string reason, string message) => Record(obj, "Warning", reason, message);
+
+    /// <summary>Posts an Event of <paramref name="type"/> (<c>Normal</c> or <c>Warning</c>) on the object, once, from the leader.</summary>
+    public void Record(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message)
     {
         var metadata = obj.Metadata;
         var key = $"{metadata.Uid ?? metadata.NamespaceProperty + "/" + metadata.Name}|{reason}|{message}";
@@ -44,10 +47,10 @@ internal sealed partial class KubernetesEventRecorder
             return;
         }
 
-        // Every problem goes through the pending set, then whoever sees this replica lead drains it: a warning found
+        // Every event goes through the pending set, then whoever sees this replica lead drains it: a warning found
         // while the election is being won is posted either here or by the Elected handler, never left behind. (Checking
         // leadership first and remembering the problem after would lose it when Elected ran in between.)
-        _pending.TryAdd(key, (obj, reason, message));
+        _pending.TryAdd(key, (obj, type, reason, message));
         Interlocked.MemoryBarrier();
         if (_leadership.IsLeader)
         {
@@ -76,11 +79,11 @@ internal sealed partial class KubernetesEventRecorder
                 _posted.Clear();
             }
 
-            Post(problem.Object, problem.Reason, problem.Message);
+            Post(problem.Object, problem.Type, problem.Reason, problem.Message);
         }
     }
 
-    private void Post(IKubernetesObject<V1ObjectMeta> obj, string reason, string message)
+    private void Post(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message)
     {
         var metadata = obj.Metadata;
         var ns = metadata.NamespaceProperty ?? "default";
@@ -93,7 +96,7 @@ internal sealed partial class KubernetesEventRecorder
             Action = "Configure",
             Reason = reason,
             Note = message.Length > 1024 ? message[..1024] : message,
-            Type = "Warning",
+            Type = type,
             Regarding = new V1ObjectReference
             {
                 ApiVersion = obj.ApiVersion,

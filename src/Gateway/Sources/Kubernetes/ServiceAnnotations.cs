@@ -75,6 +75,12 @@ internal static class ServiceAnnotations
             Problem(CanaryOf, "names the Service itself; name the stable Service this one is a canary of");
         }
 
+        var rollout = RolloutAnnotations.Read(Get, Problem);
+        if (rollout is not null && canaryOf is null)
+        {
+            Problem(RolloutSteps, $"rollout annotations belong on a canary Service, next to {CanaryOf}");
+        }
+
         if (Get(CanaryWeight) is { } weightText)
         {
             if (!int.TryParse(weightText, NumberStyles.None, CultureInfo.InvariantCulture, out weight) || weight > 100)
@@ -86,9 +92,9 @@ internal static class ServiceAnnotations
                 Problem(CanaryWeight, $"needs {CanaryOf} naming the stable Service");
             }
         }
-        else if (canaryOf is not null)
+        else if (canaryOf is not null && rollout is null)
         {
-            Problem(CanaryWeight, $"is required with {CanaryOf}: the percentage (0-100) of requests sent to this canary");
+            Problem(CanaryWeight, $"is required with {CanaryOf} (unless a rollout steps it): the percentage (0-100) of requests sent to this canary");
         }
 
         var canaryHeader = Get(CanaryHeader);
@@ -142,6 +148,7 @@ internal static class ServiceAnnotations
             CanaryHeader = canaryHeader,
             CanaryHeaderValue = canaryHeaderValue,
             CanaryCookie = canaryCookie,
+            Rollout = rollout,
             RateLimit = rateLimit,
             Backend = backend,
             AuthPolicies = authPolicies,

@@ -32,6 +32,9 @@ internal sealed record ServiceExposure
     /// <summary>On a canary Service: the cookie that forces it (<c>always</c>/<c>never</c>).</summary>
     public string? CanaryCookie { get; init; }
 
+    /// <summary>On a canary Service: the rollout that steps its share, from the rollout annotations.</summary>
+    public RolloutPolicy? Rollout { get; init; }
+
     /// <summary>Health checks, concurrency limit and connect timeout of the Service's backend.</summary>
     public BackendSettings Backend { get; init; } = BackendSettings.None;
 

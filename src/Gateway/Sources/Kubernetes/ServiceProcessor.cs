@@ -236,6 +236,16 @@ internal sealed class ServiceProcessor
                 reason = $"the canaries of '{stableId}' would get {total}% of requests together; their weights must add up to 100 or less";
             }
 
+            if (reason is null && canary.Rollout is not null && siblings is not null && siblings.Any(c => c.Exposure.Rollout is not null))
+            {
+                reason = $"another canary of '{stableId}' already has a rollout; one canary at a time is rolled out";
+            }
+
+            if (reason is null && siblings is not null && siblings.Any(c => IsForced(c.Exposure) && canary.Rollout is not null || c.Exposure.Rollout is not null && IsForced(canary)))
+            {
+                reason = $"another canary of '{stableId}' has the override header or cookie or the rollout; a rollout needs its canary to be the one the overrides select";
+            }
+
             if (reason is not null)
             {
                 warnings.Add(Excluded(new ModelProblem(Source, $"Service '{canary.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), reason)));
@@ -275,6 +285,7 @@ internal sealed class ServiceProcessor
 
         // ingress-nginx semantics: the canary that names an override header or cookie is the one it forces.
         var forced = group.Canaries.FirstOrDefault(c => (c.Exposure.CanaryHeader ?? c.Exposure.CanaryCookie) is not null);
+        var rolling = group.Canaries.FirstOrDefault(c => c.Exposure.Rollout is not null);
         var route = new RouteModel
         {
             Name = BackendName(stable.Namespace, stable.Name),
@@ -287,9 +298,7 @@ internal sealed class ServiceProcessor
             Backends = refs.ToImmutable(),
             RateLimitPolicy = stable.RateLimit?.Name,
             AuthPolicies = stable.AuthPolicies,
-            Canary = forced.Exposure is { } forcedCanary
-                ? new CanaryPolicy { Backend = forced.Backend.Name, Header = forcedCanary.CanaryHeader, HeaderValue = forcedCanary.CanaryHeaderValue, Cookie = forcedCanary.CanaryCookie }
-                : null,
+            Canary = CanaryOf(forced, rolling),
         };
         var obj = $"Service '{stable.Id}'";
         var part = new ModelPart(
@@ -298,6 +307,29 @@ internal sealed class ServiceProcessor
             stable.RateLimit is { } policy ? [policy] : [],
             p => Excluded(new ModelProblem(Source, obj, AnnotationFor(p.Field), p.Message)));
         return group with { Route = route, Part = part };
+    }
+
+    private static bool IsForced(ServiceExposure canary) => (canary.CanaryHeader ?? canary.CanaryCookie) is not null;
+
+    /// <summary>
+    /// The route's canary: the one an override header or cookie forces, or the one a rollout steps (the same one, as
+    /// <see cref="CanariesByStable"/> leaves out a canary that would make them differ).
+    /// </summary>
+    private static CanaryPolicy? CanaryOf((ServiceExposure Exposure, BackendModel Backend) forced, (ServiceExposure Exposure, BackendModel Backend) rolling)
+    {
+        if (forced.Exposure is { } forcedCanary)
+        {
+            return new CanaryPolicy
+            {
+                Backend = forced.Backend.Name,
+                Header = forcedCanary.CanaryHeader,
+                HeaderValue = forcedCanary.CanaryHeaderValue,
+                Cookie = forcedCanary.CanaryCookie,
+                Rollout = forcedCanary.Rollout,
+            };
+        }
+
+        return rolling.Exposure is { } rollingCanary ? new CanaryPolicy { Backend = rolling.Backend.Name, Rollout = rollingCanary.Rollout } : null;
     }
 
     /// <summary>Points a model field back at the annotation it came from.</summary>

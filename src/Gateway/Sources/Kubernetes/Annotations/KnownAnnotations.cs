@@ -17,10 +17,10 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.HealthInterval, MlGatewayAnnotations.HealthTimeout, MlGatewayAnnotations.HealthyThreshold,
         MlGatewayAnnotations.UnhealthyThreshold, MlGatewayAnnotations.OutlierFailures, MlGatewayAnnotations.OutlierEjection,
         MlGatewayAnnotations.MaxConcurrentRequests, MlGatewayAnnotations.ConnectTimeout, MlGatewayAnnotations.ConnectFailover,
-        MlGatewayAnnotations.AuthPolicy,
+        MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All,
     ];
 
-    public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy];
+    public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All];
 
     public static ImmutableArray<string> HttpRoute { get; } =
     [

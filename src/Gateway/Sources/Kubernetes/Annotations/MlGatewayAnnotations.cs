@@ -25,6 +25,15 @@ internal static class MlGatewayAnnotations
     public const string CanaryCookie = Prefix + "canary-cookie";
     public const string CanaryStickyHeader = Prefix + "canary-sticky-header";
     public const string CanaryStickyCookie = Prefix + "canary-sticky-cookie";
+    public const string RolloutSteps = Prefix + "rollout-steps";
+    public const string RolloutInterval = Prefix + "rollout-interval";
+    public const string RolloutMinRequests = Prefix + "rollout-min-requests";
+    public const string RolloutMaxErrorRate = Prefix + "rollout-max-error-rate";
+    public const string RolloutMaxErrorRateRatio = Prefix + "rollout-max-error-rate-ratio";
+    public const string RolloutMaxP99Latency = Prefix + "rollout-max-p99-latency";
+    public const string RolloutMaxP99LatencyRatio = Prefix + "rollout-max-p99-latency-ratio";
+    public const string RolloutRevision = Prefix + "rollout-revision";
+    public const string RolloutControl = Prefix + "rollout-control";
     public const string RateLimit = Prefix + "rate-limit";
     public const string RateLimitBurst = Prefix + "rate-limit-burst";
     public const string RateLimitKey = Prefix + "rate-limit-key";

@@ -1,4 +1,5 @@
 using Gateway.Primitives;
+using Gateway.Rollout;
 using k8s;
 using k8s.Exceptions;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,11 +33,17 @@ internal static class KubernetesDiscovery
         services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration));
         services.AddSingleton<KubernetesMetrics>();
         services.AddSingleton<KubernetesEventRecorder>();
+        services.AddSingleton<IRolloutObserver, RolloutEvents>();
         services.AddSingleton(new KubernetesLeadership(options.LeaderElection.Enabled));
         if (options.LeaderElection.Enabled)
         {
             services.AddSingleton(options.LeaderElection);
             services.AddHostedService<LeaderElectionService>();
+
+            // Replicas share their rollouts only when one of them leads.
+            services.AddSingleton<RolloutStateConfigMap>();
+            services.AddSingleton<IRolloutStateShare>(sp => sp.GetRequiredService<RolloutStateConfigMap>());
+            services.AddHostedService(sp => sp.GetRequiredService<RolloutStateConfigMap>());
         }
 
         services.AddHostedService<KubernetesDiscoveryService>();

@@ -61,7 +61,7 @@ internal static class IngressAnnotations
             }
             else if (key.StartsWith(MlGatewayAnnotations.Prefix, StringComparison.Ordinal) && !KnownAnnotations.Ingress.Contains(key))
             {
-                warnings.Add(new ModelProblem(source, obj, NginxAnnotations.Field(key), $"is not a gateway annotation for Ingresses and is ignored; the only one is {string.Join(", ", KnownAnnotations.Ingress)}"));
+                warnings.Add(new ModelProblem(source, obj, NginxAnnotations.Field(key), $"is not a gateway annotation for Ingresses and is ignored; known annotations: {string.Join(", ", KnownAnnotations.Ingress)}"));
             }
         }
 
@@ -127,6 +127,20 @@ internal static class IngressAnnotations
         }
 
         var canary = ReadCanary(Get, Bool, Int, Error, Warn);
+        var rollout = RolloutAnnotations.Read(
+            key => annotations.TryGetValue(key, out var value) ? value.Trim() : null,
+            (key, message) => errors.Add(new ModelProblem(source, obj, MlGatewayAnnotations.Field(key), message)));
+        if (rollout is not null)
+        {
+            if (canary is null)
+            {
+                errors.Add(new ModelProblem(source, obj, MlGatewayAnnotations.Field(MlGatewayAnnotations.RolloutSteps), $"rollout annotations belong on a canary Ingress ({NginxAnnotations.Prefix}{NginxAnnotations.Canary}: \"true\")"));
+            }
+            else
+            {
+                canary = canary with { Rollout = rollout };
+            }
+        }
         if (canary is not null)
         {
             foreach (var key in annotations.Keys.Order(StringComparer.Ordinal))

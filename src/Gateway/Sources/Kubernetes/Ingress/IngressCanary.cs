@@ -1,3 +1,5 @@
+using Gateway.Model;
+
 namespace Gateway.Sources.Kubernetes.Ingress;
 
 /// <summary>The canary annotations of a canary Ingress (<c>canary: "true"</c>), which joins the main Ingress of the same host and path.</summary>
@@ -15,4 +17,7 @@ internal sealed record IngressCanary
     public string? HeaderPattern { get; init; }
 
     public string? Cookie { get; init; }
+
+    /// <summary>The rollout that steps the canary's share, from the <c>mlgateway.io/rollout-*</c> annotations; it replaces the weight.</summary>
+    public RolloutPolicy? Rollout { get; init; }
 }

@@ -40,6 +40,7 @@ internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings setti
                 HeaderValue = canarySettings.HeaderValue,
                 HeaderPattern = canarySettings.HeaderPattern,
                 Cookie = canarySettings.Cookie,
+                Rollout = canarySettings.Rollout,
             };
         }
         else

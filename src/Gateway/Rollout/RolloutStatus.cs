@@ -1,0 +1,15 @@
+namespace Gateway.Rollout;
+
+/// <summary>A route's rollout as shown to people: its state, the checks of the last evaluation and its recent decisions.</summary>
+/// <param name="Canary">The canary's backend.</param>
+/// <param name="Steps">The policy's steps, for showing progress.</param>
+/// <param name="Instruction">What the user must change in their object to finish, once promoted or rolled back; null before.</param>
+/// <param name="History">The latest decisions, oldest first, each with its time and numbers.</param>
+internal sealed record RolloutStatus(
+    string Route,
+    string Canary,
+    RolloutState State,
+    IReadOnlyList<RolloutCheck> Checks,
+    IReadOnlyList<int> Steps,
+    string? Instruction,
+    IReadOnlyList<string> History);
