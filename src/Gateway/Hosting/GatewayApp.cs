@@ -116,6 +116,7 @@ internal static class GatewayApp
         services.AddGatewayTelemetry(options.Telemetry, () => listeners.AdminPort);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
+        services.AddSingleton<EndpointDestinations>();
         services.AddSingleton<RouteRuntimeTable>();
         services.AddSingleton<RouteSlotRegistry>();
         services.AddSingleton<IModelApplier, StagedModelApplier>();

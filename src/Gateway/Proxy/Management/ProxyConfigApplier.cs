@@ -8,14 +8,41 @@ namespace Gateway.Proxy.Management;
 
 /// <summary>
 /// Translates a model into YARP configuration, checks it with YARP's own validator, and swaps it in atomically.
-/// In-flight requests keep the endpoints they were routed with, so a reload drops nothing.
+/// In-flight requests keep the endpoints they were routed with, so a reload drops nothing. Endpoint changes of
+/// discovered backends in between reach YARP through <see cref="EndpointDestinations"/>, not through here.
 /// </summary>
-internal sealed class ProxyConfigApplier(InMemoryConfigProvider provider, IConfigValidator validator, RouteRuntimeTable runtimes, ClusterRuntimeTable clusterRuntimes, RouteSlotRegistry slots)
+internal sealed class ProxyConfigApplier(
+    InMemoryConfigProvider provider,
+    IConfigValidator validator,
+    RouteRuntimeTable runtimes,
+    ClusterRuntimeTable clusterRuntimes,
+    RouteSlotRegistry slots,
+    EndpointDestinations endpointDestinations)
     : IModelApplier
 {
     private readonly TranslationCache _cache = new();
 
     public async ValueTask<IReadOnlyList<ModelProblem>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+    {
+        await endpointDestinations.EnterAsync(cancellationToken);
+        try
+        {
+            var followed = endpointDestinations.Track(model);
+            var problems = await ApplyCoreAsync(model);
+            if (problems.Count > 0)
+            {
+                endpointDestinations.Restore(followed);
+            }
+
+            return problems;
+        }
+        finally
+        {
+            endpointDestinations.Exit();
+        }
+    }
+
+    private async ValueTask<IReadOnlyList<ModelProblem>> ApplyCoreAsync(GatewayModel model)
     {
         var config = YarpTranslator.Translate(model, _cache, slots);
         var problems = new List<ModelProblem>();
