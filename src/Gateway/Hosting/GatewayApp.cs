@@ -132,6 +132,7 @@ internal static class GatewayApp
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
         services.AddSingleton<AdminHandler>();
         services.AddSingleton<ReadinessRegistry>();
+        services.AddSingleton<RouteMatcherWarmUp>();
         services.AddSingleton<AppSettingsSource>();
         services.AddHostedService(sp => sp.GetRequiredService<AppSettingsSource>());
         services.AddSingleton<ConfigFileSource>();

@@ -12,10 +12,31 @@ internal sealed class ReadinessRegistry
 
     public bool IsReady => _components.IsEmpty || !_components.Values.Contains(false);
 
+    /// <summary>Raised after a component became ready.</summary>
+    public event Action? Changed;
+
     public IEnumerable<string> Pending => _components.Where(c => !c.Value).Select(c => c.Key).Order(StringComparer.Ordinal);
 
     /// <summary>Registers a component as not ready yet; call before the host starts.</summary>
     public void Expect(string component) => _components.TryAdd(component, false);
 
-    public void Ready(string component) => _components[component] = true;
+    public void Ready(string component)
+    {
+        _components[component] = true;
+        Changed?.Invoke();
+    }
+
+    /// <summary>Whether every component but <paramref name="component"/> is ready (one that waits for all the others).</summary>
+    public bool IsReadyBesides(string component)
+    {
+        foreach (var (name, ready) in _components)
+        {
+            if (!ready && !string.Equals(name, component, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
