@@ -21,6 +21,7 @@ internal sealed class ProxyConfigApplier(
     : IModelApplier
 {
     private readonly TranslationCache _cache = new();
+    private GatewayModel? _applied;
 
     public async ValueTask<IReadOnlyList<ModelProblem>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
     {
@@ -28,10 +29,21 @@ internal sealed class ProxyConfigApplier(
         try
         {
             var followed = endpointDestinations.Track(model);
+            if (_applied is { } applied && SameRoutesAndBackends(applied, model))
+            {
+                // A change that translation does not read (a TLS Secret's certificate, an auth key): YARP keeps what it has.
+                _applied = model;
+                return [];
+            }
+
             var problems = await ApplyCoreAsync(model);
             if (problems.Count > 0)
             {
                 endpointDestinations.Restore(followed);
+            }
+            else
+            {
+                _applied = model;
             }
 
             return problems;
@@ -40,6 +52,38 @@ internal sealed class ProxyConfigApplier(
         {
             endpointDestinations.Exit();
         }
+    }
+
+    /// <summary>Whether <paramref name="next"/> has the very route records, in the same order, and backend records of <paramref name="applied"/>: the inputs of translation.</summary>
+    private static bool SameRoutesAndBackends(GatewayModel applied, GatewayModel next)
+    {
+        if (applied.Routes.Length != next.Routes.Length || applied.Backends.Count != next.Backends.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < next.Routes.Length; i++)
+        {
+            if (!ReferenceEquals(applied.Routes[i], next.Routes[i]))
+            {
+                return false;
+            }
+        }
+
+        if (ReferenceEquals(applied.Backends, next.Backends))
+        {
+            return true;
+        }
+
+        foreach (var (name, backend) in next.Backends)
+        {
+            if (!applied.Backends.TryGetValue(name, out var current) || !ReferenceEquals(current, backend))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async ValueTask<IReadOnlyList<ModelProblem>> ApplyCoreAsync(GatewayModel model)
