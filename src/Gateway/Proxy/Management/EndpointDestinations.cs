@@ -91,9 +91,18 @@ internal sealed partial class EndpointDestinations : IDisposable
         _clusters = next;
     }
 
+    // Runs on the watch that saw the change; a failure here must not end that watch.
     private void OnChanged(EndpointSet set)
     {
-        _gate.Wait();
+        try
+        {
+            _gate.Wait();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
         try
         {
             if (_clusters.TryGetValue(set, out var clusters))
@@ -104,6 +113,10 @@ internal sealed partial class EndpointDestinations : IDisposable
                     Update(clusterId, endpoints);
                 }
             }
+        }
+        catch (Exception ex)
+        {
+            LogUpdateFailed(_logger, ex);
         }
         finally
         {
@@ -163,6 +176,9 @@ internal sealed partial class EndpointDestinations : IDisposable
     }
 
     public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying an endpoint change to the proxy failed; the next configuration reload applies it")]
+    private static partial void LogUpdateFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Endpoints of backend {Backend} changed: {Count} destination(s), applied without a reload")]
     private static partial void LogUpdated(ILogger logger, string backend, int count);
