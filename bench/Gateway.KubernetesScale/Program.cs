@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -8,12 +9,19 @@ using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 // Scale scenario for Kubernetes discovery: N exposed Services with 3 endpoints each in the fake API server, and the real
 // gateway, in a process of its own, discovering them through the real client. Prints the time from the list being
 // served to /readyz 200, the time from one EndpointSlice change to traffic moving, the latency of requests sent while
-// the changes are applied, and the gateway's memory.
-// Usage: bench/kubernetes-scale [services], or dotnet run -c Release --project bench/Gateway.KubernetesScale [services [Gateway.dll]]
+// the changes are applied, and the gateway's memory. With --churn it then changes EndpointSlices at 100 a second for
+// 60 s while requests flow, and prints the change -> traffic percentiles, the gateway's CPU and the failed requests.
+// Usage: bench/kubernetes-scale [services [--churn]], or
+// dotnet run -c Release --project bench/Gateway.KubernetesScale [services [Gateway.dll [--churn]]]
+var churn = args.Contains("--churn");
+args = [.. args.Where(a => a != "--churn")];
 var services = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
 // The gateway as built next to this program, or another build (bench/kubernetes-scale passes the ReadyToRun publish the
 // container image ships).
 var gatewayDll = args.Length > 1 ? Path.GetFullPath(args[1]) : Path.Combine(AppContext.BaseDirectory, "Gateway.dll");
+
+// The churn changes these Services, whose pods are the two loopback backends, so every change can be seen in traffic.
+const int ChurnTargets = 100;
 
 await using var api = await FakeKubernetesApiServer.StartAsync();
 await using var a = await TestBackend.StartAsync("a");
@@ -26,6 +34,12 @@ for (var i = 0; i < services; i++)
     {
         // The one Service that gets traffic starts on a loopback backend, so no request ever leaves the machine.
         api.Apply(EndpointSlice($"{target}-x1", target, PortOf(a.Url), endpoints: Endpoint.ReadyPod));
+        continue;
+    }
+
+    if (churn && i < ChurnTargets)
+    {
+        api.Apply(EndpointSlice($"model-{i}-x1", $"model-{i}", PortOf((i % 2 == 0 ? a : b).Url), endpoints: Endpoint.ReadyPod));
         continue;
     }
 
@@ -125,12 +139,101 @@ try
     Console.WriteLine($"requests during the changes: {probeLatencies.Count}, not 200: {probeFailures}; latency p50 {probeLatencies[probeLatencies.Count / 2]:F1} ms, p99 {probeLatencies[probeLatencies.Count * 99 / 100]:F1} ms, max {probeLatencies[^1]:F1} ms");
     gateway.Refresh();
     Console.WriteLine($"gateway process: working set {gateway.WorkingSet64 / 1_048_576} MB, peak {gateway.PeakWorkingSet64 / 1_048_576} MB");
+    if (churn)
+    {
+        await ChurnAsync(api, proxy, gateway, a, b);
+    }
 }
 finally
 {
     gateway.Kill();
     await gateway.WaitForExitAsync();
     Directory.Delete(directory, recursive: true);
+}
+
+// 100 EndpointSlice changes a second for 60 s, each moving one of the loopback Services to the other backend, while
+// requests flow to them. A change is measured until a request sees it, or until the next change of the same Service
+// (superseded, counted apart).
+static async Task ChurnAsync(FakeKubernetesApiServer api, HttpClient proxy, Process gateway, TestBackend a, TestBackend b)
+{
+    const int PerSecond = 100;
+    var duration = TimeSpan.FromSeconds(60);
+    var serving = new string[ChurnTargets];
+    var versions = new int[ChurnTargets];
+    for (var i = 0; i < ChurnTargets; i++)
+    {
+        serving[i] = i % 2 == 0 ? a.Name : b.Name;
+    }
+
+    var latencies = new ConcurrentBag<double>();
+    int superseded = 0, requests = 0, failed = 0;
+    async Task<string> Request(int target)
+    {
+        var answer = await AnswerAsync(proxy, $"/model-{target}");
+        Interlocked.Increment(ref requests);
+        if (answer != a.Name && answer != b.Name)
+        {
+            Interlocked.Increment(ref failed);
+        }
+
+        return answer;
+    }
+
+    using var stop = new CancellationTokenSource();
+    var traffic = Enumerable.Range(0, 2).Select(worker => Task.Run(async () =>
+    {
+        var random = new Random(worker);
+        while (!stop.IsCancellationRequested)
+        {
+            await Request(random.Next(ChurnTargets));
+            await Task.Delay(5);
+        }
+    })).ToArray();
+    var watchers = new List<Task>();
+    var cpu = CpuMilliseconds(gateway);
+    var clock = Stopwatch.StartNew();
+    var applied = 0;
+    while (clock.Elapsed < duration)
+    {
+        for (var due = (int)(clock.Elapsed.TotalSeconds * PerSecond); applied < due; applied++)
+        {
+            var target = applied % ChurnTargets;
+            var next = serving[target] == a.Name ? b : a;
+            serving[target] = next.Name;
+            var version = Interlocked.Increment(ref versions[target]);
+            var changed = Stopwatch.StartNew();
+            api.Apply(EndpointSlice($"model-{target}-x1", $"model-{target}", PortOf(next.Url), endpoints: Endpoint.ReadyPod));
+            watchers.Add(Task.Run(async () =>
+            {
+                while (await Request(target) != next.Name)
+                {
+                    if (Volatile.Read(ref versions[target]) != version)
+                    {
+                        Interlocked.Increment(ref superseded);
+                        return;
+                    }
+
+                    await Task.Delay(5);
+                }
+
+                latencies.Add(changed.Elapsed.TotalMilliseconds);
+            }));
+        }
+
+        await Task.Delay(5);
+    }
+
+    var cpuUsed = CpuMilliseconds(gateway) - cpu;
+    var wall = clock.Elapsed;
+    await Task.WhenAll(watchers);
+    await stop.CancelAsync();
+    await Task.WhenAll(traffic);
+    var sorted = latencies.Order().ToArray();
+    double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * p))];
+    Console.WriteLine($"churn: {applied} EndpointSlice changes in {wall.TotalSeconds:F0} s; change -> traffic p50 {Percentile(0.5):F0} ms, p90 {Percentile(0.9):F0} ms, p99 {Percentile(0.99):F0} ms, max {Percentile(1):F0} ms over {sorted.Length} changes seen ({superseded} superseded before seen)");
+    Console.WriteLine($"churn: gateway CPU {cpuUsed} ms = {cpuUsed / wall.TotalMilliseconds:F2} cores (changes and {requests} requests); requests failed: {failed}");
+    gateway.Refresh();
+    Console.WriteLine($"churn: working set {gateway.WorkingSet64 / 1_048_576} MB, peak {gateway.PeakWorkingSet64 / 1_048_576} MB");
 }
 
 static int FreePort()

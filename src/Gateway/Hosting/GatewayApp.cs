@@ -124,6 +124,7 @@ internal static partial class GatewayApp
         services.AddGatewayTelemetry(options.Telemetry, listeners.IsOwnPort);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
+        services.AddSingleton<EndpointDestinations>();
         services.AddSingleton<RouteRuntimeTable>();
         services.AddSingleton<RouteSlotRegistry>();
         services.AddGatewayRollouts(options.Rollout);
@@ -141,6 +142,7 @@ internal static partial class GatewayApp
         services.AddSingleton(new AdminAccess(options.Admin.ReadToken()));
         services.AddSingleton<AdminHandler>();
         services.AddSingleton<ReadinessRegistry>();
+        services.AddSingleton<RouteMatcherWarmUp>();
         services.AddSingleton<AppSettingsSource>();
         services.AddHostedService(sp => sp.GetRequiredService<AppSettingsSource>());
         services.AddSingleton<ConfigFileSource>();

@@ -39,8 +39,12 @@ internal static class RequestPipeline
 
         // 4. Routing: every later step needs the endpoint, and with it the route's runtime. Route matching also runs
         //    GatewayMatcherPolicy (case-sensitive paths, regexes, method), so a request no route takes falls through to
-        //    the 404 at the end.
+        //    the 404 at the end. The in-process warm-up request that builds the route matcher before /readyz turns
+        //    ready enters here and ends right after routing (RouteMatcherWarmUp).
+        var warmUp = app.Services.GetRequiredService<RouteMatcherWarmUp>();
+        warmUp.Capture(app);
         app.UseRouting();
+        RouteMatcherWarmUp.EndAfterRouting(app);
 
         // 5. The https redirect comes before anything that asks for credentials, so none are sent in clear text.
         app.UseMiddleware<HttpsRedirectMiddleware>();

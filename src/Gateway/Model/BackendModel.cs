@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Gateway.Model;
 
 /// <summary>A set of interchangeable endpoints that serve one model version.</summary>
@@ -9,9 +7,12 @@ internal sealed record BackendModel
 
     public string Source { get; init; } = "";
 
-    /// <summary>Absolute http(s) base addresses of the ready endpoints, e.g. <c>http://10.0.0.7:8080</c>.</summary>
+    /// <summary>
+    /// Absolute http(s) base addresses of the ready endpoints, e.g. <c>http://10.0.0.7:8080</c>: fixed for a configured
+    /// backend, live for a discovered one (see <see cref="EndpointSet"/>).
+    /// </summary>
     [Secret(UserInfoOnly = true)]
-    public ImmutableArray<string> Endpoints { get; init; } = [];
+    public EndpointSet Endpoints { get; init; } = EndpointSet.Empty;
 
     /// <summary>Set when the backend a route names cannot be found (e.g. a deleted Service); requests for it get 500.</summary>
     public string? UnresolvedReason { get; init; }

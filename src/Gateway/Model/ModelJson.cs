@@ -53,7 +53,8 @@ internal static class ModelJson
                 (false, var t) when t == typeof(ImmutableArray<KeyValuePair<string, string>>) => owner => RedactValues((ImmutableArray<KeyValuePair<string, string>>)get(owner)!),
                 (true, var t) when t == typeof(string) => owner => get(owner) is string url ? RedactUserInfo(url) : null,
                 (true, var t) when t == typeof(ImmutableArray<string>) => owner => RedactUserInfo((ImmutableArray<string>)get(owner)!),
-                _ => throw new InvalidOperationException($"{type.Type.Name}.{property.Name}: [Secret] supports strings and name/value pairs, and with UserInfoOnly, URLs and arrays of them"),
+                (true, var t) when t == typeof(EndpointSet) => owner => (EndpointSet)RedactUserInfo(((EndpointSet)get(owner)!).Current),
+                _ => throw new InvalidOperationException($"{type.Type.Name}.{property.Name}: [Secret] supports strings and name/value pairs, and with UserInfoOnly, URLs and arrays or endpoint sets of them"),
             };
         }
     }

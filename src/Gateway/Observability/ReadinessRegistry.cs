@@ -15,6 +15,9 @@ internal sealed class ReadinessRegistry
 
     public bool IsReady => _components.IsEmpty || !_components.Values.Contains(false);
 
+    /// <summary>Raised after a component became ready.</summary>
+    public event Action? Changed;
+
     public IEnumerable<string> Pending => _components.Where(c => !c.Value).Select(c => c.Key).Order(StringComparer.Ordinal);
 
     /// <summary>What the API server refuses now, e.g. <c>list ingresses.networking.k8s.io in all namespaces</c>.</summary>
@@ -23,7 +26,25 @@ internal sealed class ReadinessRegistry
     /// <summary>Registers a component as not ready yet; call before the host starts.</summary>
     public void Expect(string component) => _components.TryAdd(component, false);
 
-    public void Ready(string component) => _components[component] = true;
+    public void Ready(string component)
+    {
+        _components[component] = true;
+        Changed?.Invoke();
+    }
+
+    /// <summary>Whether every component but <paramref name="component"/> is ready (one that waits for all the others).</summary>
+    public bool IsReadyBesides(string component)
+    {
+        foreach (var (name, ready) in _components)
+        {
+            if (!ready && !string.Equals(name, component, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>Records that the access <paramref name="watch"/> needs is refused, as <paramref name="access"/>.</summary>
     public void Refused(string watch, string access) => _refusals[watch] = access;

@@ -59,7 +59,7 @@ internal static class RoutesPage
             var totalWeight = route.Backends.Sum(b => b.Weight);
             foreach (var backend in route.Backends)
             {
-                var endpoints = status.Model.Backends.TryGetValue(backend.Name, out var model) ? model.Endpoints.Length : 0;
+                var endpoints = status.Model.Backends.TryGetValue(backend.Name, out var model) ? model.Endpoints.Count : 0;
                 var share = totalWeight == 0 ? 0 : 100.0 * backend.Weight / totalWeight;
                 html.Append(CultureInfo.InvariantCulture, $"<div><code>{Encode(backend.Name)}</code> {backend.Weight} ({share:0.#}%), {endpoints} endpoint{(endpoints == 1 ? "" : "s")}</div>");
             }

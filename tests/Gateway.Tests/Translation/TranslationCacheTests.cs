@@ -43,6 +43,27 @@ public sealed class TranslationCacheTests
         Translate(cache, routes, backends);
     }
 
+    [Fact]
+    public void A_live_endpoint_set_changed_in_place_gives_its_cluster_the_addresses_now_and_leaves_the_rest()
+    {
+        var cache = new TranslationCache();
+        var live = EndpointSet.Live(["http://10.0.0.1:80"]);
+        var backends = new Dictionary<string, BackendModel>
+        {
+            ["b0"] = new() { Name = "b0", Endpoints = live },
+            ["b1"] = Backend("b1", "http://10.0.0.2:80"),
+        };
+        var routes = new List<RouteModel> { Route("r0", "/m0", "b0"), Route("r1", "/m1", "b1") };
+        var first = Translate(cache, routes, backends);
+
+        Assert.True(live.Replace(["http://10.0.0.1:80", "http://10.0.0.3:80"]));
+        var second = Translate(cache, routes, backends);
+
+        Assert.Equal(["http://10.0.0.1:80", "http://10.0.0.3:80"], second.Clusters[0].Destinations!.Keys.Order());
+        Assert.Same(first.Clusters[1], second.Clusters[1]);
+        Assert.Same(first.Routes[0], second.Routes[0]);
+    }
+
     private static ProxyConfigSnapshot Translate(TranslationCache cache, List<RouteModel> routes, Dictionary<string, BackendModel> backends)
     {
         var model = new GatewayModel { Routes = [.. routes], Backends = backends.ToImmutableDictionary(StringComparer.Ordinal) };

@@ -46,6 +46,9 @@ internal sealed partial class ModelStore : IDisposable
 
     public ModelStatus Status => _status;
 
+    /// <summary>Raised after a configuration was applied, on the thread that published it.</summary>
+    public event Action? Applied;
+
     /// <summary>True once a valid configuration is serving.</summary>
     public bool IsReady => _status.Generation > 0;
 
@@ -136,6 +139,7 @@ internal sealed partial class ModelStore : IDisposable
 
         _reloads.Add(1, new KeyValuePair<string, object?>("result", "applied"));
         LogApplied(_logger, snapshot.Source, merged.Routes.Length, merged.Backends.Count, _status.Generation);
+        Applied?.Invoke();
         return [];
     }
 

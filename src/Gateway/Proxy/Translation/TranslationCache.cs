@@ -47,7 +47,9 @@ internal sealed class TranslationCache
 
     public TranslatedCluster Cluster(BackendModel backend, Func<BackendModel, TranslatedCluster> build)
     {
-        if (!_clusters.TryGetValue(backend, out var cluster))
+        // A live endpoint set may have changed in place since: its cluster is rebuilt with the addresses now (YARP's
+        // reload would otherwise set the destinations back to the old ones).
+        if (!_clusters.TryGetValue(backend, out var cluster) || cluster.Endpoints != backend.Endpoints.Current)
         {
             cluster = build(backend);
         }

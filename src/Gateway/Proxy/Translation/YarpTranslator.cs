@@ -322,10 +322,11 @@ internal static class YarpTranslator
 
         // A destination is named by its address: a pod that stays keeps its YARP state (health, ejection) when others
         // come and go, and logs name the pod rather than a position.
-        var destinations = new Dictionary<string, DestinationConfig>(backend.Endpoints.Length, StringComparer.Ordinal);
-        foreach (var endpoint in backend.Endpoints)
+        var endpoints = backend.Endpoints.Current;
+        var destinations = new Dictionary<string, DestinationConfig>(endpoints.Length, StringComparer.Ordinal);
+        foreach (var endpoint in endpoints)
         {
-            destinations[endpoint] = new DestinationConfig { Address = endpoint };
+            destinations[endpoint] = Destination(endpoint);
         }
 
         return new TranslatedCluster(new ClusterConfig
@@ -342,6 +343,9 @@ internal static class YarpTranslator
             HttpClient = backend.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
             LoadBalancingPolicy = ClusterLoadBalancing.PolicyName(backend.LoadBalancing),
             Metadata = ClusterLoadBalancing.AddMetadata(backend.LoadBalancing, ClusterResilience.Metadata(runtime)),
-        }, runtime);
+        }, runtime) { Endpoints = endpoints };
     }
+
+    /// <summary>The YARP destination of one endpoint address; also what a live endpoint change adds.</summary>
+    public static DestinationConfig Destination(string endpoint) => new() { Address = endpoint };
 }

@@ -1,15 +1,17 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Gateway.Model;
 using k8s.Models;
 
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
 /// EndpointSlices grouped by the Service they belong to (label <c>kubernetes.io/service-name</c>), and turned into the
-/// pod addresses the gateway proxies to: ready endpoints only, terminating ones left out so they drain.
+/// pod addresses the gateway proxies to: ready endpoints only, terminating ones left out so they drain. An immutable
+/// snapshot: its endpoint sets are fixed (the running gateway hands out the live ones of <see cref="EndpointTracker"/>).
 /// </summary>
-internal sealed class EndpointSliceIndex
+internal sealed class EndpointSliceIndex : IServiceEndpoints
 {
     public const string ServiceNameLabel = "kubernetes.io/service-name";
 
@@ -39,6 +41,8 @@ internal sealed class EndpointSliceIndex
 
     /// <summary>The slices of Service <paramref name="ns"/>/<paramref name="name"/>, in name order.</summary>
     public IReadOnlyList<V1EndpointSlice> SlicesOf(string ns, string name) => _byService.TryGetValue((ns, name), out var slices) ? slices : [];
+
+    public EndpointSet EndpointsOf(string ns, string service, string? portName) => Endpoints(SlicesOf(ns, service), portName);
 
     /// <summary>
     /// <c>http://podIP:port</c> of every ready endpoint of <paramref name="slices"/> for the port named

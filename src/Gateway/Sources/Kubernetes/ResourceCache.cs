@@ -16,6 +16,12 @@ internal sealed class ResourceCache<T> : IResourceCache
 
     public event Action? Changed;
 
+    /// <summary>Raised after one object was added, changed or deleted, with its previous and current versions (null when absent).</summary>
+    public event Action<T?, T?>? ItemChanged;
+
+    /// <summary>Raised after a list replaced every object, before <see cref="Changed"/>.</summary>
+    public event Action? Listed;
+
     public ImmutableDictionary<string, T> Items => _items;
 
     public bool IsSynced => _synced;
@@ -30,18 +36,28 @@ internal sealed class ResourceCache<T> : IResourceCache
 
         _items = builder.ToImmutable();
         _synced = true;
+        Listed?.Invoke();
         Changed?.Invoke();
     }
 
     public void Upsert(T item)
     {
-        _items = _items.SetItem(Key(item), Trim(item));
+        var key = Key(item);
+        _items.TryGetValue(key, out var previous);
+        _items = _items.SetItem(key, Trim(item));
+        ItemChanged?.Invoke(previous, item);
         Changed?.Invoke();
     }
 
     public void Remove(T item)
     {
-        _items = _items.Remove(Key(item));
+        var key = Key(item);
+        if (_items.TryGetValue(key, out var previous))
+        {
+            _items = _items.Remove(key);
+            ItemChanged?.Invoke(previous, default);
+        }
+
         Changed?.Invoke();
     }
 

@@ -7,14 +7,34 @@ namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
 /// Every Service of the watched namespaces (labelled for the gateway or not) and their EndpointSlices, as one immutable
-/// value: what Ingress, HTTPRoute and VirtualService backends resolve against.
+/// value: what Ingress, HTTPRoute and VirtualService backends resolve against. Backends get their endpoints from
+/// <see cref="IServiceEndpoints"/>: in the running gateway the live sets, which change in place without a new catalog.
 /// </summary>
-internal sealed class ServiceCatalog(IReadOnlyList<ImmutableDictionary<string, V1Service>> services, EndpointSliceIndex slices)
+internal sealed class ServiceCatalog
 {
+    private readonly IReadOnlyList<ImmutableDictionary<string, V1Service>> _services;
+    private readonly Lazy<EndpointSliceIndex> _slices;
+    private readonly IServiceEndpoints _endpoints;
+
+    public ServiceCatalog(IReadOnlyList<ImmutableDictionary<string, V1Service>> services, EndpointSliceIndex slices)
+        : this(services, new Lazy<EndpointSliceIndex>(slices), slices)
+    {
+    }
+
+    /// <param name="services">The Services, by namespace/name, one dictionary per watch.</param>
+    /// <param name="slices">The slice index, built on first use (only the sources that filter endpoints by pod need it).</param>
+    /// <param name="endpoints">Where backends get their endpoint sets.</param>
+    public ServiceCatalog(IReadOnlyList<ImmutableDictionary<string, V1Service>> services, Lazy<EndpointSliceIndex> slices, IServiceEndpoints endpoints)
+    {
+        _services = services;
+        _slices = slices;
+        _endpoints = endpoints;
+    }
+
     public V1Service? Find(string ns, string name)
     {
         var key = $"{ns}/{name}";
-        foreach (var part in services)
+        foreach (var part in _services)
         {
             if (part.TryGetValue(key, out var service))
             {
@@ -26,10 +46,10 @@ internal sealed class ServiceCatalog(IReadOnlyList<ImmutableDictionary<string, V
     }
 
     /// <summary>The EndpointSlices of the Services, by Service.</summary>
-    public EndpointSliceIndex EndpointSlices => slices;
+    public EndpointSliceIndex EndpointSlices => _slices.Value;
 
     /// <summary>Every Service, in no particular order.</summary>
-    public IEnumerable<V1Service> Services => services.SelectMany(part => part.Values);
+    public IEnumerable<V1Service> Services => _services.SelectMany(part => part.Values);
 
     /// <summary>
     /// A backend named <paramref name="backendName"/> with the ready pod endpoints of the Service port; unresolved, with
@@ -61,7 +81,7 @@ internal sealed class ServiceCatalog(IReadOnlyList<ImmutableDictionary<string, V
             return backend with { Endpoints = [string.Create(CultureInfo.InvariantCulture, $"http://{external}:{servicePort.Port}")] };
         }
 
-        return backend with { Endpoints = EndpointSliceIndex.Endpoints(slices.SlicesOf(ns, service), servicePort.Name) };
+        return backend with { Endpoints = _endpoints.EndpointsOf(ns, service, servicePort.Name) };
     }
 
     private static V1ServicePort? FindPort(V1Service service, ServicePortReference reference)

@@ -8,7 +8,7 @@ namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
 /// Builds the model of the exposed Services: one route per stable Service (its canaries add weighted backend refs),
-/// one backend per Service with the ready pod endpoints of its EndpointSlices. A Service with a problem is left out
+/// one backend per Service with the ready pod endpoints of its EndpointSlices (a live set, which changes in place). A Service with a problem is left out
 /// alone, with the problem reported; the others are served. Each route with its backends is a <see cref="ModelPart"/>:
 /// the store validates it on its own, so a value only validation catches (say an invalid host) leaves out that Service
 /// only.
@@ -29,7 +29,7 @@ internal sealed class ServiceProcessor
 
     public static string BackendName(string ns, string name) => $"service/{ns}/{name}";
 
-    public SourceSnapshot Build(IEnumerable<V1Service> services, EndpointSliceIndex slices)
+    public SourceSnapshot Build(IEnumerable<V1Service> services, IServiceEndpoints endpoints)
     {
         var warnings = new List<ModelProblem>();
         var parsed = new Dictionary<V1Service, ParsedService>(ReferenceEqualityComparer.Instance);
@@ -52,14 +52,14 @@ internal sealed class ServiceProcessor
             }
 
             var id = exposure.Id;
-            var serviceSlices = slices.SlicesOf(exposure.Namespace, exposure.Name);
-            if (!_backends.TryGetValue(id, out var backend) || !backend.BuiltFrom(serviceSlices, result.Port!.Name, exposure.Backend))
+            var serviceEndpoints = endpoints.EndpointsOf(exposure.Namespace, exposure.Name, result.Port!.Name);
+            if (!_backends.TryGetValue(id, out var backend) || !backend.BuiltFrom(serviceEndpoints, result.Port.Name, exposure.Backend))
             {
-                backend = new ServiceBackend(serviceSlices, result.Port!.Name, exposure.Backend, exposure.Backend.ApplyTo(new BackendModel
+                backend = new ServiceBackend(serviceEndpoints, result.Port.Name, exposure.Backend, exposure.Backend.ApplyTo(new BackendModel
                 {
                     Name = BackendName(exposure.Namespace, exposure.Name),
                     Source = Source,
-                    Endpoints = EndpointSliceIndex.Endpoints(serviceSlices, result.Port.Name),
+                    Endpoints = serviceEndpoints,
                 }));
             }
 

@@ -2,7 +2,7 @@ using Gateway.Model;
 
 namespace Gateway.Sources.Kubernetes;
 
-/// <summary>The Services labelled for the gateway, with the ready endpoints of their EndpointSlices.</summary>
+/// <summary>The Services labelled for the gateway, with the live endpoint sets of their EndpointSlices.</summary>
 internal sealed class ServicesSource(ServiceCatalogSource catalog) : IKubernetesSource
 {
     private readonly ServiceProcessor _processor = new();
@@ -15,8 +15,8 @@ internal sealed class ServicesSource(ServiceCatalogSource catalog) : IKubernetes
 
     public SourceSnapshot Build()
     {
-        // The catalog's slice index is the one the other sources use: built once per change, not once per source.
-        var current = catalog.Current();
-        return _processor.Build(current.Services.Where(KubernetesQueries.IsExposed), current.EndpointSlices);
+        // The catalog is the one the other sources use: built once per change, not once per source. An EndpointSlice
+        // change does not come here: it changes the backends' live endpoint sets in place.
+        return _processor.Build(catalog.Current().Services.Where(KubernetesQueries.IsExposed), catalog.Endpoints);
     }
 }

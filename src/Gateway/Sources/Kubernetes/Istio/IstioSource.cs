@@ -33,7 +33,7 @@ internal sealed class IstioSource : IKubernetesSource
         watches.Run(_pods.RunAsync);
         _catalog = catalog;
         _processor = new IstioProcessor(options, loggerFactory.CreateLogger<IstioProcessor>(), events.Warn);
-        Caches = [.. _virtualServices, .. _destinationRules, _pods, .. catalog.Caches];
+        Caches = [.. _virtualServices, .. _destinationRules, _pods, .. catalog.SliceCaches];
     }
 
     public string Name => IstioProcessor.Source;
