@@ -164,7 +164,7 @@ internal sealed partial class ModelStore : IDisposable
     {
         foreach (var (name, backend) in model.Backends)
         {
-            yield return new Measurement<int>(backend.Endpoints.Length, KeyValuePair.Create("backend", (object?)name));
+            yield return new Measurement<int>(backend.Endpoints.Count, KeyValuePair.Create("backend", (object?)name));
         }
     }
 
