@@ -6,9 +6,12 @@ namespace Gateway.Model;
 /// </summary>
 internal sealed record LoadAwareSettings
 {
-    public static LoadAwareSettings Default { get; } = new();
+    public const string DefaultCriticalityHeader = "x-gateway-inference-objective";
 
+    // Before Default: static initialisers run in declaration order.
     public static readonly TimeSpan DefaultScrapeInterval = TimeSpan.FromSeconds(1);
+
+    public static LoadAwareSettings Default { get; } = new();
 
     /// <summary>The path of each endpoint's Prometheus metrics (vLLM, TGI and Triton all serve <c>/metrics</c>).</summary>
     public string MetricsPath { get; init; } = "/metrics";
@@ -39,8 +42,6 @@ internal sealed record LoadAwareSettings
 
     /// <summary>The request header that carries the criticality (<c>Critical</c>, <c>Standard</c>, <c>Sheddable</c> or a priority number).</summary>
     public string CriticalityHeader { get; init; } = DefaultCriticalityHeader;
-
-    public const string DefaultCriticalityHeader = "x-gateway-inference-objective";
 
     /// <summary>How long a reading stays usable.</summary>
     public TimeSpan StaleAfter => ScrapeInterval * StaleAfterIntervals;
