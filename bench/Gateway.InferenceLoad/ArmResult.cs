@@ -1,7 +1,7 @@
 using System.Globalization;
 
-/// <summary>What one balancing mode achieved over the measured window: time to first token of the good answers, and errors.</summary>
-internal sealed record ArmResult(string Mode, int Sent, int Errors, double[] TtftMs, int[] Served)
+/// <summary>What one balancing mode achieved over the measured window: time to first token of the good answers, errors, and requests held at the gateway.</summary>
+internal sealed record ArmResult(string Mode, int Sent, int Errors, double[] TtftMs, int[] Served, int QueuedAtGateway)
 {
     public double Percentile(double p)
     {
@@ -16,5 +16,5 @@ internal sealed record ArmResult(string Mode, int Sent, int Errors, double[] Ttf
 
     public string Row() => string.Create(
         CultureInfo.InvariantCulture,
-        $"| {Mode} | {Sent} | {Errors} | {Percentile(0.5):F0} | {Percentile(0.9):F0} | {Percentile(0.99):F0} | {string.Join(" / ", Served)} |");
+        $"| {Mode} | {Sent} | {Errors} | {Percentile(0.5):F0} | {Percentile(0.9):F0} | {Percentile(0.99):F0} | {string.Join(" / ", Served)} | {QueuedAtGateway} |");
 }

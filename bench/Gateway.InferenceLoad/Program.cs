@@ -9,9 +9,11 @@ using Gateway.ModelServerSimulator;
 // Poisson arrivals at 80 % of the pool's capacity, streamed chat completions, the same seeded arrivals for every
 // balancing mode. Prints p50/p90/p99 time to first token (from the scheduled arrival, so a late send counts as waiting)
 // and errors per mode.
-// Usage: dotnet run -c Release --project bench/Gateway.InferenceLoad [seconds per mode [load fraction]]
+// Usage: dotnet run -c Release --project bench/Gateway.InferenceLoad [seconds per mode [load fraction [modes]]]
+// where modes is a comma-separated order such as LoadAware,LeastRequests (default RoundRobin,LeastRequests,LoadAware).
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 60;
 var loadFraction = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 0.8;
+var modes = args.Length > 2 ? args[2].Split(',') : ["RoundRobin", "LeastRequests", "LoadAware"];
 const int WarmupSeconds = 5;
 const int MeanTokens = 32;
 
@@ -30,13 +32,9 @@ var rate = capacity * loadFraction;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pool capacity {capacity:F1} req/s; offered {rate:F1} req/s ({loadFraction:P0}); {seconds} s per mode after {WarmupSeconds} s warm-up"));
 
 var results = new List<ArmResult>();
-foreach (var (name, balancing) in new (string, object)[]
+foreach (var name in modes)
 {
-    ("RoundRobin", "RoundRobin"),
-    ("LeastRequests", "LeastRequests"),
-    ("LoadAware", new { Mode = "LoadAware", ScrapeInterval = "1s" }),
-})
-{
+    object balancing = name == "LoadAware" ? new { Mode = "LoadAware", ScrapeInterval = "1s" } : name;
     await using var gateway = await TestGateway.StartAsync(new
     {
         Routes = new[] { new { Name = "llm", Matches = new[] { new { Path = "/v1" } }, Backends = new[] { "llm" } } },
@@ -46,21 +44,24 @@ foreach (var (name, balancing) in new (string, object)[]
     var servedBefore = pods.Select(p => p.Served).ToArray();
     var result = await RunAsync(gateway, name, rate, seconds);
     await WaitIdleAsync(pods);
-    results.Add(result with { Served = [.. pods.Select((p, i) => p.Served - servedBefore[i])] });
+    var queued = (await gateway.Admin.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("gateway_inference_queued_total{", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    results.Add(result with { Served = [.. pods.Select((p, i) => p.Served - servedBefore[i])], QueuedAtGateway = (int)queued });
     Console.WriteLine(results[^1].Row());
 }
 
 Console.WriteLine();
-Console.WriteLine("| Mode | Requests | Errors | TTFT p50 (ms) | TTFT p90 (ms) | TTFT p99 (ms) | Served by pod-1 / pod-2 / pod-3 / pod-slow (incl. warm-up) |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+Console.WriteLine("| Mode | Requests | Errors | TTFT p50 (ms) | TTFT p90 (ms) | TTFT p99 (ms) | Served by pod-1 / pod-2 / pod-3 / pod-slow (incl. warm-up) | Held at the gateway |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---|---:|");
 foreach (var result in results)
 {
     Console.WriteLine(result.Row());
 }
 
-var roundRobin = results[0].Percentile(0.99);
-var loadAware = results[2].Percentile(0.99);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nLoadAware p99 TTFT is {(1 - loadAware / roundRobin):P0} lower than RoundRobin's."));
+if (results.Find(r => r.Mode == "RoundRobin") is { } roundRobin && results.FindLast(r => r.Mode == "LoadAware") is { } loadAware)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nLoadAware p99 TTFT is {1 - (loadAware.Percentile(0.99) / roundRobin.Percentile(0.99)):P0} lower than RoundRobin's."));
+}
 foreach (var p in pods)
 {
     await p.DisposeAsync();
@@ -118,7 +119,7 @@ static async Task<ArmResult> RunAsync(TestGateway gateway, string mode, double r
     }
 
     await Task.WhenAll(requests);
-    return new ArmResult(mode, sent, errors, [.. ttfts], []);
+    return new ArmResult(mode, sent, errors, [.. ttfts], [], 0);
 }
 
 static async Task<(double TtftMs, bool Ok)> SendAsync(HttpClient client, int tokens, Stopwatch clock, double scheduled)

@@ -4,9 +4,10 @@ using Yarp.ReverseProxy.Model;
 namespace Gateway.LoadBalancing;
 
 /// <summary>
-/// How loaded an endpoint is, from the requests this gateway has in flight to it and its last fresh reading. The reading's
-/// queue is brought up to date with the requests sent or finished since it was taken, so a burst between two scrapes
-/// is seen at once; a stale or missing reading leaves the in-flight count alone (least outstanding requests).
+/// How loaded an endpoint is, from the requests this gateway has in flight to it and its last fresh reading. The
+/// reading's counts are brought up to date with the requests this gateway sent or saw finish since it was taken, so a
+/// burst between two scrapes is seen at once; a stale or missing reading leaves the in-flight count alone (least
+/// outstanding requests).
 /// </summary>
 internal static class LoadScore
 {
@@ -14,7 +15,11 @@ internal static class LoadScore
     public static EndpointLoad? Fresh(IReadOnlyDictionary<DestinationState, EndpointLoad> loads, DestinationState destination, LoadAwareSettings settings, TimeProvider time, long now) =>
         loads.TryGetValue(destination, out var load) && time.GetElapsedTime(load.ReadAt, now) < settings.StaleAfter ? load : null;
 
-    /// <summary>Lower is better: in-flight requests plus the estimated server queue plus KV-cache usage as a tie-breaker.</summary>
+    /// <summary>
+    /// Lower is better: the requests at the server (its own count covers other gateway replicas' requests too), plus its
+    /// queue once more, since a queued request waits for its first token and a running one does not, plus KV-cache usage
+    /// as a tie-breaker.
+    /// </summary>
     public static double Of(DestinationState destination, EndpointLoad? load)
     {
         var inFlight = destination.ConcurrentRequestCount;
@@ -23,8 +28,10 @@ internal static class LoadScore
             return inFlight;
         }
 
-        var kvCache = double.IsNaN(load.Load.KvCacheUsage) ? 0 : load.Load.KvCacheUsage;
-        return inFlight + EstimatedWaiting(inFlight, load) + kvCache;
+        var reported = load.Load;
+        var atServer = double.IsNaN(reported.Running) ? inFlight : Math.Max(inFlight, reported.Running + reported.Waiting + inFlight - load.InFlightAtRead);
+        var kvCache = double.IsNaN(reported.KvCacheUsage) ? 0 : reported.KvCacheUsage;
+        return atServer + EstimatedWaiting(inFlight, load) + kvCache;
     }
 
     /// <summary>Whether the endpoint's queue or KV cache is at the backend's threshold; never without a fresh reading.</summary>
@@ -73,6 +80,11 @@ internal static class LoadScore
         return unsaturated;
     }
 
+    /// <summary>
+    /// The server's queue now: the reported one plus the requests sent since, less those finished. A server that had no
+    /// queue may have had free places in its batch too, which the reading does not tell, so it is taken to have none
+    /// until a reading shows one.
+    /// </summary>
     private static double EstimatedWaiting(int inFlight, EndpointLoad load) =>
-        Math.Max(0, load.Load.Waiting + inFlight - load.InFlightAtRead);
+        load.Load.Waiting > 0 ? Math.Max(0, load.Load.Waiting + inFlight - load.InFlightAtRead) : 0;
 }

@@ -56,13 +56,23 @@ internal sealed partial class LoadScraper : BackgroundService
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var tick = await ScrapeRoundAsync(stoppingToken);
+            var tick = LoadAwareSettings.DefaultScrapeInterval;
+            try
+            {
+                tick = await ScrapeRoundAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A round that fails must not stop the host (a background service's exception would); the next one retries.
+                LogRoundFailed(_logger, ex);
+            }
+
             await Task.Delay(tick, _time, stoppingToken);
         }
     }
 
     /// <summary>Scrapes the backends that are due and publishes; returns how long to wait before the next round.</summary>
-    internal async Task<TimeSpan> ScrapeRoundAsync(CancellationToken cancellationToken)
+    private async Task<TimeSpan> ScrapeRoundAsync(CancellationToken cancellationToken)
     {
         var tick = LoadAwareSettings.DefaultScrapeInterval;
         var now = _time.GetTimestamp();
@@ -82,6 +92,15 @@ internal sealed partial class LoadScraper : BackgroundService
             {
                 due.Add((cluster, settings));
                 _lastScraped[cluster.ClusterId] = now;
+            }
+        }
+
+        // Backends that left the configuration are forgotten.
+        foreach (var id in _lastScraped.Keys)
+        {
+            if (!all.Exists(c => c.Cluster.ClusterId == id))
+            {
+                _lastScraped.Remove(id);
             }
         }
 
@@ -192,7 +211,7 @@ internal sealed partial class LoadScraper : BackgroundService
     }
 
     /// <summary>The endpoint's address with the metrics path, and the metrics port when one is set.</summary>
-    internal static Uri MetricsUri(string address, LoadAwareSettings settings)
+    private static Uri MetricsUri(string address, LoadAwareSettings settings)
     {
         var builder = new UriBuilder(address) { Path = settings.MetricsPath, Query = "" };
         if (settings.MetricsPort is { } port)
@@ -202,6 +221,9 @@ internal sealed partial class LoadScraper : BackgroundService
 
         return builder.Uri;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A round of reading model servers' metrics failed; the next round retries")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Backend '{Backend}': the metrics of {Endpoint} could not be read ({Reason}); its last reading ages out")]
     private static partial void LogScrapeFailed(ILogger logger, string backend, string endpoint, string reason);

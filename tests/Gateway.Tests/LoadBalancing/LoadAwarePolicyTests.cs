@@ -62,15 +62,14 @@ public sealed class LoadAwarePolicyTests
     public void Requests_sent_since_the_reading_count_on_top_of_the_reported_queue()
     {
         var destinations = Destinations(2, inFlight: [0, 0]);
-        Publish((destinations[0], Load(waiting: 1)), (destinations[1], Load(waiting: 2)));
-        Assert.Equal("d0", Pick(destinations));
+        Publish((destinations[0], Load(waiting: 1)), (destinations[1], Load(waiting: 1)));
 
         destinations[0].ConcurrentRequestCount = 1;
         Assert.Equal("d1", Pick(destinations));
         Assert.False(LoadScore.AllSaturated(destinations, _table, Settings, _time));
 
         destinations[0].ConcurrentRequestCount = 3;
-        destinations[1].ConcurrentRequestCount = 2;
+        destinations[1].ConcurrentRequestCount = 3;
         Assert.True(LoadScore.AllSaturated(destinations, _table, Settings, _time));
     }
 
@@ -90,6 +89,27 @@ public sealed class LoadAwarePolicyTests
     }
 
     [Fact]
+    public void A_server_without_a_queue_is_not_taken_to_queue_what_was_sent_since_but_one_with_a_queue_is()
+    {
+        var destinations = Destinations(2, inFlight: [3, 3]);
+        Publish((destinations[0], Load(waiting: 0)), (destinations[1], Load(waiting: 1)));
+
+        Assert.Equal("d0", Pick(destinations));
+        destinations[0].ConcurrentRequestCount = 10;
+        Assert.False(LoadScore.IsSaturated(destinations[0], _table.Current[destinations[0]], Settings));
+        Assert.True(LoadScore.IsSaturated(destinations[1], _table.Current[destinations[1]] with { InFlightAtRead = 0 }, Settings));
+    }
+
+    [Fact]
+    public void The_servers_own_count_includes_requests_of_other_gateway_replicas()
+    {
+        var destinations = Destinations(2, inFlight: [1, 2]);
+        Publish((destinations[0], Load(waiting: 0, running: 6)), (destinations[1], Load(waiting: 0, running: 2)));
+
+        Assert.Equal("d1", Pick(destinations));
+    }
+
+    [Fact]
     public void Ties_spread_over_every_endpoint()
     {
         var destinations = Destinations(4, inFlight: [1, 1, 1, 1]);
@@ -104,7 +124,7 @@ public sealed class LoadAwarePolicyTests
 
     private string Pick(DestinationState[] destinations) => _policy.PickDestination(new DefaultHttpContext(), _cluster, destinations)!.DestinationId;
 
-    private EndpointLoad Load(double waiting, double kvCache = 0) => new(new ServerLoad(waiting, 1, kvCache), _time.GetTimestamp(), 0);
+    private EndpointLoad Load(double waiting, double kvCache = 0, double running = 1) => new(new ServerLoad(waiting, running, kvCache), _time.GetTimestamp(), 0);
 
     private void Publish(params (DestinationState Destination, EndpointLoad Load)[] readings)
     {
