@@ -18,7 +18,7 @@ internal static class ServiceLoadBalancingAnnotations
     public static LoadBalancingPolicy? Read(Func<string, string?> get, Action<string, string> problem)
     {
         var modeText = get(Mode);
-        LoadBalancingMode? mode = modeText switch
+        var mode = modeText switch
         {
             null => null,
             "least-requests" => LoadBalancingMode.LeastRequests,
