@@ -92,7 +92,9 @@ public sealed class LoadAwareBalancingTests
         var clock = new FakeTimeProvider();
         await using var pod = await SimulatedModelServer.StartAsync("pod", Fast with { MaxRunning = 1, TimeProvider = clock });
         await using var gateway = await TestGateway.StartAsync(Section(
-            new { Mode = "LoadAware", ScrapeInterval = "100ms", MaxQueueDepth = 1, MaxQueued = 1, MaxQueueWait = "30s", CriticalMaxQueueWait = "60s" },
+            // The pod's load cannot change while its clock stands still, so a reading may stay valid for long: a slow scrape on
+            // a busy machine must not let it go stale in the middle of the test.
+            new { Mode = "LoadAware", ScrapeInterval = "1s", StaleAfterIntervals = 60, MaxQueueDepth = 1, MaxQueued = 1, MaxQueueWait = "60s", CriticalMaxQueueWait = "60s" },
             pod.Url));
 
         var running = gateway.Client.SendAsync(Completion(maxTokens: 10));

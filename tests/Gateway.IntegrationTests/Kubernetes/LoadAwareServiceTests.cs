@@ -32,7 +32,7 @@ public sealed class LoadAwareServiceTests : KubernetesTest
         Api.Apply(Service("llm", new()
         {
             ["mlgateway.io/load-balancing"] = "load-aware",
-            ["mlgateway.io/scrape-interval"] = "100ms",
+            ["mlgateway.io/scrape-interval"] = "2s",
             ["mlgateway.io/max-queue-depth"] = "1",
             ["mlgateway.io/gateway-queue-size"] = "0",
         }));
