@@ -1,6 +1,7 @@
 using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Headers;
+using Gateway.LoadBalancing;
 using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;
@@ -86,17 +87,21 @@ internal static class RequestPipeline
                 // c. The per-backend concurrency limit is that of the variant actually served.
                 proxy.UseMiddleware<ConcurrencyLimitMiddleware>();
 
-                // d. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
+                // d. A load-aware backend whose model servers are all saturated holds or sheds the request here, after
+                //    the variant is known and before an endpoint is picked, so a request let in is balanced on fresh load.
+                proxy.UseMiddleware<LoadAwareAdmissionMiddleware>();
+
+                // e. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
                 proxy.UseSessionAffinity();
 
-                // e. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
+                // f. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
                 proxy.UseMiddleware<RetryMiddleware>();
                 proxy.UseLoadBalancing();
 
-                // f. Passive health checks see the outcome of each attempt.
+                // g. Passive health checks see the outcome of each attempt.
                 proxy.UsePassiveHealthChecks();
 
-                // g. Last: times the forward alone, the part of the request the backend owns.
+                // h. Last: times the forward alone, the part of the request the backend owns.
                 proxy.UseMiddleware<UpstreamTimingMiddleware>();
             })
             .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());

@@ -17,7 +17,10 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.HealthInterval, MlGatewayAnnotations.HealthTimeout, MlGatewayAnnotations.HealthyThreshold,
         MlGatewayAnnotations.UnhealthyThreshold, MlGatewayAnnotations.OutlierFailures, MlGatewayAnnotations.OutlierEjection,
         MlGatewayAnnotations.MaxConcurrentRequests, MlGatewayAnnotations.ConnectTimeout, MlGatewayAnnotations.ConnectFailover,
-        MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All,
+        MlGatewayAnnotations.AuthPolicy, MlGatewayAnnotations.LoadBalancing, MlGatewayAnnotations.MetricsPath,
+        MlGatewayAnnotations.MetricsPort, MlGatewayAnnotations.ScrapeInterval, MlGatewayAnnotations.MaxQueueDepth,
+        MlGatewayAnnotations.MaxKvCacheUsage, MlGatewayAnnotations.GatewayQueueSize, MlGatewayAnnotations.GatewayQueueWait,
+        MlGatewayAnnotations.CriticalQueueWait, .. RolloutAnnotations.All,
     ];
 
     public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All];

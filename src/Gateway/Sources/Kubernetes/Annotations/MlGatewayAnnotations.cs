@@ -47,6 +47,15 @@ internal static class MlGatewayAnnotations
     public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
     public const string ConnectTimeout = Prefix + "connect-timeout";
     public const string ConnectFailover = Prefix + "connect-failover";
+    public const string LoadBalancing = Prefix + "load-balancing";
+    public const string MetricsPath = Prefix + "metrics-path";
+    public const string MetricsPort = Prefix + "metrics-port";
+    public const string ScrapeInterval = Prefix + "scrape-interval";
+    public const string MaxQueueDepth = Prefix + "max-queue-depth";
+    public const string MaxKvCacheUsage = Prefix + "max-kv-cache-usage";
+    public const string GatewayQueueSize = Prefix + "gateway-queue-size";
+    public const string GatewayQueueWait = Prefix + "gateway-queue-wait";
+    public const string CriticalQueueWait = Prefix + "critical-queue-wait";
 
     /// <summary>
     /// Comma-separated auth policies (any of them admits) of the route made from a Service, Ingress or HTTPRoute, or of
