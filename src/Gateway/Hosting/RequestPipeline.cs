@@ -82,23 +82,27 @@ internal static class RequestPipeline
                 // a. Mirrors copy the request as the client sent it, before the variant choice, and whatever is served.
                 proxy.UseMiddleware<MirrorMiddleware>();
 
-                // b. The canary step picks the variant's cluster; every step after it works on that cluster.
+                // b. The model canary rewrites the body's model to the real model that serves it: after the mirrors, which
+                //    get the body as sent, and before retries, which replay the rewritten body.
+                proxy.UseMiddleware<ModelCanaryMiddleware>();
+
+                // c. The canary step picks the variant's cluster; every step after it works on that cluster.
                 proxy.UseMiddleware<CanaryMiddleware>();
 
-                // c. The per-backend concurrency limit is that of the variant actually served.
+                // d. The per-backend concurrency limit is that of the variant actually served.
                 proxy.UseMiddleware<ConcurrencyLimitMiddleware>();
 
-                // d. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
+                // e. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
                 proxy.UseSessionAffinity();
 
-                // e. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
+                // f. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
                 proxy.UseMiddleware<RetryMiddleware>();
                 proxy.UseLoadBalancing();
 
-                // f. Passive health checks see the outcome of each attempt.
+                // g. Passive health checks see the outcome of each attempt.
                 proxy.UsePassiveHealthChecks();
 
-                // g. Last: times the forward alone, the part of the request the backend owns.
+                // h. Last: times the forward alone, the part of the request the backend owns.
                 proxy.UseMiddleware<UpstreamTimingMiddleware>();
             })
             .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());

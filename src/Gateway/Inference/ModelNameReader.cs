@@ -55,6 +55,7 @@ internal static class ModelNameReader
                 {
                     if (found)
                     {
+                        model = null;
                         return ModelReadStatus.Duplicate;
                     }
 
