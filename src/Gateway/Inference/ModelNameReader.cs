@@ -30,16 +30,17 @@ internal static class ModelNameReader
         token = default;
         detail = null;
         var offset = body.StartsWith(Bom) ? Bom.Length : 0;
+        if (body[offset..].IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            detail = "the body is empty";
+            return ModelReadStatus.Malformed;
+        }
+
         var reader = new Utf8JsonReader(body[offset..], Options);
         var found = false;
         try
         {
-            if (!reader.Read())
-            {
-                detail = "the body is empty";
-                return ModelReadStatus.Malformed;
-            }
-
+            reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
                 detail = TokenName(reader.TokenType);
