@@ -15,20 +15,22 @@ internal static class BodyEcho
     public static async Task<TestBackend> StartAsync(string name)
     {
         var backend = await TestBackend.StartAsync(name);
-        backend.Handler = async context =>
-        {
-            using var copy = new MemoryStream();
-            await context.Request.Body.CopyToAsync(copy);
-            var headers = context.Response.Headers;
-            headers["x-backend"] = name;
-            headers["x-model-header"] = context.Request.Headers.TryGetValue(ModelHeader, out var model) ? model.ToString() : "(none)";
-            headers["x-content-length"] = context.Request.ContentLength?.ToString() ?? "(none)";
-            headers["x-transfer-encoding"] = context.Request.Headers.TransferEncoding.ToString();
-            context.Response.ContentType = "application/octet-stream";
-            await context.Response.Body.WriteAsync(copy.ToArray());
-        };
+        backend.Handler = Handler(name);
         return backend;
     }
+
+    public static RequestDelegate Handler(string name) => async context =>
+    {
+        using var copy = new MemoryStream();
+        await context.Request.Body.CopyToAsync(copy);
+        var headers = context.Response.Headers;
+        headers["x-backend"] = name;
+        headers["x-model-header"] = context.Request.Headers.TryGetValue(ModelHeader, out var model) ? model.ToString() : "(none)";
+        headers["x-content-length"] = context.Request.ContentLength?.ToString() ?? "(none)";
+        headers["x-transfer-encoding"] = context.Request.Headers.TransferEncoding.ToString();
+        context.Response.ContentType = "application/octet-stream";
+        await context.Response.Body.WriteAsync(copy.ToArray());
+    };
 
     public static HttpRequestMessage Post(string path, string body, string contentType = "application/json", bool chunked = false) =>
         Post(path, Encoding.UTF8.GetBytes(body), contentType, chunked);
