@@ -157,7 +157,7 @@ public sealed class ModelFromBodyTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("{\"model\":\"llama-3\",", "The request body is not valid JSON")]
+    [InlineData("{\"prompt\":\"hi\",", "The request body is not valid JSON")]
     [InlineData("", "The request body is not valid JSON: the body is empty")]
     [InlineData("[{\"model\":\"llama-3\"}]", "The request body must be a JSON object with a 'model' field; it is an array.")]
     [InlineData("{\"prompt\":\"hi\",\"options\":{\"model\":\"llama-3\"}}", "The request body has no top-level 'model' field.")]

@@ -36,11 +36,12 @@ public sealed class ModelNameReaderTests
     [Theory]
     [InlineData("", nameof(ModelReadStatus.Malformed))]
     [InlineData("   ", nameof(ModelReadStatus.Malformed))]
-    [InlineData("""{"model":"m" """, nameof(ModelReadStatus.Malformed))]
+    [InlineData("""{"prompt":"hi" """, nameof(ModelReadStatus.Malformed))]
     [InlineData("""{"messages":[{"content":"unterminated""", nameof(ModelReadStatus.Malformed))]
-    [InlineData("""{"model":"m",}""", nameof(ModelReadStatus.Malformed))]
-    [InlineData("""{"model":"m"} trailing""", nameof(ModelReadStatus.Malformed))]
-    [InlineData("""{"model":"m", "n": [1,2}""", nameof(ModelReadStatus.Malformed))]
+    [InlineData("""{"n":1,}""", nameof(ModelReadStatus.Malformed))]
+    [InlineData("""{"n": [1,2}, "model":"m"}""", nameof(ModelReadStatus.Malformed))]
+    [InlineData("""{"model":"m","messages":[{"role":"model"}],"x":}""", nameof(ModelReadStatus.Malformed))]
+    [InlineData("""{"model":"m","x":"\u0064"} trailing""", nameof(ModelReadStatus.Malformed))]
     [InlineData("""{'model':'m'}""", nameof(ModelReadStatus.Malformed))]
     [InlineData("""["model","m"]""", nameof(ModelReadStatus.NotAnObject))]
     [InlineData("\"model\"", nameof(ModelReadStatus.NotAnObject))]
@@ -79,10 +80,18 @@ public sealed class ModelNameReaderTests
     [Fact]
     public void Malformed_json_says_where()
     {
-        ModelNameReader.Read("""{"model":"m","x":tru}"""u8, null, out _, out _, out var detail);
+        ModelNameReader.Read("""{"x":tru,"model":"m"}"""u8, null, out _, out _, out var detail);
 
         Assert.Contains("BytePositionInLine", detail);
     }
+
+    [Theory]
+    [InlineData("""{"model":"m", "n": [1,2}""")]
+    [InlineData("""{"model":"m"} trailing""")]
+    [InlineData("""{"model":"m" """)]
+    [InlineData("""{"model":"m","content":"\u00e9 is not a letter of model"]""")]
+    public void Json_errors_after_the_model_are_left_to_the_backend_when_the_rest_cannot_name_model_again(string json) =>
+        Assert.Equal(ModelReadStatus.Found, ModelNameReader.Read(Encoding.UTF8.GetBytes(json), null, out _, out _, out _));
 
     [Fact]
     public void A_known_name_is_the_known_string()
