@@ -9,8 +9,8 @@ namespace Gateway.Inference;
 /// </summary>
 internal sealed class ModelFromBodyRoutes(IOptions<InferenceOptions> options) : IModelStage
 {
-    private readonly string[] _configuredPaths = options.Value.ModelFromBody.Paths;
-    private volatile ModelFromBodyScope _scope = ModelFromBodyScope.Build(options.Value.ModelFromBody.Paths, GatewayModel.Empty);
+    private readonly string[] _configuredPaths = options.Value.ModelFromBody.EffectivePaths;
+    private volatile ModelFromBodyScope _scope = ModelFromBodyScope.Build(options.Value.ModelFromBody.EffectivePaths, GatewayModel.Empty);
 
     public GatewayModel Applied { get; private set; } = GatewayModel.Empty;
 

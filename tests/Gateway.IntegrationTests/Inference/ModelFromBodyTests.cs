@@ -211,4 +211,16 @@ public sealed class ModelFromBodyTests : IAsyncLifetime
 
         Assert.Equal(("fallback", "(none)"), (received.Backend, received.ModelHeader));
     }
+
+    [Fact]
+    public async Task Configured_paths_replace_the_default_ones()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(), "--Gateway:Inference:ModelFromBody:Paths:0=/v1/generate");
+
+        var configured = await SendAsync(gateway, BodyEcho.Post("/v1/generate", """{"model":"llama-3"}"""));
+        var formerDefault = await SendAsync(gateway, BodyEcho.Post("/v1/chat/completions", """{"model":"llama-3"}"""));
+
+        Assert.Equal("llama", configured.Backend);
+        Assert.Equal(("fallback", "(none)"), (formerDefault.Backend, formerDefault.ModelHeader));
+    }
 }
