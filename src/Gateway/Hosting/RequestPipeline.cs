@@ -38,9 +38,9 @@ internal static class RequestPipeline
         //    refused before any header match, canary rule, policy or backend sees them (docs/security.md).
         app.UseMiddleware<RequestHeaderGuardMiddleware>();
 
-        // 4. The model named in an OpenAI-style JSON body becomes a request header, so routes can match on it; the
-        //    client's own copy of that header is removed on every request. After the path is normalised (the paths it
-        //    reads are normalised paths) and the header guard (nothing else may set the header), before routing.
+        // 4. The model named in an OpenAI-style JSON body becomes a request header, so routes can match on it. After the
+        //    path is normalised (the paths it reads are normalised paths) and the header guard (which removed every
+        //    client copy of that header), before routing.
         app.UseMiddleware<ModelFromBodyMiddleware>();
 
         // 5. Routing: every later step needs the endpoint, and with it the route's runtime. Route matching also runs

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Inference;
 
 /// <summary>
-/// Runs before routing on every request. It removes the client's own <see cref="InferenceHeaders.ModelName"/>, and for a
-/// JSON <c>POST</c> on a path in <see cref="ModelFromBodyRoutes.Scope"/> reads the body whole (up to
+/// Runs before routing, after the header guard has removed every client copy of <see cref="InferenceHeaders.ModelName"/>
+/// (in any spelling, as it removes identity headers). For a JSON <c>POST</c> on a path in
+/// <see cref="ModelFromBodyRoutes.Scope"/> it reads the body whole (up to
 /// <see cref="ModelFromBodyOptions.MaxBodySize"/>, 413 beyond), sets the header to the body's top-level <c>model</c>, and
 /// puts the body back as a <see cref="BufferedJsonBody"/>, so the backend gets it byte for byte. A body without a usable
 /// model is refused with 400 and nothing is forwarded; other content types pass untouched.
@@ -28,7 +29,6 @@ internal sealed partial class ModelFromBodyMiddleware(
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
-        request.Headers.Remove(InferenceHeaders.ModelName);
         if (!_enabled || !HttpMethods.IsPost(request.Method) || !IsJson(request.ContentType))
         {
             return next(context);

@@ -28,6 +28,7 @@ internal static class BodyEcho
         headers["x-model-header"] = context.Request.Headers.TryGetValue(ModelHeader, out var model) ? model.ToString() : "(none)";
         headers["x-content-length"] = context.Request.ContentLength?.ToString() ?? "(none)";
         headers["x-transfer-encoding"] = context.Request.Headers.TransferEncoding.ToString();
+        headers["x-header-names"] = string.Join(",", context.Request.Headers.Keys);
         context.Response.ContentType = "application/octet-stream";
         await context.Response.Body.WriteAsync(copy.ToArray());
     };
@@ -44,12 +45,12 @@ internal static class BodyEcho
     }
 
     /// <summary>What the backend said it received.</summary>
-    public sealed record Received(string Backend, string ModelHeader, string ContentLength, string TransferEncoding, byte[] Body)
+    public sealed record Received(string Backend, string ModelHeader, string ContentLength, string TransferEncoding, string HeaderNames, byte[] Body)
     {
         public static async Task<Received> ReadAsync(HttpResponseMessage response)
         {
             string Header(string name) => response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
-            return new Received(Header("x-backend"), Header("x-model-header"), Header("x-content-length"), Header("x-transfer-encoding"), await response.Content.ReadAsByteArrayAsync());
+            return new Received(Header("x-backend"), Header("x-model-header"), Header("x-content-length"), Header("x-transfer-encoding"), Header("x-header-names"), await response.Content.ReadAsByteArrayAsync());
         }
     }
 

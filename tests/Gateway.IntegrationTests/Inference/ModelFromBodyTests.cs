@@ -223,4 +223,20 @@ public sealed class ModelFromBodyTests : IAsyncLifetime
         Assert.Equal("llama", configured.Backend);
         Assert.Equal(("fallback", "(none)"), (formerDefault.Backend, formerDefault.ModelHeader));
     }
+
+    [Fact]
+    public async Task An_underscore_spelling_of_the_header_is_removed_even_where_underscores_are_kept()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(), "--Gateway:Headers:AllowUnderscores=true");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        request.Headers.TryAddWithoutValidation("X_Gateway_Model_Name", "llama-3");
+        request.Headers.TryAddWithoutValidation("X_Kept", "yes");
+
+        var received = await SendAsync(gateway, request);
+
+        var names = received.HeaderNames.Split(',');
+        Assert.Equal("fallback", received.Backend);
+        Assert.Contains("X_Kept", names);
+        Assert.DoesNotContain(names, name => name.Replace('_', '-').Equals(BodyEcho.ModelHeader, StringComparison.OrdinalIgnoreCase));
+    }
 }
