@@ -60,4 +60,17 @@ public sealed class ModelFromBodyScopeTests
     [InlineData(null, false)]
     public void Json_is_application_json_with_any_parameters(string? contentType, bool json) =>
         Assert.Equal(json, ModelFromBodyMiddleware.IsJson(contentType));
+
+    [Fact]
+    public void Options_name_the_key_of_each_bad_setting()
+    {
+        var options = new InferenceOptions { ModelFromBody = new ModelFromBodyOptions { Paths = ["v1/chat", "/ok"], MaxBodySize = 10 } };
+
+        Assert.Equal(
+        [
+            "Gateway:Inference:ModelFromBody:Paths 'v1/chat' must be a path starting with '/', such as /v1/chat/completions",
+            "Gateway:Inference:ModelFromBody:MaxBodySize 10 must be at least 1024 bytes",
+        ], options.Validate());
+        Assert.Empty(new InferenceOptions().Validate());
+    }
 }
