@@ -174,4 +174,14 @@ public sealed class ModelCanaryTests : IAsyncLifetime
         Assert.Contains(problems, p => p.Item2 == "ModelCanary.Variants" && p.Item3.Contains("weights add up to 0"));
         Assert.StartsWith("llama-3.", await ServedModelAsync(gateway, Chat()));
     }
+
+    [Fact]
+    public async Task The_routes_page_shows_the_variants()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(sticky: "x-user"));
+
+        var html = await gateway.Admin.GetStringAsync("/routes");
+
+        Assert.Contains("model canary llama-3.1-8b 90 / llama-3.2-8b 10, sticky x-user", html);
+    }
 }
