@@ -13,28 +13,22 @@ internal sealed class BufferedJsonBody : Stream
     private int _length;
     private int _position;
 
+    // Where the model's JSON string token sits in the body, quotes included.
+    private ModelToken _token;
+
     public BufferedJsonBody(byte[] pooledBuffer, int length, string model, ModelToken token)
     {
         _buffer = pooledBuffer;
         _length = length;
         Model = model;
-        Token = token;
+        _token = token;
     }
 
     /// <summary>The model the client asked for (the header routes matched on).</summary>
     public string Model { get; }
 
-    /// <summary>The model the backend gets: <see cref="Model"/> unless a model canary chose another.</summary>
-    public string ServedModel => Variant ?? Model;
-
     /// <summary>The variant a model canary chose; null when none did.</summary>
     public string? Variant { get; private set; }
-
-    /// <summary>Where the model's string token is in the body.</summary>
-    public ModelToken Token { get; private set; }
-
-    /// <summary>The body as it will be forwarded.</summary>
-    public ReadOnlySpan<byte> Content => _buffer.AsSpan(0, _length);
 
     public override bool CanRead => true;
 
@@ -56,7 +50,7 @@ internal sealed class BufferedJsonBody : Stream
     /// </summary>
     public void Rewrite(string variant)
     {
-        var (start, oldLength) = Token;
+        var (start, oldLength) = _token;
         var newLength = variant.Length + 2;
         var length = _length - oldLength + newLength;
         var buffer = ArrayPool<byte>.Shared.Rent(length);
@@ -68,7 +62,7 @@ internal sealed class BufferedJsonBody : Stream
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = buffer;
         _length = length;
-        Token = new ModelToken(start, newLength);
+        _token = new ModelToken(start, newLength);
         Variant = variant;
     }
 

@@ -44,8 +44,6 @@ internal sealed class ModelVariantTable
 
     public string RouteName { get; }
 
-    public IReadOnlyList<string> Models => _models;
-
     /// <summary>The model that serves <paramref name="request"/>.</summary>
     public string Select(HttpRequest request, Random random)
     {
