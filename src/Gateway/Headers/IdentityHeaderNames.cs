@@ -5,7 +5,8 @@ namespace Gateway.Headers;
 
 /// <summary>
 /// Every header name through which the gateway tells a backend who the caller is: the defaults of
-/// <see cref="IdentityHeaders"/> plus the names any configured auth policy uses. Rebuilt per model, ahead of the auth
+/// <see cref="IdentityHeaders"/> plus the names any configured auth policy uses; and
+/// <see cref="InferenceHeaders.ModelName"/>, which only the gateway sets, from the body. Rebuilt per model, ahead of the auth
 /// stage, so a name is removed from client requests before any route sets it. Names are kept with <c>_</c> folded into
 /// <c>-</c>, case-insensitively, because many backends read <c>X_Auth_Subject</c> as <c>X-Auth-Subject</c>.
 /// </summary>
@@ -45,6 +46,7 @@ internal sealed class IdentityHeaderNames : IModelStage
     {
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         Add(names, IdentityHeaders.Default);
+        names.Add(InferenceHeaders.ModelName);
         foreach (var policy in model.AuthPolicies.Values)
         {
             Add(names, policy.Headers);

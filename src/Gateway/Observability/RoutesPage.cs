@@ -137,6 +137,16 @@ internal static class RoutesPage
             parts.Add($"canary {canary.Backend ?? "by weight"}{(canary.Header is { } header ? $", header {header}" : "")}{(canary.Cookie is { } cookie ? $", cookie {cookie}" : "")}{(sticky is null ? "" : $", sticky {sticky}")}");
         }
 
+        if (route.ModelCanary is { } modelCanary)
+        {
+            var sticky = modelCanary.StickyHeader ?? modelCanary.StickyCookie;
+            parts.Add($"model canary {string.Join(" / ", modelCanary.Variants.Select(v => $"{v.Model} {v.Weight.ToString(CultureInfo.InvariantCulture)}"))}{(sticky is null ? "" : $", sticky {sticky}")}");
+        }
+        else if (route.ModelFromBody)
+        {
+            parts.Add("model from body");
+        }
+
         if (route.Timeout is { } timeout)
         {
             parts.Add($"timeout {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");

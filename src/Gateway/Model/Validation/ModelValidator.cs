@@ -21,6 +21,7 @@ internal static class ModelValidator
         new RateLimitRefValidator(),
         new CanaryValidator(),
         new RolloutValidator(),
+        new ModelCanaryValidator(),
         new RouteResilienceValidator(),
         new AuthPolicyRefsValidator(),
     ];

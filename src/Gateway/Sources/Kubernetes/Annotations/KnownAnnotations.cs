@@ -20,7 +20,8 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.AuthPolicy, MlGatewayAnnotations.LoadBalancing, MlGatewayAnnotations.MetricsPath,
         MlGatewayAnnotations.MetricsPort, MlGatewayAnnotations.ScrapeInterval, MlGatewayAnnotations.MaxQueueDepth,
         MlGatewayAnnotations.MaxKvCacheUsage, MlGatewayAnnotations.GatewayQueueSize, MlGatewayAnnotations.GatewayQueueWait,
-        MlGatewayAnnotations.CriticalQueueWait, .. RolloutAnnotations.All,
+        MlGatewayAnnotations.CriticalQueueWait, MlGatewayAnnotations.Model,
+        MlGatewayAnnotations.ModelVariants, MlGatewayAnnotations.ModelStickyHeader, .. RolloutAnnotations.All,
     ];
 
     public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All];
