@@ -94,7 +94,8 @@ public sealed partial class ConfigurationDocsTests
                     yield return nested;
                 }
             }
-            else if (property.SetMethod is { IsPublic: true } || (typeof(IEnumerable).IsAssignableFrom(propertyType) && propertyType != typeof(string)))
+            // A get-only collection is filled in place by the binder; a get-only array cannot be, so it is computed, not a setting.
+            else if (property.SetMethod is { IsPublic: true } || (typeof(IEnumerable).IsAssignableFrom(propertyType) && propertyType != typeof(string) && !propertyType.IsArray))
             {
                 yield return key;
             }
