@@ -24,6 +24,7 @@ import tempfile
 import time
 from datetime import datetime, timezone
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import loadtest  # noqa: E402  (shares the contenders' configurations with bench/run)
 
