@@ -23,6 +23,8 @@ GATEWAY_DLL = os.path.join(ROOT, "bench", ".out", "gateway", "Gateway.dll")
 # Bare YARP forwarder (bench/Gateway.ForwarderFloor): what Kestrel, HttpClient and YARP cost without any gateway feature.
 FLOOR_DLL = os.path.join(ROOT, "bench", ".out", "floor", "Gateway.ForwarderFloor.dll")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+CADDY = shutil.which("caddy") or "/usr/bin/caddy"
+HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 BODY = '{"model":"demo","version":"v1","output":[0.12,0.88],"ok":true}'
 PATH = "/service-a/predict"
 
@@ -117,6 +119,66 @@ def nginx_proxy_block(port, backend):
   }}"""
 
 
+def start_caddy(workdir, port, backend):
+    # Caddy (Go) has no weighted policy in Debian's 2.6 and no built-in limiter: nine entries for model-v1 and one for
+    # model-v2 picked at random make the 90/10 split; handle_path strips the prefix; X-Forwarded-For/Proto are default.
+    upstreams = " ".join([f"127.0.0.1:{backend}"] * 10)
+    conf = os.path.join(workdir, "Caddyfile")
+    with open(conf, "w") as f:
+        f.write(f"""{{
+  admin off
+  auto_https off
+  log {{
+    level ERROR
+  }}
+}}
+http://127.0.0.1:{port} {{
+  handle_path /service-a/* {{
+    reverse_proxy {upstreams} {{
+      lb_policy random
+      header_up X-Forwarded-Prefix /service-a
+    }}
+  }}
+}}
+""")
+    env = dict(os.environ, XDG_DATA_HOME=workdir, XDG_CONFIG_HOME=workdir, HOME=workdir)
+    return subprocess.Popen([CADDY, "run", "--config", conf, "--adapter", "caddyfile"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def start_haproxy(workdir, port, backend):
+    # HAProxy (C), two threads like nginx's two workers: a stick-table rate limit that never triggers, a weighted random
+    # 90/10 pick, the prefix stripped, X-Forwarded headers, kept-alive upstream connections shared between clients.
+    conf = os.path.join(workdir, "haproxy.cfg")
+    with open(conf, "w") as f:
+        f.write(f"""global
+  nbthread 2
+  maxconn 8192
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+  http-reuse always
+frontend proxy
+  bind 127.0.0.1:{port}
+  stick-table type ip size 100k expire 10s store http_req_rate(1s)
+  http-request track-sc0 src
+  http-request deny deny_status 429 if {{ sc_http_req_rate(0) gt 100000000 }}
+  option forwardfor
+  http-request set-header X-Forwarded-Proto http
+  http-request set-header X-Forwarded-Prefix /service-a
+  use_backend models if {{ path_beg /service-a/ }}
+backend models
+  balance random
+  http-request replace-path /service-a(/.*) \\1
+  server model-v1 127.0.0.1:{backend} weight 90
+  server model-v2 127.0.0.1:{backend} weight 10
+""")
+    return subprocess.Popen([HAPROXY, "-f", conf, "-db"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def gateway_config(workdir, backend):
     path = os.path.join(workdir, "appsettings.json")
     with open(path, "w") as f:
@@ -175,8 +237,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--contenders", default="direct,nginx,gateway,yarp-floor",
-                        help="comma list of: direct, nginx, gateway, yarp-floor, gateway-no-telemetry, gateway-tracing")
+    parser.add_argument("--contenders", default="direct,nginx,haproxy,caddy,gateway,yarp-floor",
+                        help="comma list of: direct, nginx, haproxy, caddy, gateway, yarp-floor, gateway-no-telemetry, "
+                             "gateway-tracing")
     parser.add_argument("--variant", action="append", default=[], metavar="NAME=SPEC",
                         help="an extra gateway contender for A/B runs; SPEC is space-separated --Key=Value gateway "
                              "arguments, ENV=value variables and dll=PATH (another build); list NAME in --contenders")
@@ -200,6 +263,14 @@ def main():
             wait_http(f"http://127.0.0.1:{port}{PATH}")
             time.sleep(0.5)
             targets["nginx"] = (f"http://127.0.0.1:{port}{PATH}", [proc.pid] + children(proc.pid))
+
+        for name, start in (("caddy", start_caddy), ("haproxy", start_haproxy)):
+            if name in contenders:
+                port = free_port()
+                proc = start(workdir, port, backend_port)
+                procs.append(proc)
+                wait_http(f"http://127.0.0.1:{port}{PATH}")
+                targets[name] = (f"http://127.0.0.1:{port}{PATH}", [proc.pid])
 
         gateway_variants = {
             "gateway": ([], {}),

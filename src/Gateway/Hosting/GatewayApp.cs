@@ -72,6 +72,7 @@ internal static partial class GatewayApp
             builder.Logging.AddFilter(HostingDiagnosticsCategory, LogLevel.None);
         }
 
+        builder.WebHost.UseSockets(options.Transport.ApplyTo);
         var listeners = new Listeners();
         ListenAddress.TryParse(options.Listen.Http, out var proxyAddress);
         ListenAddress.TryParse(options.Admin.Url, out var adminAddress);

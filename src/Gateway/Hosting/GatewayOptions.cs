@@ -42,6 +42,9 @@ internal sealed class GatewayOptions
     /// <summary>Header, body and slow-client limits of the proxy listener.</summary>
     public LimitsOptions Limits { get; set; } = new();
 
+    /// <summary>Kestrel socket transport settings: I/O queues, inline scheduling, read buffers.</summary>
+    public TransportOptions Transport { get; set; } = new();
+
     /// <summary>Process-wide relaxations of how request paths are normalised and which forms are refused.</summary>
     public Paths.PathPolicyOptions PathPolicy { get; set; } = new();
 
@@ -95,7 +98,7 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
-        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()).Concat(Tls.Validate()).Concat(Rollout.Validate()).Concat(Inference.Validate()))
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()).Concat(Transport.Validate()).Concat(Tls.Validate()).Concat(Rollout.Validate()).Concat(Inference.Validate()))
         {
             yield return error;
         }

@@ -9,5 +9,5 @@ internal static class GatewaySection
     public const string Name = "Gateway";
 
     /// <summary>Keys of the section bound to the process options rather than read as routing.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Rollout", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Headers", "PathPolicy", "Inference"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Rollout", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Transport", "Tls", "Headers", "PathPolicy", "Inference"];
 }
