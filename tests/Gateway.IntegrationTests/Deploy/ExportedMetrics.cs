@@ -18,6 +18,7 @@ public static partial class ExportedMetrics
         ["s"] = "seconds",
         ["ms"] = "milliseconds",
         ["By"] = "bytes",
+        ["ratio"] = "ratio",
     };
 
     /// <summary>Every series name a query may use, with the instrument each comes from.</summary>
@@ -46,6 +47,13 @@ public static partial class ExportedMetrics
     private static IEnumerable<string> Series(string kind, string name, string? unit)
     {
         var prometheus = name.Replace('.', '_');
+        // The exporter names a gauge (up-down counters are gauges in Prometheus) of unit "1" a ratio, and gives counters
+        // and histograms of that unit no suffix.
+        if (unit == "1")
+        {
+            unit = kind.EndsWith("Gauge", StringComparison.Ordinal) || kind.EndsWith("UpDownCounter", StringComparison.Ordinal) ? "ratio" : null;
+        }
+
         if (unit is not null && !unit.StartsWith('{'))
         {
             var suffix = UnitSuffixes.TryGetValue(unit, out var word) ? word : throw new InvalidOperationException($"instrument '{name}': unit '{unit}' has no known Prometheus suffix; add it here as the exporter names it");
