@@ -18,7 +18,6 @@ public static partial class ExportedMetrics
         ["s"] = "seconds",
         ["ms"] = "milliseconds",
         ["By"] = "bytes",
-        ["ratio"] = "ratio",
     };
 
     /// <summary>Every series name a query may use, with the instrument each comes from.</summary>
@@ -34,7 +33,7 @@ public static partial class ExportedMetrics
                 var arguments = Arguments(code, call.Index + call.Length);
                 var where = $"{Path.GetFileName(file)}: Create{kind}({string.Join(", ", arguments)})";
                 var name = Literal(arguments[0]) ?? throw new InvalidOperationException($"{where}: the instrument name is not a string literal");
-                foreach (var series in Series(kind, name, Unit(arguments, where)))
+                foreach (var series in Series(kind, name, Unit(kind, arguments, where)))
                 {
                     names[series] = name;
                 }
@@ -47,11 +46,10 @@ public static partial class ExportedMetrics
     private static IEnumerable<string> Series(string kind, string name, string? unit)
     {
         var prometheus = name.Replace('.', '_');
-        // The exporter names a gauge (up-down counters are gauges in Prometheus) of unit "1" a ratio, and gives counters
-        // and histograms of that unit no suffix.
+        // A dimensionless unit ("1") gets no suffix from this exporter (a live scrape checks it).
         if (unit == "1")
         {
-            unit = kind.EndsWith("Gauge", StringComparison.Ordinal) || kind.EndsWith("UpDownCounter", StringComparison.Ordinal) ? "ratio" : null;
+            unit = null;
         }
 
         if (unit is not null && !unit.StartsWith('{'))
@@ -70,7 +68,7 @@ public static partial class ExportedMetrics
 
     // Create<Kind>(name, unit, description) or CreateObservable<Kind>(name, callback, unit, description), each argument
     // maybe named.
-    private static string? Unit(List<string> arguments, string where)
+    private static string? Unit(string kind, List<string> arguments, string where)
     {
         var named = arguments.FirstOrDefault(a => a.StartsWith("unit:", StringComparison.Ordinal));
         if (named is not null)
@@ -78,7 +76,8 @@ public static partial class ExportedMetrics
             return Literal(named["unit:".Length..].Trim()) ?? throw new InvalidOperationException($"{where}: the unit is not a string literal");
         }
 
-        var positional = arguments.Skip(1).FirstOrDefault(a => !a.Contains("=>", StringComparison.Ordinal) && !NamedArgument().IsMatch(a));
+        // An observable instrument's callback comes right after the name, as a lambda or a method group.
+        var positional = arguments.Skip(kind.StartsWith("Observable", StringComparison.Ordinal) ? 2 : 1).FirstOrDefault(a => !a.Contains("=>", StringComparison.Ordinal) && !NamedArgument().IsMatch(a));
         return positional is null ? null : Literal(positional) ?? throw new InvalidOperationException($"{where}: the unit is not a string literal");
     }
 
