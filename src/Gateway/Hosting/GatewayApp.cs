@@ -3,6 +3,7 @@ using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.Demo;
 using Gateway.Headers;
+using Gateway.Inference;
 using Gateway.LoadBalancing;
 using Gateway.Model;
 using Gateway.Model.Store;
@@ -107,6 +108,7 @@ internal static partial class GatewayApp
         // Each concern reads its own part of the validated options, so none depends on the composition root.
         services.AddSingleton(Options.Create(options.Canary));
         services.AddSingleton(Options.Create(options.Headers));
+        services.AddSingleton(Options.Create(options.Inference));
         services.AddSingleton(Options.Create(options.PathPolicy));
         services.AddSingleton(Options.Create(options.RateLimiting));
         services.AddSingleton(Options.Create(options.Telemetry));
@@ -128,6 +130,8 @@ internal static partial class GatewayApp
         services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<RateLimiterRegistry>());
         services.AddSingleton<AuthMetrics>();
         services.AddGatewayRateLimiting();
+        services.AddSingleton<ModelFromBodyRoutes>();
+        services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<ModelFromBodyRoutes>());
         services.AddSingleton(new InMemoryConfigProvider([], []));
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
         services.AddSingleton<AdminHandler>();

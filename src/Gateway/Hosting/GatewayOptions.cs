@@ -51,6 +51,9 @@ internal sealed class GatewayOptions
     /// <summary>What happens to client request headers before routing (underscores in names).</summary>
     public Headers.HeaderOptions Headers { get; set; } = new();
 
+    /// <summary>Which requests have their body's model read before routing.</summary>
+    public Inference.InferenceOptions Inference { get; set; } = new();
+
     /// <summary>Every problem with these settings, as one line each.</summary>
     public IEnumerable<string> Validate()
     {
@@ -89,7 +92,7 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Canary:VariantHeader '{Canary.VariantHeader}' is not a valid header name such as x-gateway-variant";
         }
 
-        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()).Concat(Tls.Validate()))
+        foreach (var error in Telemetry.Validate().Concat(AccessLog.Validate()).Concat(Shutdown.Validate()).Concat(Limits.Validate()).Concat(Tls.Validate()).Concat(Inference.Validate()))
         {
             yield return error;
         }

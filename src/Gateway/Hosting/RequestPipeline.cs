@@ -1,6 +1,7 @@
 using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Headers;
+using Gateway.Inference;
 using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;
@@ -25,7 +26,7 @@ internal static class RequestPipeline
     /// <summary>Adds the request middlewares, YARP with its proxy-pipeline steps, and the 404 for what no route takes.</summary>
     public static void Use(WebApplication app)
     {
-        // 1. Telemetry wraps everything after it, so refusals by every later step, the two guards before routing
+        // 1. Telemetry wraps everything after it, so refusals by every later step, the guards before routing
         //    included, are counted and logged too. It reads the route once the request is answered.
         app.UseMiddleware<RequestTelemetryMiddleware>();
 
@@ -37,37 +38,42 @@ internal static class RequestPipeline
         //    refused before any header match, canary rule, policy or backend sees them (docs/security.md).
         app.UseMiddleware<RequestHeaderGuardMiddleware>();
 
-        // 4. Routing: every later step needs the endpoint, and with it the route's runtime. Route matching also runs
+        // 4. The model named in an OpenAI-style JSON body becomes a request header, so routes can match on it; the
+        //    client's own copy of that header is removed on every request. After the path is normalised (the paths it
+        //    reads are normalised paths) and the header guard (nothing else may set the header), before routing.
+        app.UseMiddleware<ModelFromBodyMiddleware>();
+
+        // 5. Routing: every later step needs the endpoint, and with it the route's runtime. Route matching also runs
         //    GatewayMatcherPolicy (case-sensitive paths, regexes, method), so a request no route takes falls through to
         //    the 404 at the end.
         app.UseRouting();
 
-        // 5. The https redirect comes before anything that asks for credentials, so none are sent in clear text.
+        // 6. The https redirect comes before anything that asks for credentials, so none are sent in clear text.
         app.UseMiddleware<HttpsRedirectMiddleware>();
 
-        // 6. CORS preflights are answered before auth and limits (browsers send them without credentials), as
+        // 7. CORS preflights are answered before auth and limits (browsers send them without credentials), as
         //    ingress-nginx does; CORS headers then go on every later answer, refusals included.
         app.UseMiddleware<CorsMiddleware>();
 
-        // 7. Source ranges refuse unwanted clients before any work is spent on them (a JWT check, a token).
+        // 8. Source ranges refuse unwanted clients before any work is spent on them (a JWT check, a token).
         app.UseMiddleware<SourceRangeMiddleware>();
 
-        // 8. The path forms the matched route does not accept (';' parameters, encoded slashes) are refused, and a request
+        // 9. The path forms the matched route does not accept (';' parameters, encoded slashes) are refused, and a request
         //    that matches a protected route when case is ignored is held to that route's auth: both need the endpoint
         //    and come before the route's own authentication.
         app.UseMiddleware<PathPolicyMiddleware>();
 
-        // 9. Authentication before limits: a limit keyed on the caller's identity needs the identity, and an
+        // 10. Authentication before limits: a limit keyed on the caller's identity needs the identity, and an
         //    unauthenticated flood must not spend the tokens of real callers.
         app.UseMiddleware<AuthMiddleware>();
 
-        // 10. Per-client concurrency before the rate limits, in ingress-nginx's order (limit-connections, then limit-rps).
+        // 11. Per-client concurrency before the rate limits, in ingress-nginx's order (limit-connections, then limit-rps).
         app.UseMiddleware<ClientConcurrencyMiddleware>();
 
-        // 11. Rate limits last of the refusals: a request that takes a token will be served or answered by its route.
+        // 12. Rate limits last of the refusals: a request that takes a token will be served or answered by its route.
         app.UseMiddleware<RateLimitMiddleware>();
 
-        // 12. The route's own answers (redirect, direct response, fixed status, fault) and its bounds (body size,
+        // 13. The route's own answers (redirect, direct response, fixed status, fault) and its bounds (body size,
         //     timeouts) wrap YARP, so the timeout covers everything the forward does, retries included.
         app.UseMiddleware<RouteBehaviorMiddleware>();
 
@@ -76,23 +82,27 @@ internal static class RequestPipeline
                 // a. Mirrors copy the request as the client sent it, before the variant choice, and whatever is served.
                 proxy.UseMiddleware<MirrorMiddleware>();
 
-                // b. The canary step picks the variant's cluster; every step after it works on that cluster.
+                // b. The model canary rewrites the body's model to the real model that serves it: after the mirrors, which
+                //    get the body as sent, and before retries, which replay the rewritten body.
+                proxy.UseMiddleware<ModelCanaryMiddleware>();
+
+                // c. The canary step picks the variant's cluster; every step after it works on that cluster.
                 proxy.UseMiddleware<CanaryMiddleware>();
 
-                // c. The per-backend concurrency limit is that of the variant actually served.
+                // d. The per-backend concurrency limit is that of the variant actually served.
                 proxy.UseMiddleware<ConcurrencyLimitMiddleware>();
 
-                // d. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
+                // e. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
                 proxy.UseSessionAffinity();
 
-                // e. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
+                // f. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
                 proxy.UseMiddleware<RetryMiddleware>();
                 proxy.UseLoadBalancing();
 
-                // f. Passive health checks see the outcome of each attempt.
+                // g. Passive health checks see the outcome of each attempt.
                 proxy.UsePassiveHealthChecks();
 
-                // g. Last: times the forward alone, the part of the request the backend owns.
+                // h. Last: times the forward alone, the part of the request the backend owns.
                 proxy.UseMiddleware<UpstreamTimingMiddleware>();
             })
             .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());

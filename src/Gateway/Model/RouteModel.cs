@@ -59,4 +59,14 @@ internal sealed record RouteModel
     /// Such routes keep their order among themselves and go before the other routes of the same host specificity.
     /// </summary>
     public bool InDeclarationOrder { get; init; }
+
+    /// <summary>
+    /// The top-level <c>model</c> of JSON <c>POST</c> bodies on the route's paths becomes the request header
+    /// <see cref="InferenceHeaders.ModelName"/>, as on the OpenAI-compatible paths, which have it by default.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ModelFromBody { get; init; }
+
+    /// <summary>The real models that serve the route's requests, by weight; null forwards the body's model as sent.</summary>
+    public ModelCanaryPolicy? ModelCanary { get; init; }
 }

@@ -49,6 +49,17 @@ internal sealed partial class AccessLog(IOptions<AccessLogOptions> options, ILog
             {
                 json.WriteString("caller", caller);
             }
+
+            if (entry.Model is { } model)
+            {
+                json.WriteString("model", model);
+            }
+
+            if (entry.ModelVariant is { } modelVariant)
+            {
+                json.WriteString("model_variant", modelVariant);
+            }
+
             json.WriteEndObject();
         }
 

@@ -1,6 +1,9 @@
 namespace Gateway.Observability;
 
-/// <summary>One line of the access log. <c>Caller</c> is the authenticated API key id or token subject, never a credential.</summary>
+/// <summary>
+/// One line of the access log. <c>Caller</c> is the authenticated API key id or token subject, never a credential;
+/// <c>Model</c> is the model a JSON body asked for and <c>ModelVariant</c> the one a model canary served it with.
+/// </summary>
 internal readonly record struct AccessLogEntry(
     DateTimeOffset Time,
     string Method,
@@ -12,4 +15,6 @@ internal readonly record struct AccessLogEntry(
     TimeSpan? UpstreamDuration,
     string? ClientIp,
     string? TraceId,
-    string? Caller = null);
+    string? Caller = null,
+    string? Model = null,
+    string? ModelVariant = null);

@@ -8,7 +8,7 @@ namespace Gateway.Tests.Architecture;
 /// <summary>
 /// The dependency rules of the gateway's namespaces, checked on the compiled assembly. The hot path is the code that
 /// runs for each request: routing, translation and the request steps (Proxy and its sub-namespaces), path and header
-/// guards, canary choice, rate limiting, authentication, resilience and load balancing. Sources read configuration and
+/// guards, the model read from the body, canary choice, rate limiting, authentication, resilience and load balancing. Sources read configuration and
 /// Kubernetes objects into the model. Hosting (the composition root and the options tree), Admin, Observability and Tls
 /// sit between the two and are bound by neither rule; Tls serves what the applied model holds, so it never reaches
 /// sources either. No two namespaces depend on each other: docs/architecture.md draws the direction.
@@ -19,7 +19,7 @@ public sealed class DependencyRulesTests
     private const string PrimitivesNamespace = @"^Gateway\.Primitives$";
     private const string SourcesNamespaces = @"^Gateway\.Sources(\..+)?$";
     private const string TlsNamespaces = @"^Gateway\.Tls(\..+)?$";
-    private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|RateLimiting|Auth|Resilience|LoadBalancing|Paths|Headers)(\..+)?$";
+    private const string HotPathNamespaces = @"^Gateway\.(Proxy|Canary|Inference|RateLimiting|Auth|Resilience|LoadBalancing|Paths|Headers)(\..+)?$";
 
     private static readonly ArchUnitNET.Domain.Architecture Gateway = GatewayArchitecture.Instance;
 

@@ -31,6 +31,7 @@ public sealed class RouteRevisionTests
         ["regex header"] = Base with { Matches = [Base.Matches[0] with { Headers = [new ValueMatch("X-T", "a.*", ValueMatchType.RegularExpression)] }] },
         ["source ranges"] = Base with { Filters = new RouteFilters { AllowSources = ["10.0.0.0/8"] } },
         ["rate-limit policy"] = Base with { RateLimitPolicy = "p" },
+        ["model canary"] = Base with { ModelCanary = new ModelCanaryPolicy { Variants = [new ModelVariant("m-1", 90), new ModelVariant("m-2", 10)] } },
     };
 
     public static TheoryData<string> RuntimeOnlyChanges() => [.. Changes.Keys];

@@ -20,6 +20,7 @@ internal static class ModelValidator
         new TimeoutValidator(),
         new RateLimitRefValidator(),
         new CanaryValidator(),
+        new ModelCanaryValidator(),
         new RouteResilienceValidator(),
         new AuthPolicyRefsValidator(),
     ];

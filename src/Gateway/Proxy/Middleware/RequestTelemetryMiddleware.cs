@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.Inference;
 using Gateway.Observability;
 using Gateway.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
@@ -49,6 +50,7 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
 
             if (logThis)
             {
+                var body = context.Features.Get<BufferedJsonBody>();
                 accessLog.Write(new AccessLogEntry(
                     timeProvider.GetUtcNow(),
                     context.Request.Method,
@@ -60,7 +62,9 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
                     upstream!.Duration == TimeSpan.Zero ? null : upstream.Duration,
                     context.Connection.RemoteIpAddress?.ToString(),
                     activity?.TraceId.ToHexString(),
-                    context.Features.Get<Auth.AuthIdentity>()?.Subject));
+                    context.Features.Get<Auth.AuthIdentity>()?.Subject,
+                    body?.Model,
+                    body?.Variant));
             }
         }
     }

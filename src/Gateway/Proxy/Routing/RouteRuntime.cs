@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Auth;
 using Gateway.Canary;
+using Gateway.Inference;
 using Gateway.Model;
 using Gateway.Observability;
 using Gateway.Primitives;
@@ -63,6 +64,7 @@ internal sealed class RouteRuntime
         Retry = plan.Retry is { } retry ? new RetryBehavior(retry) : null;
         Canary = plan.Canary is { } canary ? new CanaryTable(canary) : null;
         Mirrors = plan.Mirrors;
+        ModelCanary = plan.ModelCanary is { } modelCanary ? new ModelVariantTable(plan.Route, modelCanary) : null;
         AuthSlot = slots?.Auth;
         RateLimitSlot = slots?.RateLimit;
         Stats = slots?.Stats;
@@ -131,6 +133,9 @@ internal sealed class RouteRuntime
 
     /// <summary>Backends that get a copy of the requests, read by <see cref="Middleware.MirrorMiddleware"/>; null mirrors nothing.</summary>
     public RequestMirror[]? Mirrors { get; }
+
+    /// <summary>The real models behind the route's public model, read by <see cref="Middleware.ModelCanaryMiddleware"/>; null forwards the body's model.</summary>
+    public ModelVariantTable? ModelCanary { get; }
 
     /// <summary>Where the route's authentication is in force; null when translated without slots (tests).</summary>
     public RouteAuthSlot? AuthSlot { get; }

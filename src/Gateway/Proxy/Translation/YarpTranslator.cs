@@ -129,6 +129,7 @@ internal static class YarpTranslator
             Fault = filters.Fault,
             AuthPolicies = route.AuthPolicies.IsEmpty ? null : [.. route.AuthPolicies],
             RateLimitPolicy = route.RateLimitPolicy,
+            ModelCanary = route.ModelCanary,
         };
 
         var mirrors = filters.Mirrors.Where(m => model.Backends.TryGetValue(m.Backend, out var b) && b.UnresolvedReason is null).ToArray();

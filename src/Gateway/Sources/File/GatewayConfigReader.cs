@@ -69,7 +69,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps", "AllowPathParameters", "AllowEncodedSlashes");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps", "AllowPathParameters", "AllowEncodedSlashes", "ModelFromBody", "ModelCanary");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -111,6 +111,39 @@ internal static class GatewayConfigReader
             RedirectToHttps = reader.Bool(section, "RedirectToHttps", obj, "") ?? false,
             AllowedPathForms = (reader.Bool(section, "AllowPathParameters", obj, "") == true ? PathForms.Parameters : PathForms.None)
                 | (reader.Bool(section, "AllowEncodedSlashes", obj, "") == true ? PathForms.EncodedSlashes : PathForms.None),
+            ModelFromBody = reader.Bool(section, "ModelFromBody", obj, "") ?? false,
+            ModelCanary = ReadModelCanary(reader, section.GetSection("ModelCanary"), obj),
+        };
+    }
+
+    private static ModelCanaryPolicy? ReadModelCanary(ConfigFieldReader reader, IConfigurationSection section, string obj)
+    {
+        const string field = "ModelCanary";
+        if (section.Value is { Length: > 0 })
+        {
+            reader.Problem(obj, field, "must be an object such as { \"Variants\": [{ \"Model\": \"llama-3.1-8b\", \"Weight\": 90 }] }");
+            return null;
+        }
+
+        if (!section.GetChildren().Any())
+        {
+            return null;
+        }
+
+        reader.RejectUnknownKeys(section, obj, field, "Variants", "StickyHeader", "StickyCookie");
+        var variants = ImmutableArray.CreateBuilder<ModelVariant>();
+        foreach (var item in ConfigFieldReader.Items(section, "Variants"))
+        {
+            var itemField = ConfigFieldReader.Join(field, "Variants", item.Key);
+            reader.RejectUnknownKeys(item, obj, itemField, "Model", "Weight");
+            variants.Add(new ModelVariant(reader.String(item, "Model", obj, itemField) ?? "", reader.Int(item, "Weight", obj, itemField) ?? 1));
+        }
+
+        return new ModelCanaryPolicy
+        {
+            Variants = variants.ToImmutable(),
+            StickyHeader = reader.String(section, "StickyHeader", obj, field),
+            StickyCookie = reader.String(section, "StickyCookie", obj, field),
         };
     }
 

@@ -9,5 +9,5 @@ internal static class GatewaySection
     public const string Name = "Gateway";
 
     /// <summary>Keys of the section bound to the process options rather than read as routing.</summary>
-    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Headers", "PathPolicy"];
+    public static readonly string[] ProcessKeys = ["Listen", "Admin", "ConfigFile", "ConfigFilePollInterval", "Canary", "Telemetry", "AccessLog", "RateLimiting", "Shutdown", "Kubernetes", "Limits", "Tls", "Headers", "PathPolicy", "Inference"];
 }

@@ -121,6 +121,7 @@ internal static class ServiceAnnotations
             }
         }
 
+        var (model, modelCanary) = ReadModel(Get, Problem, canaryOf, warnings, source, obj);
         var backend = ReadBackendSettings(Get, Problem);
         var rateLimit = ReadRateLimit(Get(RateLimit), Get(RateLimitBurst), Get(RateLimitKey), $"service/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}", source, Problem);
 
@@ -145,7 +146,63 @@ internal static class ServiceAnnotations
             RateLimit = rateLimit,
             Backend = backend,
             AuthPolicies = authPolicies,
+            Model = model,
+            ModelCanary = modelCanary,
         };
+    }
+
+    /// <summary>
+    /// The public model and its variants. The names and weights are checked again, with every other route's, by the model
+    /// validator; here only what the annotations' own syntax gets wrong.
+    /// </summary>
+    private static (string? Model, ModelCanaryPolicy? Canary) ReadModel(
+        Func<string, string?> get, Action<string, string> problem, string? canaryOf, List<ModelProblem> warnings, string source, string obj)
+    {
+        var model = get(MlGatewayAnnotations.Model);
+        var variantsText = get(ModelVariants);
+        var sticky = get(ModelStickyHeader);
+        if (canaryOf is not null)
+        {
+            foreach (var annotation in (string[])[MlGatewayAnnotations.Model, ModelVariants, ModelStickyHeader])
+            {
+                if (get(annotation) is not null)
+                {
+                    warnings.Add(new ModelProblem(source, obj, Field(annotation), $"is ignored on a canary Service: its requests come through the route of '{canaryOf}', so set it there"));
+                }
+            }
+
+            return (null, null);
+        }
+
+        if (model is { Length: 0 })
+        {
+            problem(MlGatewayAnnotations.Model, "must not be empty; remove the annotation to serve any model");
+        }
+
+        if (sticky is not null && variantsText is null)
+        {
+            problem(ModelStickyHeader, $"needs {ModelVariants}, the models a caller is kept on");
+        }
+
+        if (variantsText is null)
+        {
+            return (model, null);
+        }
+
+        var variants = ImmutableArray.CreateBuilder<ModelVariant>();
+        foreach (var pair in variantsText.Split(',', StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.LastIndexOf('=');
+            if (equals <= 0 || !int.TryParse(pair.AsSpan(equals + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var weight))
+            {
+                problem(ModelVariants, $"'{pair}' is not name=weight with a whole number of 0 or more; write e.g. \"llama-3.1-8b=90,llama-3.2-8b=10\"");
+                continue;
+            }
+
+            variants.Add(new ModelVariant(pair[..equals].Trim(), weight));
+        }
+
+        return (model, new ModelCanaryPolicy { Variants = variants.ToImmutable(), StickyHeader = sticky });
     }
 
     /// <summary>

@@ -41,5 +41,11 @@ internal sealed record ServiceExposure
     /// <summary>The auth policies of the Service's route (any of them admits); empty leaves it open.</summary>
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
 
+    /// <summary>The public model name the route serves (matched on the body's model); null matches any request.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The real models behind <see cref="Model"/>, by weight; null forwards the body's model as sent.</summary>
+    public ModelCanaryPolicy? ModelCanary { get; init; }
+
     public string Id => $"{Namespace}/{Name}";
 }

@@ -280,13 +280,21 @@ internal sealed class ServiceProcessor
             Name = BackendName(stable.Namespace, stable.Name),
             Source = Source,
             Hostnames = stable.Host is { } host ? [host] : [],
-            Matches = [new RouteMatch { Path = new PathMatch(PathMatchType.PathPrefix, stable.PathPrefix) }],
+            Matches =
+            [
+                new RouteMatch
+                {
+                    Path = new PathMatch(PathMatchType.PathPrefix, stable.PathPrefix),
+                    Headers = stable.Model is { } model ? [new ValueMatch(InferenceHeaders.ModelName, model)] : [],
+                },
+            ],
             Filters = stable.StripPrefix
                 ? new RouteFilters { UrlRewrite = new UrlRewrite { Path = new PathRewrite(PathRewriteType.ReplacePrefixMatch, "/") } }
                 : RouteFilters.None,
             Backends = refs.ToImmutable(),
             RateLimitPolicy = stable.RateLimit?.Name,
             AuthPolicies = stable.AuthPolicies,
+            ModelCanary = stable.ModelCanary,
             Canary = forced.Exposure is { } forcedCanary
                 ? new CanaryPolicy { Backend = forced.Backend.Name, Header = forcedCanary.CanaryHeader, HeaderValue = forcedCanary.CanaryHeaderValue, Cookie = forcedCanary.CanaryCookie }
                 : null,
@@ -304,6 +312,8 @@ internal sealed class ServiceProcessor
     private static string AnnotationFor(string field) =>
         field.StartsWith("Hostnames", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.Host)
         : field.StartsWith("Matches", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.PathPrefix)
+        : field.StartsWith("ModelCanary.StickyHeader", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.ModelStickyHeader)
+        : field.StartsWith("ModelCanary", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.ModelVariants)
         : field;
 
     private static ModelProblem Excluded(ModelProblem problem) => problem with { Message = problem.Message + "; the Service is left out until this is fixed" };

@@ -17,7 +17,8 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.HealthInterval, MlGatewayAnnotations.HealthTimeout, MlGatewayAnnotations.HealthyThreshold,
         MlGatewayAnnotations.UnhealthyThreshold, MlGatewayAnnotations.OutlierFailures, MlGatewayAnnotations.OutlierEjection,
         MlGatewayAnnotations.MaxConcurrentRequests, MlGatewayAnnotations.ConnectTimeout, MlGatewayAnnotations.ConnectFailover,
-        MlGatewayAnnotations.AuthPolicy,
+        MlGatewayAnnotations.AuthPolicy, MlGatewayAnnotations.Model, MlGatewayAnnotations.ModelVariants,
+        MlGatewayAnnotations.ModelStickyHeader,
     ];
 
     public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy];

@@ -39,6 +39,15 @@ internal static class MlGatewayAnnotations
     public const string ConnectTimeout = Prefix + "connect-timeout";
     public const string ConnectFailover = Prefix + "connect-failover";
 
+    /// <summary>The public model name a Service's route serves: it matches requests whose body names that model.</summary>
+    public const string Model = Prefix + "model";
+
+    /// <summary>Real models behind the route's public model, as <c>name=weight</c> pairs separated by commas.</summary>
+    public const string ModelVariants = Prefix + "model-variants";
+
+    /// <summary>Request header that keeps a caller on one of <see cref="ModelVariants"/>.</summary>
+    public const string ModelStickyHeader = Prefix + "model-sticky-header";
+
     /// <summary>
     /// Comma-separated auth policies (any of them admits) of the route made from a Service, Ingress or HTTPRoute, or of
     /// an API-key Secret.
