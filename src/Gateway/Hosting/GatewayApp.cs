@@ -31,7 +31,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Gateway.Hosting;
@@ -150,7 +149,7 @@ internal static partial class GatewayApp
         services.AddGatewayResilience();
         services.AddForwardingSteps();
         services.AddGatewayTls();
-        services.AddSingleton<ILoadBalancingPolicy, ConsistentHashPolicy>();
+        services.AddGatewayLoadBalancing();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();

@@ -2,6 +2,7 @@ using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Headers;
 using Gateway.Inference;
+using Gateway.LoadBalancing;
 using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;
@@ -92,17 +93,21 @@ internal static class RequestPipeline
                 // d. The per-backend concurrency limit is that of the variant actually served.
                 proxy.UseMiddleware<ConcurrencyLimitMiddleware>();
 
-                // e. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
+                // e. A load-aware backend whose model servers are all saturated holds or sheds the request here, after
+                //    the variant is known and before an endpoint is picked, so a request let in is balanced on fresh load.
+                proxy.UseMiddleware<LoadAwareAdmissionMiddleware>();
+
+                // f. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
                 proxy.UseSessionAffinity();
 
-                // f. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
+                // g. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
                 proxy.UseMiddleware<RetryMiddleware>();
                 proxy.UseLoadBalancing();
 
-                // g. Passive health checks see the outcome of each attempt.
+                // h. Passive health checks see the outcome of each attempt.
                 proxy.UsePassiveHealthChecks();
 
-                // h. Last: times the forward alone, the part of the request the backend owns.
+                // i. Last: times the forward alone, the part of the request the backend owns.
                 proxy.UseMiddleware<UpstreamTimingMiddleware>();
             })
             .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());

@@ -21,6 +21,7 @@ internal static class ClusterLoadBalancing
         LoadBalancingMode.RoundRobin => LoadBalancingPolicies.RoundRobin,
         LoadBalancingMode.Random => LoadBalancingPolicies.Random,
         LoadBalancingMode.ConsistentHash => ConsistentHashPolicy.PolicyName,
+        LoadBalancingMode.LoadAware => LoadAwarePolicy.PolicyName,
         _ => null,
     };
 

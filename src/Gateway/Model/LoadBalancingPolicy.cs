@@ -13,4 +13,7 @@ internal sealed record LoadBalancingPolicy
 
     /// <summary>With <see cref="LoadBalancingMode.ConsistentHash"/>: the client address picks the endpoint.</summary>
     public bool HashSourceIp { get; init; }
+
+    /// <summary>With <see cref="LoadBalancingMode.LoadAware"/>: where the load is read and when an endpoint counts as saturated.</summary>
+    public LoadAwareSettings? LoadAware { get; init; }
 }

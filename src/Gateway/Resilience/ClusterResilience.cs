@@ -62,6 +62,7 @@ internal static class ClusterResilience
             ConnectRetry = backend.ConnectFailover is { Retry: true },
             MaxConcurrentRequests = backend.MaxConcurrentRequests,
             ConnectTimeout = backend.ConnectTimeout ?? GatewayHttpClientFactory.DefaultConnectTimeout,
+            LoadAware = backend.LoadBalancing is { Mode: LoadBalancingMode.LoadAware } balancing ? balancing.LoadAware ?? LoadAwareSettings.Default : null,
         };
         return runtime == ClusterRuntime.Default ? null : runtime;
     }
@@ -76,7 +77,7 @@ internal static class ClusterResilience
 
         var settings = string.Create(
             CultureInfo.InvariantCulture,
-            $"{runtime.HealthyThreshold}/{runtime.UnhealthyThreshold}/{runtime.ConsecutiveFailures}/{runtime.ConnectRetry}/{runtime.MaxConcurrentRequests}/{runtime.ConnectTimeout:c}");
+            $"{runtime.HealthyThreshold}/{runtime.UnhealthyThreshold}/{runtime.ConsecutiveFailures}/{runtime.ConnectRetry}/{runtime.MaxConcurrentRequests}/{runtime.ConnectTimeout:c}{(runtime.LoadAware is null ? "" : "/" + runtime.LoadAware)}");
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ClusterMetadataKeys.Revision] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(settings)), 0, 8),

@@ -2,7 +2,7 @@ namespace Gateway.Resilience;
 
 /// <summary>
 /// The settings of one backend that our YARP extension points read (health thresholds, outlier ejection, connect retry,
-/// concurrency limit, connect timeout), made by the translator next to the backend's YARP cluster and found by cluster
+/// concurrency limit, connect timeout, load-aware balancing), made by the translator next to the backend's YARP cluster and found by cluster
 /// id in <see cref="ClusterRuntimeTable"/>.
 /// </summary>
 internal sealed record ClusterRuntime
@@ -27,4 +27,7 @@ internal sealed record ClusterRuntime
 
     /// <summary>Connect timeout of the backend's HTTP client.</summary>
     public TimeSpan ConnectTimeout { get; init; } = GatewayHttpClientFactory.DefaultConnectTimeout;
+
+    /// <summary>Set when the backend balances by its model servers' load: where to read it and when to queue.</summary>
+    public Model.LoadAwareSettings? LoadAware { get; init; }
 }

@@ -62,6 +62,7 @@ internal static class ModelValidator
             var before = problems.Count;
             EndpointsValidator.Validate(backend, problems);
             ResilienceValidator.ValidateBackend(backend, problems);
+            LoadBalancingValidator.Validate(backend, problems);
             if (problems.Count == before)
             {
                 cache?.MarkClean(backend);

@@ -318,7 +318,7 @@ internal static class GatewayConfigReader
     private static BackendModel ReadBackend(ConfigFieldReader reader, IConfigurationSection section)
     {
         var obj = $"backend '{section.Key}'";
-        reader.RejectUnknownKeys(section, obj, "", "Endpoints", "HealthCheck", "ConnectFailover", "MaxConcurrentRequests", "ConnectTimeout", "IdleTimeout");
+        reader.RejectUnknownKeys(section, obj, "", "Endpoints", "HealthCheck", "ConnectFailover", "MaxConcurrentRequests", "ConnectTimeout", "IdleTimeout", "LoadBalancing");
         return new BackendModel
         {
             Name = section.Key,
@@ -329,6 +329,7 @@ internal static class GatewayConfigReader
             MaxConcurrentRequests = reader.Int(section, "MaxConcurrentRequests", obj, ""),
             ConnectTimeout = reader.Duration(section, "ConnectTimeout", obj, ""),
             IdleTimeout = reader.Duration(section, "IdleTimeout", obj, ""),
+            LoadBalancing = LoadBalancingReader.Read(reader, section.GetSection("LoadBalancing"), obj),
         };
     }
 }

@@ -15,11 +15,14 @@ internal sealed record BackendSettings
 
     public ConnectFailover? ConnectFailover { get; init; } = ConnectFailover.Default;
 
+    public LoadBalancingPolicy? LoadBalancing { get; init; }
+
     public BackendModel ApplyTo(BackendModel backend) => backend with
     {
         HealthCheck = HealthCheck,
         MaxConcurrentRequests = MaxConcurrentRequests,
         ConnectTimeout = ConnectTimeout,
         ConnectFailover = ConnectFailover,
+        LoadBalancing = LoadBalancing ?? backend.LoadBalancing,
     };
 }

@@ -238,7 +238,7 @@ internal static class ServiceAnnotations
         return none >= 0 ? [] : [.. names.Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout and failover.</summary>
+    /// <summary>Health checks (active when a path is given, passive when a failure count is), concurrency limit, connect timeout, failover and load balancing.</summary>
     private static BackendSettings ReadBackendSettings(Func<string, string?> get, Action<string, string> problem)
     {
         int? Count(string annotation)
@@ -326,6 +326,7 @@ internal static class ServiceAnnotations
             MaxConcurrentRequests = Count(MaxConcurrentRequests),
             ConnectTimeout = Duration(ConnectTimeout),
             ConnectFailover = failover ? Model.ConnectFailover.Default : null,
+            LoadBalancing = ServiceLoadBalancingAnnotations.Read(get, problem),
         };
     }
 

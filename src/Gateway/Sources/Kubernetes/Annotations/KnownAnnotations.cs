@@ -19,6 +19,10 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.MaxConcurrentRequests, MlGatewayAnnotations.ConnectTimeout, MlGatewayAnnotations.ConnectFailover,
         MlGatewayAnnotations.AuthPolicy, MlGatewayAnnotations.Model, MlGatewayAnnotations.ModelVariants,
         MlGatewayAnnotations.ModelStickyHeader,
+        MlGatewayAnnotations.AuthPolicy, MlGatewayAnnotations.LoadBalancing, MlGatewayAnnotations.MetricsPath,
+        MlGatewayAnnotations.MetricsPort, MlGatewayAnnotations.ScrapeInterval, MlGatewayAnnotations.MaxQueueDepth,
+        MlGatewayAnnotations.MaxKvCacheUsage, MlGatewayAnnotations.GatewayQueueSize, MlGatewayAnnotations.GatewayQueueWait,
+        MlGatewayAnnotations.CriticalQueueWait,
     ];
 
     public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy];

@@ -38,6 +38,15 @@ internal static class MlGatewayAnnotations
     public const string MaxConcurrentRequests = Prefix + "max-concurrent-requests";
     public const string ConnectTimeout = Prefix + "connect-timeout";
     public const string ConnectFailover = Prefix + "connect-failover";
+    public const string LoadBalancing = Prefix + "load-balancing";
+    public const string MetricsPath = Prefix + "metrics-path";
+    public const string MetricsPort = Prefix + "metrics-port";
+    public const string ScrapeInterval = Prefix + "scrape-interval";
+    public const string MaxQueueDepth = Prefix + "max-queue-depth";
+    public const string MaxKvCacheUsage = Prefix + "max-kv-cache-usage";
+    public const string GatewayQueueSize = Prefix + "gateway-queue-size";
+    public const string GatewayQueueWait = Prefix + "gateway-queue-wait";
+    public const string CriticalQueueWait = Prefix + "critical-queue-wait";
 
     /// <summary>The public model name a Service's route serves: it matches requests whose body names that model.</summary>
     public const string Model = Prefix + "model";

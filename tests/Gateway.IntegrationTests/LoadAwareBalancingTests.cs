@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text;
+using Gateway.IntegrationTests.Infrastructure;
+using Gateway.IntegrationTests.Kubernetes;
+using Gateway.ModelServerSimulator;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.IntegrationTests;
+
+/// <summary>Load-aware endpoint picking and saturation shedding through the real gateway, with simulated model servers as the pods.</summary>
+public sealed class LoadAwareBalancingTests
+{
+    private static readonly SimulatorOptions Fast = new() { MaxRunning = 2, TimePerOutputToken = TimeSpan.FromMilliseconds(20), PrefillTimePerPromptToken = TimeSpan.Zero };
+
+    private static object Section(object balancing, params string[] endpoints) => new
+    {
+        Routes = new[] { new { Name = "llm", Matches = new[] { new { Path = "/v1" } }, Backends = new[] { "llm" } } },
+        Backends = new Dictionary<string, object> { ["llm"] = new { Endpoints = endpoints, LoadBalancing = balancing } },
+    };
+
+    private static HttpRequestMessage Completion(int maxTokens, bool stream = false, string? criticality = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = new StringContent(
+                $$$"""{"model":"sim-model","messages":[{"role":"user","content":"Say something."}],"max_tokens":{{{maxTokens}}},"stream":{{{(stream ? "true" : "false")}}},"stream_options":{"include_usage":true}}""",
+                Encoding.UTF8,
+                "application/json"),
+        };
+        if (criticality is not null)
+        {
+            request.Headers.Add("x-gateway-inference-objective", criticality);
+        }
+
+        return request;
+    }
+
+    /// <summary>Clients each sending requests one after another, streamed, checking every answer.</summary>
+    private static async Task SendUnderLoadAsync(TestGateway gateway, int clients, int requestsEach)
+    {
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            for (var i = 0; i < requestsEach; i++)
+            {
+                using var response = await gateway.Client.SendAsync(Completion(maxTokens: 10, stream: true));
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.EndsWith("data: [DONE]\n\n", body, StringComparison.Ordinal);
+                Assert.Contains("\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":10,\"total_tokens\":13}", body, StringComparison.Ordinal);
+            }
+        }));
+    }
+
+    [Fact]
+    public async Task A_slow_pod_gets_fewer_requests_under_load()
+    {
+        await using var fast1 = await SimulatedModelServer.StartAsync("fast-1", Fast);
+        await using var fast2 = await SimulatedModelServer.StartAsync("fast-2", Fast);
+        await using var slow = await SimulatedModelServer.StartAsync("slow", Fast with { SpeedFactor = 0.25 });
+        await using var gateway = await TestGateway.StartAsync(Section(new { Mode = "LoadAware", ScrapeInterval = "200ms" }, fast1.Url, fast2.Url, slow.Url));
+
+        await SendUnderLoadAsync(gateway, clients: 12, requestsEach: 6);
+
+        // Round robin would give each pod 24; the slow pod, at a quarter of the speed, should get well under half a fast one's share.
+        Assert.Equal(72, fast1.Served + fast2.Served + slow.Served);
+        Assert.True(slow.Served * 2 < Math.Min(fast1.Served, fast2.Served), $"fast {fast1.Served} and {fast2.Served}, slow {slow.Served}");
+        Assert.Contains(
+            (await gateway.Admin.GetStringAsync("/metrics")).Split('\n'),
+            line => line.StartsWith("gateway_endpoint_queue_depth{", StringComparison.Ordinal) && line.Contains($"endpoint=\"{slow.Url}\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Pods_without_metrics_fall_back_to_requests_in_flight()
+    {
+        var noMetrics = Fast with { ExposeMetrics = false };
+        await using var fast1 = await SimulatedModelServer.StartAsync("fast-1", noMetrics);
+        await using var fast2 = await SimulatedModelServer.StartAsync("fast-2", noMetrics);
+        await using var slow = await SimulatedModelServer.StartAsync("slow", noMetrics with { SpeedFactor = 0.25 });
+        await using var gateway = await TestGateway.StartAsync(Section(new { Mode = "LoadAware", ScrapeInterval = "200ms" }, fast1.Url, fast2.Url, slow.Url));
+
+        await SendUnderLoadAsync(gateway, clients: 12, requestsEach: 6);
+
+        Assert.Equal(72, fast1.Served + fast2.Served + slow.Served);
+        Assert.True(slow.Served * 2 < Math.Min(fast1.Served, fast2.Served), $"fast {fast1.Served} and {fast2.Served}, slow {slow.Served}");
+        Assert.DoesNotContain("gateway_endpoint_queue_depth{", await gateway.Admin.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_every_pod_is_saturated_sheddable_requests_get_429_a_full_queue_503_and_a_critical_request_waits_and_succeeds()
+    {
+        // The pod generates only when the test moves its clock, so it stays saturated for exactly as long as the test needs.
+        var clock = new FakeTimeProvider();
+        await using var pod = await SimulatedModelServer.StartAsync("pod", Fast with { MaxRunning = 1, TimeProvider = clock });
+        await using var gateway = await TestGateway.StartAsync(Section(
+            new { Mode = "LoadAware", ScrapeInterval = "100ms", MaxQueueDepth = 1, MaxQueued = 1, MaxQueueWait = "30s", CriticalMaxQueueWait = "60s" },
+            pod.Url));
+
+        var running = gateway.Client.SendAsync(Completion(maxTokens: 10));
+        var waiting = gateway.Client.SendAsync(Completion(maxTokens: 10));
+        await Eventually.TrueAsync(() => Task.FromResult(pod.Running == 1 && pod.Waiting == 1), "one request running and one waiting at the pod");
+        await Eventually.EqualAsync(1.0, () => ObservabilityTests.ScrapeAsync(gateway, "gateway_endpoint_queue_depth", ("backend", "llm")), "the gateway's reading of the pod's queue");
+
+        using (var shed = await gateway.Client.SendAsync(Completion(maxTokens: 10, criticality: "Sheddable")))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, shed.StatusCode);
+            Assert.Equal("1", shed.Headers.RetryAfter?.ToString());
+        }
+
+        var critical = gateway.Client.SendAsync(Completion(maxTokens: 10, criticality: "Critical"));
+        await Eventually.EqualAsync(1.0, () => ObservabilityTests.ScrapeAsync(gateway, "gateway_inference_queue_depth", ("backend", "llm")), "the critical request to wait at the gateway");
+        using (var full = await gateway.Client.SendAsync(Completion(maxTokens: 10)))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, full.StatusCode);
+            Assert.Equal("1", full.Headers.RetryAfter?.ToString());
+        }
+
+        Assert.Equal(1, pod.Waiting);
+        await Eventually.TrueAsync(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromSeconds(1));
+                return Task.FromResult(critical.IsCompleted && running.IsCompleted && waiting.IsCompleted);
+            },
+            "every admitted request to be answered as the pod's clock moves");
+        foreach (var answered in new[] { running, waiting, critical })
+        {
+            using var response = await answered;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("pod", response.Headers.GetValues(SimulatedModelServer.PodHeader).Single());
+        }
+
+        Assert.Equal(3, pod.Served);
+        // The exporter may answer from its cache of a moment ago: wait for a scrape that includes the last refusal.
+        await Eventually.EqualAsync(1.0, () => ObservabilityTests.ScrapeAsync(gateway, "gateway_inference_shed_total", ("criticality", "Standard"), ("reason", "queue_full")), "the refusal by the full queue to be counted");
+        Assert.Equal(1, await ObservabilityTests.ScrapeAsync(gateway, "gateway_inference_shed_total", ("criticality", "Sheddable"), ("reason", "saturated")));
+        Assert.Equal(2, await ObservabilityTests.ScrapeAsync(gateway, "gateway_inference_queued_total", ("backend", "llm")));
+    }
+}
