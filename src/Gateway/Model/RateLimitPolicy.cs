@@ -33,6 +33,12 @@ internal sealed record RateLimitPolicy
 
     public RateLimitMode Mode { get; init; } = RateLimitMode.Local;
 
+    /// <summary>
+    /// What the bucket counts: requests (one token each, taken on arrival), or model tokens (a token budget: a request is
+    /// admitted while the budget is positive and charged the <c>usage</c> the model server reports when the response ends).
+    /// </summary>
+    public RateLimitUnit Unit { get; init; } = RateLimitUnit.Requests;
+
     /// <summary>What a global policy does when Redis cannot answer within <see cref="Timeout"/>.</summary>
     public RateLimitFailMode FailMode { get; init; } = RateLimitFailMode.Open;
 

@@ -69,16 +69,9 @@ internal sealed class RateLimiterRegistry(
         foreach (var route in model.Routes)
         {
             inUse.Add(route.Name);
-            RouteRateLimiter? limiter = null;
-            if (route.RateLimitPolicy is { } name && rules.TryGetValue(name, out var rule))
-            {
-                IRateLimitStore store = rule.Policy.Mode == RateLimitMode.Local ? localStores[name]
-                    : rule.Policy.FailMode == RateLimitFailMode.Local ? new LocalFallbackStore(redisStore, localStores[name])
-                    : redisStore;
-                limiter = new RouteRateLimiter(route.Name, rule, store, clientIp);
-            }
-
-            SlotFor(route.Name).Limiter = limiter;
+            var slot = SlotFor(route.Name);
+            slot.Limiter = LimiterFor(route.Name, route.RateLimitPolicy, rules, localStores);
+            slot.TokenLimiter = LimiterFor(route.Name, route.TokenLimitPolicy, rules, localStores);
         }
 
         foreach (var (name, slot) in _slots)
@@ -86,6 +79,7 @@ internal sealed class RateLimiterRegistry(
             if (!inUse.Contains(name))
             {
                 slot.Limiter = null;
+                slot.TokenLimiter = null;
             }
         }
 
@@ -96,6 +90,19 @@ internal sealed class RateLimiterRegistry(
 
         _localStores = localStores;
         Applied = model;
+    }
+
+    private RouteRateLimiter? LimiterFor(string routeName, string? policyName, Dictionary<string, RateLimitRule> rules, Dictionary<string, LocalRateLimitStore> localStores)
+    {
+        if (policyName is null || !rules.TryGetValue(policyName, out var rule))
+        {
+            return null;
+        }
+
+        IRateLimitStore store = rule.Policy.Mode == RateLimitMode.Local ? localStores[policyName]
+            : rule.Policy.FailMode == RateLimitFailMode.Local ? new LocalFallbackStore(redisStore, localStores[policyName])
+            : redisStore;
+        return new RouteRateLimiter(routeName, rule, store, clientIp);
     }
 
     public void Dispose()
