@@ -122,6 +122,11 @@ internal sealed class ServiceProcessor
             {
                 policies[policy.Name] = policy;
             }
+
+            if (groups[id] is { Stable.TokenLimit: { } tokenPolicy })
+            {
+                policies[tokenPolicy.Name] = tokenPolicy;
+            }
         }
 
         var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backendModels, RateLimitPolicies = policies.ToImmutable() };
@@ -293,6 +298,7 @@ internal sealed class ServiceProcessor
                 : RouteFilters.None,
             Backends = refs.ToImmutable(),
             RateLimitPolicy = stable.RateLimit?.Name,
+            TokenLimitPolicy = stable.TokenLimit?.Name ?? stable.TokenLimitPolicy,
             AuthPolicies = stable.AuthPolicies,
             ModelCanary = stable.ModelCanary,
             Canary = forced.Exposure is { } forcedCanary
@@ -303,10 +309,19 @@ internal sealed class ServiceProcessor
         var part = new ModelPart(
             [route],
             backends.ToImmutable(),
-            stable.RateLimit is { } policy ? [policy] : [],
+            PoliciesOf(stable),
             p => Excluded(new ModelProblem(Source, obj, AnnotationFor(p.Field), p.Message)));
         return group with { Route = route, Part = part };
     }
+
+    private static ImmutableArray<RateLimitPolicy> PoliciesOf(ServiceExposure stable) =>
+        (stable.RateLimit, stable.TokenLimit) switch
+        {
+            ({ } requests, { } tokens) => [requests, tokens],
+            ({ } requests, null) => [requests],
+            (null, { } tokens) => [tokens],
+            _ => [],
+        };
 
     /// <summary>Points a model field back at the annotation it came from.</summary>
     private static string AnnotationFor(string field) =>
@@ -314,6 +329,7 @@ internal sealed class ServiceProcessor
         : field.StartsWith("Matches", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.PathPrefix)
         : field.StartsWith("ModelCanary.StickyHeader", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.ModelStickyHeader)
         : field.StartsWith("ModelCanary", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.ModelVariants)
+        : field.StartsWith("TokenLimitPolicy", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.TokenLimitPolicy)
         : field;
 
     private static ModelProblem Excluded(ModelProblem problem) => problem with { Message = problem.Message + "; the Service is left out until this is fixed" };

@@ -22,7 +22,8 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.AuthPolicy, MlGatewayAnnotations.LoadBalancing, MlGatewayAnnotations.MetricsPath,
         MlGatewayAnnotations.MetricsPort, MlGatewayAnnotations.ScrapeInterval, MlGatewayAnnotations.MaxQueueDepth,
         MlGatewayAnnotations.MaxKvCacheUsage, MlGatewayAnnotations.GatewayQueueSize, MlGatewayAnnotations.GatewayQueueWait,
-        MlGatewayAnnotations.CriticalQueueWait,
+        MlGatewayAnnotations.CriticalQueueWait, MlGatewayAnnotations.TokenLimit, MlGatewayAnnotations.TokenLimitBurst,
+        MlGatewayAnnotations.TokenLimitKey, MlGatewayAnnotations.TokenLimitPolicy,
     ];
 
     public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy];
