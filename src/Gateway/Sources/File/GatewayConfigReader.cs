@@ -69,7 +69,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "TokenLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps", "AllowPathParameters", "AllowEncodedSlashes", "ModelFromBody", "ModelCanary");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps", "AllowPathParameters", "AllowEncodedSlashes", "ModelFromBody", "ModelCanary", "TokenLimitPolicy");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
