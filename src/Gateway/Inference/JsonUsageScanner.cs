@@ -20,7 +20,8 @@ internal sealed class JsonUsageScanner
     private static readonly SearchValues<byte> StringEnd = SearchValues.Create("\"\\"u8);
 
     private readonly byte[] _key = new byte[MaxKeyLength];
-    private readonly byte[] _usage = new byte[MaxUsageLength];
+    // Rented while a usage value is being copied, so a scanner that meets none (or whose usage is read) holds nothing.
+    private byte[]? _usage;
     private int _keyLength;
     private int _usageLength;
     private int _depth;
@@ -53,6 +54,7 @@ internal sealed class JsonUsageScanner
         _started = _invalid = _inString = _escaped = _inKey = _expectKey = _keyIsUsage = _valueIsUsage = false;
         _capturing = _captureInString = _captureEscaped = _hasUsage = false;
         _result = default;
+        ReturnUsageBuffer();
     }
 
     public void Feed(ReadOnlySpan<byte> data)
@@ -145,6 +147,7 @@ internal sealed class JsonUsageScanner
                 _valueIsUsage = false;
                 _capturing = true;
                 _captureDepth = 1;
+                _usage ??= ArrayPool<byte>.Shared.Rent(MaxUsageLength);
                 _usage[0] = b;
                 _usageLength = 1;
                 break;
@@ -191,7 +194,7 @@ internal sealed class JsonUsageScanner
             var b = data[i];
             if (_usageLength < MaxUsageLength)
             {
-                _usage[_usageLength] = b;
+                _usage![_usageLength] = b;
             }
 
             _usageLength++;
@@ -230,6 +233,7 @@ internal sealed class JsonUsageScanner
                             Read(_usage.AsSpan(0, _usageLength));
                         }
 
+                        ReturnUsageBuffer();
                         return i + 1;
                     }
 
@@ -238,6 +242,15 @@ internal sealed class JsonUsageScanner
         }
 
         return data.Length;
+    }
+
+    private void ReturnUsageBuffer()
+    {
+        if (_usage is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_usage);
+            _usage = null;
+        }
     }
 
     /// <summary>Reads the counts: OpenAI's names, and the Responses API's <c>input_tokens</c>/<c>output_tokens</c>.</summary>

@@ -55,11 +55,6 @@ internal sealed class TokenBudgetMiddleware(RequestDelegate next, RateLimitMetri
                 headers.Append(RateLimitHeaders.Policy, limiter.PolicyHeader);
                 headers.Append(RateLimitHeaders.State, limiter.StateHeader(decision));
                 limitMetrics.Record(limiter.Rule.Name, "admitted");
-                if (body is not null && StreamUsageRequest.Apply(body) && context.Request.ContentLength is not null)
-                {
-                    context.Request.ContentLength = body.Length;
-                }
-
                 return MeterAsync(context, runtime, body, limiter, key);
 
             case RateLimitOutcome.Rejected:
@@ -84,6 +79,12 @@ internal sealed class TokenBudgetMiddleware(RequestDelegate next, RateLimitMetri
 
     private async Task MeterAsync(HttpContext context, RouteRuntime runtime, BufferedJsonBody? body, RouteRateLimiter? limiter, BucketKey key)
     {
+        // A budget can charge a stream only when the server reports its usage, so the request asks for it.
+        if (limiter is not null && body is not null && StreamUsageRequest.Apply(body) && context.Request.ContentLength is not null)
+        {
+            context.Request.ContentLength = body.Length;
+        }
+
         var response = context.Response;
         var usage = new ResponseUsage(response);
         context.Features.Set(usage);
