@@ -10,8 +10,10 @@ namespace Gateway.IntegrationTests.Inference;
 /// Token budgets through the real gateway with a simulated model server: usage read from JSON and streamed responses,
 /// charged to the caller after the response, 429 with <c>Retry-After</c> once a caller is in debt, and one budget shared
 /// by two gateways over Redis. Requests of one client run one after another on one connection, so a response's charge
-/// is done before the next request of that connection is read.
+/// is done before the next request of that connection is read. Alone, because the metrics exporter of every gateway in
+/// the process counts the instruments of all of them, and these tests assert exact token counts.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class TokenBudgetTests : IAsyncLifetime
 {
     private const string AliceKey = "alice-secret-key-0001";
