@@ -148,6 +148,33 @@ public sealed class TokenBudgetTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_a_budget_tokens_are_counted_per_model_and_the_stream_is_passed_as_the_server_sent_it()
+    {
+        await using var gateway = await TestGateway.StartAsync(new
+        {
+            Routes = new[]
+            {
+                new { Name = "metered", Matches = new[] { new { Path = "/v1", Headers = new[] { new { Name = "X-Gateway-Model-Name", Value = "sim-model" } } } }, Backends = new[] { "llm" } },
+            },
+            Backends = new Dictionary<string, object> { ["llm"] = new { Endpoints = new[] { _server.Url } } },
+        });
+
+        using var whole = await Complete(gateway.Client, AliceKey);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.False(whole.Headers.Contains("RateLimit"));
+
+        // No budget asks for usage: the client that did not ask gets no usage event.
+        using var streamed = await Complete(gateway.Client, AliceKey, stream: true);
+        var events = await streamed.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("\"usage\"", events, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", events, StringComparison.Ordinal);
+
+        using var last = await Complete(gateway.Client, AliceKey);
+        Assert.Equal(6, await ObservabilityTests.ScrapeAsync(gateway, "gateway_model_input_tokens_total", ("route", "metered"), ("model", "sim-model"), ("variant", "sim-model")));
+        Assert.Equal(120, await ObservabilityTests.ScrapeAsync(gateway, "gateway_model_output_tokens_total", ("route", "metered"), ("model", "sim-model")));
+    }
+
+    [Fact]
     public async Task A_global_budget_is_shared_by_two_gateways()
     {
         await using var redis = await RedisServer.StartAsync();
