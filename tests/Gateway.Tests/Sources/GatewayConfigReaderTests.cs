@@ -113,7 +113,7 @@ public sealed class GatewayConfigReaderTests
                 "test.json: route 'r', field 'Backends[0].Weight': 'x' is not a whole number",
                 "test.json: route 'r', field 'Timeout': 'later' is not a duration such as 500ms, 30s, 2m or 00:00:30",
                 "test.json: route #1, field 'Name': is required",
-                "test.json: backend 'b', field 'Endpoint': unknown field; expected one of: Endpoints, HealthCheck, ConnectFailover, MaxConcurrentRequests, ConnectTimeout, IdleTimeout",
+                "test.json: backend 'b', field 'Endpoint': unknown field; expected one of: Endpoints, HealthCheck, ConnectFailover, MaxConcurrentRequests, ConnectTimeout, IdleTimeout, LoadBalancing",
             ],
             snapshot.Problems.Skip(1).Select(p => p.ToString()));
     }
