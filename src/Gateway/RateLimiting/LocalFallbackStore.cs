@@ -24,8 +24,8 @@ internal sealed class LocalFallbackStore(IRateLimitStore global, LocalRateLimitS
     public ValueTask<RateLimitDecision> CheckAsync(BucketKey key, RateLimitRule rule)
     {
         var pending = global.CheckAsync(key, rule);
-        return pending.IsCompletedSuccessfully && pending.Result.Outcome != RateLimitOutcome.StoreUnavailable
-            ? pending
+        return pending.IsCompletedSuccessfully
+            ? new ValueTask<RateLimitDecision>(CheckDecide(pending.Result, key, rule))
             : AwaitCheckAsync(pending, key, rule);
     }
 
@@ -40,11 +40,11 @@ internal sealed class LocalFallbackStore(IRateLimitStore global, LocalRateLimitS
         return true;
     }
 
-    private async ValueTask<RateLimitDecision> AwaitCheckAsync(ValueTask<RateLimitDecision> pending, BucketKey key, RateLimitRule rule)
-    {
-        var decision = await pending;
-        return decision.Outcome == RateLimitOutcome.StoreUnavailable ? local.Check(key, rule) : decision;
-    }
+    private async ValueTask<RateLimitDecision> AwaitCheckAsync(ValueTask<RateLimitDecision> pending, BucketKey key, RateLimitRule rule) =>
+        CheckDecide(await pending, key, rule);
+
+    private RateLimitDecision CheckDecide(RateLimitDecision decision, BucketKey key, RateLimitRule rule) =>
+        decision.Outcome == RateLimitOutcome.StoreUnavailable ? local.Check(key, rule) : decision;
 
     private RateLimitDecision Decide(RateLimitDecision decision, BucketKey key, RateLimitRule rule) =>
         decision.Outcome == RateLimitOutcome.StoreUnavailable ? local.Acquire(key, rule) : decision;
