@@ -1,8 +1,8 @@
 using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Headers;
-using Gateway.LoadBalancing;
 using Gateway.Inference;
+using Gateway.LoadBalancing;
 using Gateway.Observability;
 using Gateway.Paths;
 using Gateway.Primitives;
@@ -77,6 +77,10 @@ internal static class RequestPipeline
 
         // 12. Rate limits last of the refusals: a request that takes a token will be served or answered by its route.
         app.UseMiddleware<RateLimitMiddleware>();
+
+        //     Then the token budget, and the metering of inference responses' tokens (it wraps the response body, so
+        //     it sees every byte the route's own answers and YARP write).
+        app.UseMiddleware<TokenBudgetMiddleware>();
 
         // 13. The route's own answers (redirect, direct response, fixed status, fault) and its bounds (body size,
         //     timeouts) wrap YARP, so the timeout covers everything the forward does, retries included.

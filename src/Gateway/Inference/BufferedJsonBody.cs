@@ -66,6 +66,27 @@ internal sealed class BufferedJsonBody : Stream
         Variant = variant;
     }
 
+    /// <summary>
+    /// Replaces <paramref name="removeLength"/> bytes at <paramref name="start"/> with <paramref name="insert"/>, leaving
+    /// every other byte as it was; the model's position follows when the change is before it. Call before anything read
+    /// the body.
+    /// </summary>
+    public void Splice(int start, int removeLength, ReadOnlySpan<byte> insert)
+    {
+        var length = _length - removeLength + insert.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        _buffer.AsSpan(0, start).CopyTo(buffer);
+        insert.CopyTo(buffer.AsSpan(start));
+        _buffer.AsSpan(start + removeLength, _length - start - removeLength).CopyTo(buffer.AsSpan(start + insert.Length));
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = buffer;
+        _length = length;
+        if (start <= Token.Start)
+        {
+            Token = Token with { Start = Token.Start + insert.Length - removeLength };
+        }
+    }
+
     public override int Read(Span<byte> buffer)
     {
         var count = Math.Min(buffer.Length, _length - _position);

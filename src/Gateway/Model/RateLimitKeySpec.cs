@@ -2,13 +2,14 @@ namespace Gateway.Model;
 
 /// <summary>
 /// Which parts of a request make up a policy's bucket key: the client IP, one request header, the route, the
-/// authenticated caller (<c>identity</c>: API key id or token subject), or a mix written <c>ip+header:X-Api-Key</c>.
+/// authenticated caller (<c>identity</c>: API key id or token subject), the caller (<c>caller</c>: the identity when
+/// authenticated, else the client IP), or a mix written <c>ip+header:X-Api-Key</c>.
 /// </summary>
-internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Route, bool Identity = false)
+internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Route, bool Identity = false, bool Caller = false)
 {
     public const string DefaultText = "ip";
 
-    public const string Expected = "ip, header:<Name>, route, identity, or a '+'-joined combination such as ip+header:X-Api-Key";
+    public const string Expected = "ip, header:<Name>, route, identity, caller, or a '+'-joined combination such as ip+header:X-Api-Key";
 
     public static RateLimitKeySpec Default { get; } = new(true, null, false);
 
@@ -23,7 +24,7 @@ internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Rout
             return false;
         }
 
-        bool ip = false, route = false, identity = false;
+        bool ip = false, route = false, identity = false, caller = false;
         string? header = null;
         foreach (var raw in text.Split('+'))
         {
@@ -39,6 +40,10 @@ internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Rout
             else if (part.Equals("identity", StringComparison.OrdinalIgnoreCase) && !identity)
             {
                 identity = true;
+            }
+            else if (part.Equals("caller", StringComparison.OrdinalIgnoreCase) && !caller)
+            {
+                caller = true;
             }
             else if (part.StartsWith("header:", StringComparison.OrdinalIgnoreCase) && header is null)
             {
@@ -56,7 +61,7 @@ internal sealed record RateLimitKeySpec(bool ClientIp, string? Header, bool Rout
             }
         }
 
-        spec = new RateLimitKeySpec(ip, header, route, identity);
+        spec = new RateLimitKeySpec(ip, header, route, identity, caller);
         return true;
     }
 

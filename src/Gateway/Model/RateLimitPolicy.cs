@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace Gateway.Model;
 
@@ -32,6 +33,13 @@ internal sealed record RateLimitPolicy
     public int Queue { get; init; }
 
     public RateLimitMode Mode { get; init; } = RateLimitMode.Local;
+
+    /// <summary>
+    /// What the bucket counts: requests (one token each, taken on arrival), or model tokens (a token budget: a request is
+    /// admitted while the budget is positive and charged the <c>usage</c> the model server reports when the response ends).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public RateLimitUnit Unit { get; init; } = RateLimitUnit.Requests;
 
     /// <summary>What a global policy does when Redis cannot answer within <see cref="Timeout"/>.</summary>
     public RateLimitFailMode FailMode { get; init; } = RateLimitFailMode.Open;

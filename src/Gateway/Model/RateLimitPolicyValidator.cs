@@ -43,9 +43,9 @@ internal static class RateLimitPolicyValidator
         {
             Problem("Key", keyError);
         }
-        else if (!policy.Plans.IsEmpty && !key.Identity)
+        else if (!policy.Plans.IsEmpty && !key.Identity && !key.Caller)
         {
-            Problem("Plans", $"need a Key that includes 'identity' (e.g. \"identity\"), so each caller's plan applies to the caller's own bucket; Key is '{policy.Key}'");
+            Problem("Plans", $"need a Key that includes 'identity' or 'caller' (e.g. \"identity\"), so each caller's plan applies to the caller's own bucket; Key is '{policy.Key}'");
         }
 
         if (!policy.ExemptSources.IsEmpty && !AddressRanges.TryParse(policy.ExemptSources, out _, out var rangeError))
@@ -74,6 +74,15 @@ internal static class RateLimitPolicyValidator
         if (!Enum.IsDefined(policy.FailMode))
         {
             Problem("FailMode", $"'{policy.FailMode}' is not Open, Closed or Local");
+        }
+
+        if (!Enum.IsDefined(policy.Unit))
+        {
+            Problem("Unit", $"'{policy.Unit}' is not Requests or Tokens");
+        }
+        else if (policy.Unit == RateLimitUnit.Tokens && policy.Queue != 0)
+        {
+            Problem("Queue", $"is {policy.Queue}; a token budget cannot queue requests (their cost is known only when they end), so it must be 0");
         }
 
         if (policy.Timeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > MaxTimeout))

@@ -29,6 +29,9 @@ internal sealed record RouteModel
     /// <summary>Name of the rate-limit policy (in <see cref="GatewayModel.RateLimitPolicies"/>) applied to the route; null for none.</summary>
     public string? RateLimitPolicy { get; init; }
 
+    /// <summary>Name of a rate-limit policy with <see cref="RateLimitUnit.Tokens"/> that budgets the route's model tokens per caller; null for none.</summary>
+    public string? TokenLimitPolicy { get; init; }
+
     /// <summary>How long the backend may take to start its response (headers or first bytes) before 504; null waits up to <see cref="Timeout"/>.</summary>
     public TimeSpan? ResponseHeadersTimeout { get; init; }
 

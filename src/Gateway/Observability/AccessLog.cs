@@ -60,6 +60,16 @@ internal sealed partial class AccessLog(IOptions<AccessLogOptions> options, ILog
                 json.WriteString("model_variant", modelVariant);
             }
 
+            if (entry.PromptTokens is { } promptTokens)
+            {
+                json.WriteNumber("prompt_tokens", promptTokens);
+            }
+
+            if (entry.CompletionTokens is { } completionTokens)
+            {
+                json.WriteNumber("completion_tokens", completionTokens);
+            }
+
             json.WriteEndObject();
         }
 

@@ -42,11 +42,54 @@ internal sealed class LocalRateLimitStore : IRateLimitStore, IDisposable
                 return decision;
             }
 
-            // Evicted between lookup and take: it was full, so a fresh bucket is the same bucket.
-            if (_buckets.TryRemove(new KeyValuePair<BucketKey, TokenBucket>(key, bucket)))
+            Forget(key, bucket);
+        }
+    }
+
+    public ValueTask<RateLimitDecision> CheckAsync(BucketKey key, RateLimitRule rule) => new(Check(key, rule));
+
+    public RateLimitDecision Check(BucketKey key, RateLimitRule rule)
+    {
+        var now = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            var bucket = Find(key, now);
+            if (bucket.TryCheck(now, rule.IntervalTimestamp, rule.Burst, _frequency, out var decision))
             {
-                Interlocked.Decrement(ref _count);
+                return decision;
             }
+
+            Forget(key, bucket);
+        }
+    }
+
+    public ValueTask<bool> ChargeAsync(BucketKey key, RateLimitRule rule, long tokens)
+    {
+        Charge(key, rule, tokens);
+        return new(true);
+    }
+
+    public void Charge(BucketKey key, RateLimitRule rule, long tokens)
+    {
+        var now = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            var bucket = Find(key, now);
+            if (bucket.TryCharge(now, rule.IntervalTimestamp, tokens))
+            {
+                return;
+            }
+
+            Forget(key, bucket);
+        }
+    }
+
+    // Evicted between lookup and use: it was full, so a fresh bucket is the same bucket.
+    private void Forget(BucketKey key, TokenBucket bucket)
+    {
+        if (_buckets.TryRemove(new KeyValuePair<BucketKey, TokenBucket>(key, bucket)))
+        {
+            Interlocked.Decrement(ref _count);
         }
     }
 

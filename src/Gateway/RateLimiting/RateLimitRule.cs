@@ -42,6 +42,9 @@ internal sealed class RateLimitRule
     /// <summary>How long a request waits for Redis before the fail mode decides.</summary>
     public TimeSpan Timeout { get; }
 
+    /// <summary>The token-budget script's arguments: refill interval in microseconds, burst, tokens to charge (0 checks).</summary>
+    public RedisValue[] BudgetArguments(long tokens) => [(RedisValue)ScriptArguments[0], (RedisValue)Burst, (RedisValue)tokens];
+
     /// <summary>The token-bucket script's arguments: refill interval in microseconds, burst, queue.</summary>
     public RedisValue[] ScriptArguments { get; }
 }

@@ -69,18 +69,9 @@ internal sealed class RateLimiterRegistry(
         foreach (var route in model.Routes)
         {
             inUse.Add(route.Name);
-            RouteRateLimiter? limiter = null;
-            if (route.RateLimitPolicy is { } name && rules.TryGetValue(name, out var rule))
-            {
-                limiter = new RouteRateLimiter(route.Name, rule, StoreFor(rule, localStores), clientIp)
-                {
-                    Also = rule.Policy.Also is { } also && rules.TryGetValue(also.Name, out var alsoRule)
-                        ? new RouteRateLimiter(route.Name, alsoRule, StoreFor(alsoRule, localStores), clientIp)
-                        : null,
-                };
-            }
-
-            SlotFor(route.Name).Limiter = limiter;
+            var slot = SlotFor(route.Name);
+            slot.Limiter = LimiterFor(route.Name, route.RateLimitPolicy, rules, localStores);
+            slot.TokenLimiter = LimiterFor(route.Name, route.TokenLimitPolicy, rules, localStores);
         }
 
         foreach (var (name, slot) in _slots)
@@ -88,6 +79,7 @@ internal sealed class RateLimiterRegistry(
             if (!inUse.Contains(name))
             {
                 slot.Limiter = null;
+                slot.TokenLimiter = null;
             }
         }
 
@@ -117,6 +109,21 @@ internal sealed class RateLimiterRegistry(
         rule.Policy.Mode == RateLimitMode.Local ? localStores[rule.Name]
             : rule.Policy.FailMode == RateLimitFailMode.Local ? new LocalFallbackStore(redisStore, localStores[rule.Name])
             : redisStore;
+
+    private RouteRateLimiter? LimiterFor(string routeName, string? policyName, Dictionary<string, RateLimitRule> rules, Dictionary<string, LocalRateLimitStore> localStores)
+    {
+        if (policyName is null || !rules.TryGetValue(policyName, out var rule))
+        {
+            return null;
+        }
+
+        return new RouteRateLimiter(routeName, rule, StoreFor(rule, localStores), clientIp)
+        {
+            Also = rule.Policy.Also is { } also && rules.TryGetValue(also.Name, out var alsoRule)
+                ? new RouteRateLimiter(routeName, alsoRule, StoreFor(alsoRule, localStores), clientIp)
+                : null,
+        };
+    }
 
     public void Dispose()
     {

@@ -17,7 +17,16 @@ internal sealed partial class RedisRateLimitStore(
     private long _lastLog = long.MinValue;
     private long _failuresSinceLog;
 
-    public async ValueTask<RateLimitDecision> AcquireAsync(BucketKey key, RateLimitRule rule)
+    public ValueTask<RateLimitDecision> AcquireAsync(BucketKey key, RateLimitRule rule) =>
+        EvaluateAsync(key, rule, TokenBucketScript.Sha1, TokenBucketScript.Text, rule.ScriptArguments);
+
+    public ValueTask<RateLimitDecision> CheckAsync(BucketKey key, RateLimitRule rule) =>
+        EvaluateAsync(key, rule, TokenBudgetScript.Sha1, TokenBudgetScript.Text, rule.BudgetArguments(0));
+
+    public async ValueTask<bool> ChargeAsync(BucketKey key, RateLimitRule rule, long tokens) =>
+        (await EvaluateAsync(key, rule, TokenBudgetScript.Sha1, TokenBudgetScript.Text, rule.BudgetArguments(tokens))).Outcome != RateLimitOutcome.StoreUnavailable;
+
+    private async ValueTask<RateLimitDecision> EvaluateAsync(BucketKey key, RateLimitRule rule, byte[] sha1, string text, RedisValue[] arguments)
     {
         if (connection.Database is not { } database)
         {
@@ -35,13 +44,13 @@ internal sealed partial class RedisRateLimitStore(
             RedisResult result;
             try
             {
-                result = await database.ScriptEvaluateAsync(TokenBucketScript.Sha1, keys, rule.ScriptArguments)
+                result = await database.ScriptEvaluateAsync(sha1, keys, arguments)
                     .WaitAsync(rule.Timeout, timeProvider);
             }
             catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
             {
                 // EVAL caches the script again, so the next request's EVALSHA finds it.
-                result = await database.ScriptEvaluateAsync(TokenBucketScript.Text, keys, rule.ScriptArguments)
+                result = await database.ScriptEvaluateAsync(text, keys, arguments)
                     .WaitAsync(rule.Timeout, timeProvider);
             }
 

@@ -7,11 +7,19 @@ namespace Gateway.RateLimiting;
 internal sealed class RouteRateLimitSlot
 {
     private volatile RouteRateLimiter? _limiter;
+    private volatile RouteRateLimiter? _tokenLimiter;
 
     /// <summary>Null when the route has no policy.</summary>
     public RouteRateLimiter? Limiter
     {
         get => _limiter;
         set => _limiter = value;
+    }
+
+    /// <summary>The route's token budget; null when it has none.</summary>
+    public RouteRateLimiter? TokenLimiter
+    {
+        get => _tokenLimiter;
+        set => _tokenLimiter = value;
     }
 }

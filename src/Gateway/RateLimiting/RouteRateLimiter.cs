@@ -33,7 +33,9 @@ internal sealed class RouteRateLimiter
         _stateHeaders = new StateHeaderCache(RateLimitHeaders.QuotedName(rule.Name));
         PolicyHeader = RateLimitHeaders.FormatPolicy(rule);
         _exempt = rule.Policy.ExemptSources.IsEmpty ? null : AddressRanges.Parse(rule.Policy.ExemptSources);
-        RejectedTitle = $"Too many requests: rate limit '{rule.Name}' ({rule.Rate}, burst {rule.Burst}) exceeded.";
+        RejectedTitle = rule.Policy.Unit == RateLimitUnit.Tokens
+            ? $"Too many tokens: token budget '{rule.Name}' ({rule.Rate} tokens, burst {rule.Burst}) is used up."
+            : $"Too many requests: rate limit '{rule.Name}' ({rule.Rate}, burst {rule.Burst}) exceeded.";
     }
 
     public string RouteName { get; }
@@ -65,6 +67,13 @@ internal sealed class RouteRateLimiter
 
     public ValueTask<RateLimitDecision> AcquireAsync(HttpContext context) => Store.AcquireAsync(KeyFor(context), Rule);
 
+    /// <summary>A token budget's admission: whether the caller's budget is positive.</summary>
+    public ValueTask<RateLimitDecision> CheckAsync(BucketKey key) => Store.CheckAsync(key, Rule);
+
+    /// <summary>Charges a finished request's tokens to the caller's budget.</summary>
+    public ValueTask<bool> ChargeAsync(BucketKey key, long tokens) =>
+        Store.ChargeAsync(key, Rule, Math.Min(tokens, RateLimitPolicyValidator.MaxBurst));
+
     public BucketKey KeyFor(HttpContext context)
     {
         var spec = Rule.Key;
@@ -79,6 +88,16 @@ internal sealed class RouteRateLimiter
 
         // Auth runs first; a request it did not identify (an open route) shares the anonymous bucket.
         var identity = spec.Identity ? context.Features.Get<AuthIdentity>()?.RateLimitKey ?? "" : null;
+        if (spec.Caller)
+        {
+            // The caller's identity when auth named one (never empty), else its address under the empty identity.
+            identity = context.Features.Get<AuthIdentity>()?.RateLimitKey ?? "";
+            if (identity.Length == 0)
+            {
+                address = _clientIp.Resolve(context);
+            }
+        }
+
         return new BucketKey(address, header, spec.Route ? RouteName : null, identity);
     }
 

@@ -45,6 +45,48 @@ internal sealed class TokenBucket(long createdAt)
         }
     }
 
+    /// <summary>
+    /// A token budget's admission: whether at least one token is left at <paramref name="now"/>, taking nothing (the
+    /// request is charged by <see cref="TryCharge"/> when its cost is known). False when the bucket was evicted meanwhile.
+    /// </summary>
+    public bool TryCheck(long now, long interval, int burst, long frequency, out RateLimitDecision decision)
+    {
+        var fullAt = Volatile.Read(ref _fullAt);
+        if (fullAt == Evicted)
+        {
+            decision = default;
+            return false;
+        }
+
+        var ahead = Math.Max(fullAt, now) - now;
+        var positiveSpan = (burst - 1) * interval;
+        decision = ahead <= positiveSpan
+            ? new RateLimitDecision(RateLimitOutcome.Admitted, (int)((burst * interval - ahead) / interval), TimeSpan.Zero, Span(ahead, frequency))
+            : new RateLimitDecision(RateLimitOutcome.Rejected, 0, Span(ahead - positiveSpan, frequency), Span(ahead, frequency));
+        return true;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="tokens"/> at <paramref name="now"/>, however many are left: a budget may go into debt, which
+    /// refills before the next request is admitted. False when the bucket was evicted meanwhile.
+    /// </summary>
+    public bool TryCharge(long now, long interval, long tokens)
+    {
+        while (true)
+        {
+            var fullAt = Volatile.Read(ref _fullAt);
+            if (fullAt == Evicted)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _fullAt, Math.Max(fullAt, now) + (tokens * interval), fullAt) == fullAt)
+            {
+                return true;
+            }
+        }
+    }
+
     /// <summary>Marks the bucket evicted if it is full at <paramref name="now"/>.</summary>
     public bool TryEvict(long now)
     {

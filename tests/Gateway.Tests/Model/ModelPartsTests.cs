@@ -90,4 +90,18 @@ public sealed class ModelPartsTests : IDisposable
         Assert.Empty(_store.Status.Warnings);
         Assert.Equal(2, _store.Status.Generation);
     }
+
+    [Fact]
+    public void A_token_budget_the_part_does_not_bring_is_left_to_the_merged_model_and_one_it_brings_is_checked()
+    {
+        var part = Part("llm", "l");
+        var route = part.Routes[0] with { TokenLimitPolicy = "configured-tokens" };
+
+        Assert.Empty(ModelParts.Check([route], part.Backends, []));
+
+        var requests = new RateLimitPolicy { Name = "configured-tokens", Rate = "10/m" };
+        Assert.Equal(
+            ["services: route 'llm', field 'TokenLimitPolicy': policy 'configured-tokens' counts Requests; name a policy with Unit Tokens here, or move it to RateLimitPolicy"],
+            ModelParts.Check([route], part.Backends, [requests]).Select(p => p.ToString()));
+    }
 }

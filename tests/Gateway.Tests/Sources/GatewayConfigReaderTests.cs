@@ -108,7 +108,7 @@ public sealed class GatewayConfigReaderTests
         Assert.StartsWith("test.json: section 'Gateway', field 'Routs': unknown field; expected one of: Routes, Backends, ", snapshot.Problems[0].ToString());
         Assert.Equal(
             [
-                "test.json: route 'r', field 'Colour': unknown field; expected one of: Name, Hostnames, Matches, Filters, Backends, Timeout, Canary, RateLimitPolicy, Retry, MaxRequestBodySize, ResponseHeadersTimeout, AuthPolicy, RedirectToHttps, AllowPathParameters, AllowEncodedSlashes, ModelFromBody, ModelCanary",
+                "test.json: route 'r', field 'Colour': unknown field; expected one of: Name, Hostnames, Matches, Filters, Backends, Timeout, Canary, RateLimitPolicy, Retry, MaxRequestBodySize, ResponseHeadersTimeout, AuthPolicy, RedirectToHttps, AllowPathParameters, AllowEncodedSlashes, ModelFromBody, ModelCanary, TokenLimitPolicy",
                 "test.json: route 'r', field 'Matches[0].Path.Type': 'Glob' is not one of: PathPrefix, Exact, RegularExpression, StringPrefix",
                 "test.json: route 'r', field 'Backends[0].Weight': 'x' is not a whole number",
                 "test.json: route 'r', field 'Timeout': 'later' is not a duration such as 500ms, 30s, 2m or 00:00:30",

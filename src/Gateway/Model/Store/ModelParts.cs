@@ -46,29 +46,32 @@ internal sealed class ModelParts(ValidationCache validated)
     }
 
     /// <summary>
-    /// The problems of routes with the backends and rate-limit policies they bring, checked on their own. Auth policies
-    /// are declared by other sources, so the merged model's validation reports unknown ones; a route without any is
-    /// checked as itself, so the merged model's validation finds it in the store's <see cref="ValidationCache"/> instead
+    /// The problems of routes with the backends and rate-limit policies they bring, checked on their own. Auth policies,
+    /// and token budgets the part does not bring, are declared by other sources, so the merged model's validation reports
+    /// unknown ones; a route without any is checked as itself, so the merged model's validation finds it in the store's <see cref="ValidationCache"/> instead
     /// of checking every route twice. Sources that still check while building pass no cache.
     /// </summary>
     public static List<ModelProblem> Check(IEnumerable<RouteModel> routes, IEnumerable<BackendModel> backends, IEnumerable<RateLimitPolicy> rateLimitPolicies, ValidationCache? validated = null)
     {
+        var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
+        foreach (var policy in rateLimitPolicies)
+        {
+            policies[policy.Name] = policy;
+        }
+
         var checkedRoutes = ImmutableArray.CreateBuilder<RouteModel>();
         foreach (var route in routes)
         {
-            checkedRoutes.Add(route.AuthPolicies.IsEmpty ? route : route with { AuthPolicies = [] });
+            // A token budget the part does not bring is a configured one (a Service's token-limit-policy), checked like auth policies.
+            var external = route.TokenLimitPolicy is { } budget && !policies.ContainsKey(budget);
+            checkedRoutes.Add(route.AuthPolicies.IsEmpty && !external ? route
+                : route with { AuthPolicies = [], TokenLimitPolicy = external ? null : route.TokenLimitPolicy });
         }
 
         var backendMap = ImmutableDictionary.CreateBuilder<string, BackendModel>(StringComparer.Ordinal);
         foreach (var backend in backends)
         {
             backendMap[backend.Name] = backend;
-        }
-
-        var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
-        foreach (var policy in rateLimitPolicies)
-        {
-            policies[policy.Name] = policy;
         }
 
         return ModelValidator.Validate(

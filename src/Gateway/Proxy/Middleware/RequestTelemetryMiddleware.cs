@@ -58,6 +58,7 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
             if (logThis)
             {
                 var body = context.Features.Get<BufferedJsonBody>();
+                TokenUsage? usage = context.Features.Get<ResponseUsage>() is { } observed && observed.TryGetUsage(out var reported) ? reported : null;
                 accessLog.Write(new AccessLogEntry(
                     timeProvider.GetUtcNow(),
                     context.Request.Method,
@@ -71,7 +72,9 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
                     activity?.TraceId.ToHexString(),
                     context.Features.Get<Auth.AuthIdentity>()?.Subject,
                     body?.Model,
-                    body?.Variant));
+                    body?.Variant,
+                    usage?.PromptTokens,
+                    usage?.CompletionTokens));
             }
         }
     }

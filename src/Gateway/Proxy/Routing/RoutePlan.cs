@@ -67,6 +67,9 @@ internal sealed record RoutePlan
     /// <summary>The rate-limit policy in force through the route's limit slot; null for none.</summary>
     public string? RateLimitPolicy { get; init; }
 
+    /// <summary>The token budget in force through the route's limit slot; null for none.</summary>
+    public string? TokenLimitPolicy { get; init; }
+
     /// <summary>The real models that serve the route's public model name; null forwards the body's model as sent.</summary>
     public ModelCanaryPolicy? ModelCanary { get; init; }
 }

@@ -129,6 +129,7 @@ internal static class YarpTranslator
             Fault = filters.Fault,
             AuthPolicies = route.AuthPolicies.IsEmpty ? null : [.. route.AuthPolicies],
             RateLimitPolicy = route.RateLimitPolicy,
+            TokenLimitPolicy = route.TokenLimitPolicy,
             ModelCanary = route.ModelCanary,
         };
 

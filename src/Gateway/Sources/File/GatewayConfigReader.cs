@@ -69,7 +69,7 @@ internal static class GatewayConfigReader
         }
 
         var obj = $"route '{name}'";
-        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps", "AllowPathParameters", "AllowEncodedSlashes", "ModelFromBody", "ModelCanary");
+        reader.RejectUnknownKeys(section, obj, "", "Name", "Hostnames", "Matches", "Filters", "Backends", "Timeout", "Canary", "RateLimitPolicy", "Retry", "MaxRequestBodySize", "ResponseHeadersTimeout", "AuthPolicy", "RedirectToHttps", "AllowPathParameters", "AllowEncodedSlashes", "ModelFromBody", "ModelCanary", "TokenLimitPolicy");
 
         var matches = ImmutableArray.CreateBuilder<RouteMatch>();
         foreach (var item in ConfigFieldReader.Items(section, "Matches"))
@@ -103,6 +103,7 @@ internal static class GatewayConfigReader
             Backends = backends.ToImmutable(),
             Timeout = reader.Duration(section, "Timeout", obj, ""),
             RateLimitPolicy = reader.String(section, "RateLimitPolicy", obj, ""),
+            TokenLimitPolicy = reader.String(section, "TokenLimitPolicy", obj, ""),
             Canary = ReadCanary(reader, section.GetSection("Canary"), obj),
             Retry = ResilienceReader.ReadRetry(reader, section.GetSection("Retry"), obj),
             MaxRequestBodySize = reader.Long(section, "MaxRequestBodySize", obj, ""),

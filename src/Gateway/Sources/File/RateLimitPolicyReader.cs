@@ -8,7 +8,7 @@ namespace Gateway.Sources.File;
 /// <summary>Reads the <c>RateLimitPolicies</c> dictionary (policy name to settings); values are checked by <see cref="ModelValidator"/>.</summary>
 internal static class RateLimitPolicyReader
 {
-    private static readonly string[] Fields = ["Rate", "Burst", "Key", "StatusCode", "Queue", "Mode", "FailMode", "Timeout", "Plans"];
+    private static readonly string[] Fields = ["Rate", "Burst", "Key", "StatusCode", "Queue", "Mode", "FailMode", "Timeout", "Plans", "Unit"];
 
     public static ImmutableDictionary<string, RateLimitPolicy> ReadAll(ConfigFieldReader reader, IConfigurationSection section)
     {
@@ -37,6 +37,7 @@ internal static class RateLimitPolicyReader
             Mode = reader.Enum<RateLimitMode>(section, "Mode", obj, "") ?? RateLimitMode.Local,
             FailMode = reader.Enum<RateLimitFailMode>(section, "FailMode", obj, "") ?? RateLimitFailMode.Open,
             Timeout = reader.Duration(section, "Timeout", obj, ""),
+            Unit = reader.Enum<RateLimitUnit>(section, "Unit", obj, "") ?? RateLimitUnit.Requests,
             Plans = ReadPlans(reader, section.GetSection("Plans"), obj),
         };
     }

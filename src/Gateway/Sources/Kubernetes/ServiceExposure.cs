@@ -41,6 +41,12 @@ internal sealed record ServiceExposure
     /// <summary>The limit of the Service's route, from the rate-limit annotations; null for none.</summary>
     public RateLimitPolicy? RateLimit { get; init; }
 
+    /// <summary>The token budget of the Service's route, from the token-limit annotations; null for none.</summary>
+    public RateLimitPolicy? TokenLimit { get; init; }
+
+    /// <summary>A configured token-budget policy the route names instead (<c>token-limit-policy</c>); null for none.</summary>
+    public string? TokenLimitPolicy { get; init; }
+
     /// <summary>The auth policies of the Service's route (any of them admits); empty leaves it open.</summary>
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
 

@@ -122,6 +122,11 @@ internal sealed class ServiceProcessor
             {
                 policies[policy.Name] = policy;
             }
+
+            if (groups[id] is { Stable.TokenLimit: { } tokenPolicy })
+            {
+                policies[tokenPolicy.Name] = tokenPolicy;
+            }
         }
 
         var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backendModels, RateLimitPolicies = policies.ToImmutable() };
@@ -304,6 +309,7 @@ internal sealed class ServiceProcessor
                 : RouteFilters.None,
             Backends = refs.ToImmutable(),
             RateLimitPolicy = stable.RateLimit?.Name,
+            TokenLimitPolicy = stable.TokenLimit?.Name ?? stable.TokenLimitPolicy,
             AuthPolicies = stable.AuthPolicies,
             ModelCanary = stable.ModelCanary,
             Canary = CanaryOf(forced, rolling),
@@ -312,7 +318,7 @@ internal sealed class ServiceProcessor
         var part = new ModelPart(
             [route],
             backends.ToImmutable(),
-            stable.RateLimit is { } policy ? [policy] : [],
+            PoliciesOf(stable),
             p => Excluded(new ModelProblem(Source, obj, AnnotationFor(p.Field), p.Message)));
         return group with { Route = route, Part = part };
     }
@@ -340,12 +346,22 @@ internal sealed class ServiceProcessor
         return rolling.Exposure is { } rollingCanary ? new CanaryPolicy { Backend = rolling.Backend.Name, Rollout = rollingCanary.Rollout } : null;
     }
 
+    private static ImmutableArray<RateLimitPolicy> PoliciesOf(ServiceExposure stable) =>
+        (stable.RateLimit, stable.TokenLimit) switch
+        {
+            ({ } requests, { } tokens) => [requests, tokens],
+            ({ } requests, null) => [requests],
+            (null, { } tokens) => [tokens],
+            _ => [],
+        };
+
     /// <summary>Points a model field back at the annotation it came from.</summary>
     private static string AnnotationFor(string field) =>
         field.StartsWith("Hostnames", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.Host)
         : field.StartsWith("Matches", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.PathPrefix)
         : field.StartsWith("ModelCanary.StickyHeader", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.ModelStickyHeader)
         : field.StartsWith("ModelCanary", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.ModelVariants)
+        : field.StartsWith("TokenLimitPolicy", StringComparison.Ordinal) ? MlGatewayAnnotations.Field(MlGatewayAnnotations.TokenLimitPolicy)
         : field;
 
     private static ModelProblem Excluded(ModelProblem problem) => problem with { Message = problem.Message + "; the Service is left out until this is fixed" };

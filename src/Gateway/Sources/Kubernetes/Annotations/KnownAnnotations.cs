@@ -21,7 +21,8 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.MetricsPort, MlGatewayAnnotations.ScrapeInterval, MlGatewayAnnotations.MaxQueueDepth,
         MlGatewayAnnotations.MaxKvCacheUsage, MlGatewayAnnotations.GatewayQueueSize, MlGatewayAnnotations.GatewayQueueWait,
         MlGatewayAnnotations.CriticalQueueWait, MlGatewayAnnotations.Model,
-        MlGatewayAnnotations.ModelVariants, MlGatewayAnnotations.ModelStickyHeader, .. RolloutAnnotations.All,
+        MlGatewayAnnotations.ModelVariants, MlGatewayAnnotations.ModelStickyHeader, MlGatewayAnnotations.TokenLimit, MlGatewayAnnotations.TokenLimitBurst,
+        MlGatewayAnnotations.TokenLimitKey, MlGatewayAnnotations.TokenLimitPolicy, .. RolloutAnnotations.All,
     ];
 
     public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All];

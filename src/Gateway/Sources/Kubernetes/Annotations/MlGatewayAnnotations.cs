@@ -37,6 +37,10 @@ internal static class MlGatewayAnnotations
     public const string RateLimit = Prefix + "rate-limit";
     public const string RateLimitBurst = Prefix + "rate-limit-burst";
     public const string RateLimitKey = Prefix + "rate-limit-key";
+    public const string TokenLimit = Prefix + "token-limit";
+    public const string TokenLimitBurst = Prefix + "token-limit-burst";
+    public const string TokenLimitKey = Prefix + "token-limit-key";
+    public const string TokenLimitPolicy = Prefix + "token-limit-policy";
     public const string HealthPath = Prefix + "health-path";
     public const string HealthInterval = Prefix + "health-interval";
     public const string HealthTimeout = Prefix + "health-timeout";

@@ -1,0 +1,105 @@
+using System.Text;
+using Gateway.Inference;
+
+namespace Gateway.Tests.Inference;
+
+public sealed class SseUsageScannerTests
+{
+    private const string Stream =
+        "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"tok \"},\"finish_reason\":null}]}\n\n" +
+        "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"data: {\\\"usage\\\":{}}\"},\"finish_reason\":\"length\"}],\"usage\":null}\n\n" +
+        "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":2,\"total_tokens\":23}}\n\n" +
+        "data: [DONE]\n\n";
+
+    private static (bool Found, TokenUsage Usage) Scan(string stream, int chunkSize = int.MaxValue, bool complete = true)
+    {
+        var bytes = Encoding.UTF8.GetBytes(stream);
+        var scanner = new SseUsageScanner();
+        for (var i = 0; i < bytes.Length; i += chunkSize)
+        {
+            scanner.Feed(bytes.AsSpan(i, Math.Min(chunkSize, bytes.Length - i)));
+        }
+
+        if (complete)
+        {
+            scanner.Complete();
+        }
+
+        return (scanner.TryGetUsage(out var usage), usage);
+    }
+
+    [Fact]
+    public void Reads_the_usage_of_the_last_event_before_done()
+    {
+        var (found, usage) = Scan(Stream);
+
+        Assert.True(found);
+        Assert.Equal(new TokenUsage(21, 2), usage);
+    }
+
+    [Fact]
+    public void Reads_the_same_usage_however_the_stream_is_split()
+    {
+        for (var chunk = 1; chunk <= Stream.Length; chunk++)
+        {
+            var (found, usage) = Scan(Stream, chunk);
+            Assert.True(found, $"chunks of {chunk} bytes");
+            Assert.Equal(new TokenUsage(21, 2), usage);
+        }
+    }
+
+    [Fact]
+    public void Reads_events_with_crlf_comments_other_fields_and_data_over_several_lines()
+    {
+        var stream = ": keep-alive\r\n\r\nevent: message\r\nid: 7\r\ndata: {\"choices\":[],\r\ndata: \"usage\":{\"prompt_tokens\":4,\r\ndata: \"completion_tokens\":5}}\r\n\r\ndata: [DONE]\r\n\r\n";
+
+        for (var chunk = 1; chunk <= stream.Length; chunk++)
+        {
+            var (found, usage) = Scan(stream, chunk);
+            Assert.True(found, $"chunks of {chunk} bytes");
+            Assert.Equal(new TokenUsage(4, 5), usage);
+        }
+    }
+
+    [Fact]
+    public void Keeps_the_last_usage_when_later_events_carry_none()
+    {
+        var stream = "data: {\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}\n\ndata: {\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":8}}\n\ndata: {\"choices\":[]}\n\ndata: [DONE]\n\n";
+
+        Assert.Equal((true, new TokenUsage(9, 8)), Scan(stream));
+    }
+
+    [Fact]
+    public void Counts_a_last_event_the_stream_did_not_close()
+    {
+        var stream = "data: {\"choices\":[]}\n\ndata: {\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}";
+
+        Assert.Equal((false, default(TokenUsage)), Scan(stream, complete: false));
+        Assert.Equal((true, new TokenUsage(3, 4)), Scan(stream));
+    }
+
+    [Theory]
+    [InlineData("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: [DONE]\n\n")]       // no include_usage
+    [InlineData("data: {\"choices\":[], \"usage\": {\"prompt_tokens\": 3,\n\ndata: [DONE]\n\n")]    // cut mid-object
+    [InlineData("data:[DONE]\n\n")]
+    [InlineData("event: usage\nid: {\"usage\":{\"prompt_tokens\":3}}\n\n")]                        // not a data field
+    [InlineData("datum: {\"usage\":{\"prompt_tokens\":3}}\n\n")]
+    public void Reports_no_usage_when_no_event_carries_one(string stream)
+    {
+        Assert.False(Scan(stream).Found);
+    }
+
+    [Fact]
+    public void Reads_the_usage_after_a_huge_stream()
+    {
+        var builder = new StringBuilder();
+        for (var i = 0; i < 20_000; i++)
+        {
+            builder.Append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"").Append('y', 200).Append("\"}}]}\n\n");
+        }
+
+        builder.Append("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":20000}}\n\ndata: [DONE]\n\n");
+
+        Assert.Equal((true, new TokenUsage(10, 20_000)), Scan(builder.ToString(), chunkSize: 4096));
+    }
+}
