@@ -30,6 +30,12 @@ internal sealed class BufferedJsonBody : Stream
     /// <summary>The variant a model canary chose; null when none did.</summary>
     public string? Variant { get; private set; }
 
+    /// <summary>The model the backend gets: <see cref="Model"/> unless a model canary chose another.</summary>
+    public string ServedModel => Variant ?? Model;
+
+    /// <summary>The body as it will be forwarded.</summary>
+    public ReadOnlySpan<byte> Content => _buffer.AsSpan(0, _length);
+
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
@@ -81,9 +87,9 @@ internal sealed class BufferedJsonBody : Stream
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = buffer;
         _length = length;
-        if (start <= Token.Start)
+        if (start <= _token.Start)
         {
-            Token = Token with { Start = Token.Start + insert.Length - removeLength };
+            _token = _token with { Start = _token.Start + insert.Length - removeLength };
         }
     }
 
