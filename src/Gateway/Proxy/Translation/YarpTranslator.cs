@@ -345,7 +345,8 @@ internal static class YarpTranslator
             HttpClient = backend.AcceptAnyServerCertificate ? new HttpClientConfig { DangerousAcceptAnyServerCertificate = true } : null,
             LoadBalancingPolicy = ClusterLoadBalancing.PolicyName(backend.LoadBalancing),
             Metadata = ClusterLoadBalancing.AddMetadata(backend.LoadBalancing, ClusterResilience.Metadata(runtime)),
-        }, runtime) { Endpoints = endpoints };
+        }, runtime)
+        { Endpoints = endpoints };
     }
 
     /// <summary>The YARP destination of one endpoint address; also what a live endpoint change adds.</summary>
