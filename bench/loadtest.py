@@ -228,6 +228,18 @@ def run_wrk(url, duration, connections, threads, rate_script=None):
     return {"rps": rps, "requests": total, "errors": int(non2xx.group(1)) if non2xx else 0, "p50_ms": lat.get("50"), "p99_ms": lat.get("99")}
 
 
+
+def stop_all(procs, workdir):
+    """Stops the started processes (SIGTERM, then kill after 15 s) and removes their working directory."""
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    for proc in procs:
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    shutil.rmtree(workdir, ignore_errors=True)
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per run (after warm-up)")
@@ -369,14 +381,7 @@ def main():
                 json.dump(report, f, indent=2)
         print(f"\nresults: bench/results/load-{stamp}.json")
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
+        stop_all(procs, workdir)
 
 
 def fmt(value, spec):

@@ -16,7 +16,6 @@ import glob
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -298,14 +297,7 @@ def main():
             json.dump(report, f, indent=2)
         print(f"\nresults: {os.path.relpath(args.output, loadtest.ROOT)}")
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        shutil.rmtree(workdir, ignore_errors=True)
+        loadtest.stop_all(procs, workdir)
         for proc in procs:
             for path in (f"/tmp/perf-{proc.pid}.map", f"/tmp/perfinfo-{proc.pid}.map"):
                 if os.path.exists(path):
