@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Gateway.Hosting;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Primitives;
 using Gateway.Sources.File;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -110,5 +112,90 @@ public sealed class AdminTests
         using var ready = await admin.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task Config_shows_that_secrets_are_set_but_not_their_values()
+    {
+        const string BackendCredential = "Bearer backend-credential-5e1d";
+        const string ClientKey = "client-key-of-alice-0001";
+        await using var backend = await TestBackend.StartAsync("model");
+        await using var gateway = await TestGateway.StartAsync(new
+        {
+            AuthPolicies = new Dictionary<string, object>
+            {
+                ["keys"] = new { Type = "ApiKey", ApiKey = new { Keys = new[] { new { Id = "alice", Hash = ApiKeyAuthTests.Hash(ClientKey) } } } },
+            },
+            Routes = new object[]
+            {
+                new
+                {
+                    Name = "predict",
+                    Matches = new[] { new { Path = "/predict" } },
+                    Backends = new[] { "model" },
+                    AuthPolicy = "keys",
+                    Filters = new { RequestHeaders = new { Set = new Dictionary<string, string> { ["Authorization"] = BackendCredential } } },
+                },
+            },
+            Backends = new Dictionary<string, object> { ["model"] = new { Endpoints = new[] { backend.Url } } },
+        });
+
+        // The route really sends the credential to its backend...
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/predict") { Headers = { { "X-Api-Key", ClientKey } } };
+        var echo = await BackendEcho.ReadAsync(await gateway.Client.SendAsync(request));
+        Assert.Equal(BackendCredential, echo.Headers["authorization"]);
+
+        // ...and the admin page shows that it does, without the value, nor the key's hash.
+        var text = await gateway.Admin.GetStringAsync("/config");
+        Assert.DoesNotContain("backend-credential-5e1d", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKeyAuthTests.Hash(ClientKey), text, StringComparison.Ordinal);
+        var model = System.Text.Json.Nodes.JsonNode.Parse(text)!["model"]!;
+        var set = model["routes"]![0]!["filters"]!["requestHeaders"]!["set"]![0]!;
+        Assert.Equal("Authorization", (string)set["key"]!);
+        Assert.Equal("(redacted)", (string)set["value"]!);
+        Assert.Equal("(redacted)", (string)model["authPolicies"]!["keys"]!["apiKey"]!["keys"]![0]!["hash"]!);
+    }
+
+    [Fact]
+    public async Task Metrics_can_be_served_alone_on_a_port_of_their_own()
+    {
+        await using var gateway = await TestGateway.StartAsync(new { Routes = Array.Empty<object>() }, "--Gateway:Admin:MetricsUrl=http://127.0.0.1:0");
+        var listeners = gateway.Services.GetRequiredService<Listeners>();
+        Assert.True(listeners.MetricsPort > 0);
+        Assert.NotEqual(listeners.AdminPort, listeners.MetricsPort);
+        using var metricsPort = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{listeners.MetricsPort}") };
+
+        Assert.Contains("gateway_config_reloads_total", await metricsPort.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        foreach (var page in new[] { "/config", "/routes", "/healthz" })
+        {
+            using var other = await metricsPort.GetAsync(page);
+            Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+            Assert.Equal("metrics port: /metrics\n", await other.Content.ReadAsStringAsync());
+        }
+
+        // The admin port keeps everything else, and no longer serves metrics.
+        Assert.Equal("ready\n", await gateway.Admin.GetStringAsync("/readyz"));
+        using var adminMetrics = await gateway.Admin.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.NotFound, adminMetrics.StatusCode);
+    }
+
+    [Fact]
+    public async Task With_a_token_the_pages_still_answer_on_loopback_and_with_the_token()
+    {
+        const string Token = "admin-token-0123456789abcdef";
+        await using var gateway = await TestGateway.StartAsync(new { Routes = Array.Empty<object>() }, $"--Gateway:Admin:Token={Token}");
+
+        Assert.Contains("\"generation\": 1", await gateway.Admin.GetStringAsync("/config"), StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/routes") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", Token) } };
+        using var routes = await gateway.Admin.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, routes.StatusCode);
+        Assert.DoesNotContain(Token, await gateway.Admin.GetStringAsync("/config"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_short_admin_token_stops_the_start_with_the_key_named()
+    {
+        var ex = await Assert.ThrowsAsync<StartupException>(() => TestGateway.StartAsync(new { }, "--Gateway:Admin:Token=short"));
+        Assert.Equal(["Gateway:Admin:Token: the token has 5 characters; use at least 16 (e.g. openssl rand -hex 32)"], ex.Errors);
     }
 }

@@ -1,5 +1,8 @@
 using System.Net;
+using Gateway.Auth;
 using Gateway.IntegrationTests.Infrastructure;
+using Gateway.Model;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gateway.IntegrationTests;
 
@@ -188,6 +191,45 @@ public sealed class JwtAuthTests : IAsyncLifetime
 
         // The old key is no longer published, so its tokens stop working.
         await AssertRefused(gateway, Token(_key), "unknown key");
+    }
+
+    [Fact]
+    public async Task While_the_provider_is_down_the_last_good_keys_keep_working()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(Discovery(refresh: "1s")));
+        using (var first = await Send(gateway, Token()))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        _idp.SetDown(true);
+        using var unpublished = new TestSigningKey("key-9");
+        await Task.Delay(1100);
+        var asked = _idp.DiscoveryRequests;
+
+        // An unknown kid makes the gateway ask again (IdentityModel retries a 503 once); the provider fails, so that
+        // token is refused ...
+        await AssertRefused(gateway, Token(unpublished), "unknown key");
+        Assert.InRange(_idp.DiscoveryRequests, asked + 1, asked + 2);
+
+        // ... and tokens signed with the keys fetched before still pass (a new token, so no cached verdict answers).
+        using var stillValid = await Send(gateway, Token(claims: new Dictionary<string, object> { ["org"] = "acme" }));
+        Assert.Equal(HttpStatusCode.OK, stillValid.StatusCode);
+        Assert.Equal(1, _idp.JwksRequests);
+    }
+
+    [Fact]
+    public async Task Keys_are_never_fetched_over_http_unless_the_policy_allows_it()
+    {
+        using var http = new HttpClient();
+        var strict = SigningKeySources.FromDiscovery(new JwtAuth { Discovery = _idp.DiscoveryUrl, Audiences = [Audience] }, http, NullLogger.Instance);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => strict.GetConfigurationAsync(CancellationToken.None));
+        Assert.Equal(0, _idp.DiscoveryRequests);
+
+        var loopback = SigningKeySources.FromDiscovery(new JwtAuth { Discovery = _idp.DiscoveryUrl, Audiences = [Audience], RequireHttps = false }, http, NullLogger.Instance);
+        var keys = await loopback.GetConfigurationAsync(CancellationToken.None);
+        Assert.Equal(["key-1"], keys.SigningKeys.Select(k => k.KeyId).ToArray());
+        Assert.Equal(_idp.Issuer, keys.Issuer);
     }
 
     [Fact]

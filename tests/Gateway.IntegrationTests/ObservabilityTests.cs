@@ -75,6 +75,36 @@ public sealed class ObservabilityTests : TwoBackendTest
     }
 
     [Fact]
+    public async Task The_standard_otel_variables_name_the_service_and_runtime_metrics_are_exported()
+    {
+        await using var gateway = await TestGateway.StartAsync(
+            Section, "--OTEL_SERVICE_NAME=models-edge", "--OTEL_RESOURCE_ATTRIBUTES=deployment.environment.name=staging,team=ml-platform");
+        (await gateway.Client.GetAsync("/a")).Dispose();
+
+        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+        var target = metrics.Split('\n').Single(line => line.StartsWith("target_info{", StringComparison.Ordinal));
+        Assert.Contains("service_name=\"models-edge\"", target, StringComparison.Ordinal);
+        Assert.Contains("deployment_environment_name=\"staging\"", target, StringComparison.Ordinal);
+        Assert.Contains("team=\"ml-platform\"", target, StringComparison.Ordinal);
+
+        // System.Runtime (GC, thread pool) and System.Net.Http, which times the forward to the backend.
+        Assert.True(await ScrapeAsync(gateway, "dotnet_gc_heap_total_allocated_bytes_total") > 0, metrics);
+        Assert.True(await ScrapeAsync(gateway, "dotnet_process_cpu_time_seconds_total") > 0, metrics);
+        var backendPort = new Uri(A.Url).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await ScrapeAsync(gateway, "http_client_request_duration_seconds_count", ("server_port", backendPort), ("http_response_status_code", "200")));
+    }
+
+    [Fact]
+    public async Task Without_otel_variables_the_service_is_named_gateway()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section);
+
+        var metrics = await gateway.Admin.GetStringAsync("/metrics");
+        var target = metrics.Split('\n').Single(line => line.StartsWith("target_info{", StringComparison.Ordinal));
+        Assert.Contains("service_name=\"gateway\"", target, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rejected_reloads_are_counted()
     {
         await using var gateway = await TestGateway.StartAsync(Section);

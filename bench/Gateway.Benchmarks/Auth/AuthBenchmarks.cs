@@ -4,7 +4,6 @@ using BenchmarkDotNet.Attributes;
 using Gateway.Auth;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -47,7 +46,7 @@ public class AuthBenchmarks
             keys = new[] { new { kty = "RSA", kid = "k1", use = "sig", n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) } },
         });
         var settings = new JwtAuth { Issuer = Issuer, Audiences = [Audience], Jwks = jwks, Scopes = ["predict"] };
-        _jwt = new JwtAuthenticator(new AuthPolicy { Name = "jwt", Type = AuthPolicyType.Jwt, Jwt = settings }, JwksCache.Static(jwks, TimeProvider.System, NullLogger.Instance), TimeProvider.System);
+        _jwt = new JwtAuthenticator(new AuthPolicy { Name = "jwt", Type = AuthPolicyType.Jwt, Jwt = settings }, SigningKeySources.Static(jwks), TimeProvider.System);
         _token = Token();
         _tokenRequest = new DefaultHttpContext();
         _tokenRequest.Request.Headers.Authorization = $"Bearer {_token}";

@@ -9,11 +9,16 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Admin;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, KubernetesLeadership? leadership = null)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, AdminAccess access, KubernetesLeadership? leadership = null)
 {
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.Headers.CacheControl = "no-store";
+        if (!access.Allows(context))
+        {
+            return access.RefuseAsync(context);
+        }
+
         switch (context.Request.Path.Value)
         {
             case "/healthz":
@@ -24,28 +29,15 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                     return Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: shutting down");
                 }
 
+                var refused = Refusals(readiness);
                 return !store.IsReady
-                    ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet")
+                    ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: no valid configuration loaded yet" + refused)
                     : !readiness.IsReady
-                        ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: waiting for the first sync of " + string.Join(", ", readiness.Pending))
-                        : Text(context, StatusCodes.Status200OK, "ready");
+                        ? Text(context, StatusCodes.Status503ServiceUnavailable, "not ready: waiting for the first sync of " + string.Join(", ", readiness.Pending) + refused)
+                        : Text(context, StatusCodes.Status200OK, "ready" + refused);
             case "/config":
-                var status = store.Status;
-                return context.Response.WriteAsJsonAsync(
-                    new
-                    {
-                        status.Generation,
-                        status.AppliedAt,
-                        status.Sources,
-                        LastRejected = status.LastRejected is { } rejected
-                            ? new { rejected.Source, rejected.At, Problems = rejected.Problems.Select(p => p.ToString()), Details = rejected.Problems }
-                            : null,
-                        Warnings = status.Warnings.Select(p => p.ToString()),
-                        Kubernetes = leadership is null ? null : new { Leader = leadership.IsLeader, leadership.Identity },
-                        status.Model,
-                        Tls = tls.Describe(),
-                    },
-                    ModelJson.Indented);
+                context.Response.ContentType = "application/json; charset=utf-8";
+                return context.Response.Body.WriteAsync(ConfigDocument.ToUtf8Json(store.Status, tls.Describe(), leadership)).AsTask();
             case "/routes":
                 var current = store.Status;
                 routeStats.Retain(current.Model.Routes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal));
@@ -56,6 +48,19 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
             default:
                 return Text(context, StatusCodes.Status404NotFound, "admin endpoints: /healthz /readyz /config /routes /metrics /version");
         }
+    }
+
+    /// <summary>The answer of the metrics port to every path but <c>/metrics</c>.</summary>
+    public static Task MetricsPortFallbackAsync(HttpContext context) =>
+        Text(context, StatusCodes.Status404NotFound, "metrics port: /metrics");
+
+    /// <summary>What the Kubernetes API refuses, for the readiness answer; empty when nothing is.</summary>
+    private static string Refusals(ReadinessRegistry readiness)
+    {
+        var refusals = string.Join(", ", readiness.Refusals);
+        return refusals.Length == 0
+            ? ""
+            : $"; the Kubernetes API refuses to {refusals}: grant it in the gateway's RBAC rules (deploy/base/rbac.yaml); the log names each rule";
     }
 
     private static Task Text(HttpContext context, int statusCode, string body)

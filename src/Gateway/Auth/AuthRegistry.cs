@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
 using Gateway.Model;
 using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Gateway.Auth;
 
 /// <summary>
 /// Turns each applied model's auth policies into authenticators and publishes them through the routes'
-/// <see cref="RouteAuthSlot"/>s. Key caches of OIDC providers survive reloads that do not change the provider, so a
-/// reload does not refetch keys.
+/// <see cref="RouteAuthSlot"/>s. The configuration managers of OIDC providers (and the keys they hold) survive reloads
+/// that do not change the provider, so a reload does not refetch keys.
 /// </summary>
 internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory loggerFactory) : IModelStage, IDisposable
 {
     private readonly ConcurrentDictionary<string, RouteAuthSlot> _slots = new(StringComparer.Ordinal);
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) };
-    private readonly ILogger _logger = loggerFactory.CreateLogger<JwksCache>();
-    private Dictionary<string, JwksCache> _providers = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DiscoveryRetriever>();
+    private Dictionary<string, IConfigurationManager<OpenIdConnectConfiguration>> _providers = new(StringComparer.Ordinal);
 
     /// <summary>The model whose auth is in force.</summary>
     public GatewayModel Applied { get; private set; } = GatewayModel.Empty;
@@ -61,7 +63,7 @@ internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory log
 
     private void Apply(GatewayModel model)
     {
-        var providers = new Dictionary<string, JwksCache>(StringComparer.Ordinal);
+        var providers = new Dictionary<string, IConfigurationManager<OpenIdConnectConfiguration>>(StringComparer.Ordinal);
         var authenticators = new Dictionary<string, IAuthenticator>(StringComparer.Ordinal);
         foreach (var policy in model.AuthPolicies.Values)
         {
@@ -118,25 +120,25 @@ internal sealed class AuthRegistry(TimeProvider timeProvider, ILoggerFactory log
         }
     }
 
-    private JwksCache KeysFor(JwtAuth settings, Dictionary<string, JwksCache> providers)
+    private IConfigurationManager<OpenIdConnectConfiguration> KeysFor(JwtAuth settings, Dictionary<string, IConfigurationManager<OpenIdConnectConfiguration>> providers)
     {
         if (settings.Jwks is { } inline)
         {
-            return JwksCache.Static(inline, timeProvider, _logger);
+            return SigningKeySources.Static(inline);
         }
 
         if (settings.JwksFile is { } path)
         {
-            return JwksCache.Static(ReadJwksFile(path), timeProvider, _logger);
+            return SigningKeySources.Static(ReadJwksFile(path));
         }
 
-        var identity = JwksCache.IdentityOf(settings);
-        if (!providers.TryGetValue(identity, out var cache))
+        var identity = SigningKeySources.IdentityOf(settings);
+        if (!providers.TryGetValue(identity, out var manager))
         {
-            cache = _providers.TryGetValue(identity, out var kept) ? kept : JwksCache.FromDiscovery(settings, _http, timeProvider, _logger);
-            providers[identity] = cache;
+            manager = _providers.TryGetValue(identity, out var kept) ? kept : SigningKeySources.FromDiscovery(settings, _http, _logger);
+            providers[identity] = manager;
         }
 
-        return cache;
+        return manager;
     }
 }

@@ -1,6 +1,8 @@
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Net.Http.Headers;
 
@@ -8,7 +10,8 @@ namespace Gateway.Auth;
 
 /// <summary>
 /// A JWT policy: validates <c>Authorization: Bearer</c> tokens with IdentityModel's <see cref="JsonWebTokenHandler"/>
-/// against the policy's issuer, audiences and signing keys, then checks lifetime (with the injected clock), scopes
+/// against the policy's issuer, audiences and the signing keys of its <see cref="IConfigurationManager{T}"/> (see
+/// <see cref="SigningKeySources"/>), then checks lifetime (with the injected clock), scopes
 /// and claims. Only asymmetric algorithms are accepted and unsigned tokens never are, so neither <c>alg: none</c> nor
 /// an HMAC token keyed with an RSA public key can pass.
 /// </summary>
@@ -23,7 +26,7 @@ internal sealed class JwtAuthenticator : IAuthenticator
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
     private readonly JwtAuth _settings;
-    private readonly JwksCache _keys;
+    private readonly IConfigurationManager<OpenIdConnectConfiguration> _keys;
     private readonly TimeProvider _time;
     private readonly TimeSpan _skew;
     private readonly TokenValidationParameters _parameters;
@@ -31,7 +34,7 @@ internal sealed class JwtAuthenticator : IAuthenticator
     private readonly string _scopeList;
     private readonly JwtVerdictCache _verdicts;
 
-    public JwtAuthenticator(AuthPolicy policy, JwksCache keys, TimeProvider time)
+    public JwtAuthenticator(AuthPolicy policy, IConfigurationManager<OpenIdConnectConfiguration> keys, TimeProvider time)
     {
         PolicyName = policy.Name;
         _settings = policy.Jwt!;
@@ -44,14 +47,12 @@ internal sealed class JwtAuthenticator : IAuthenticator
         _parameters = new TokenValidationParameters
         {
             ValidateIssuer = true,
-            IssuerValidator = ValidateIssuer,
             ValidateAudience = true,
             ValidAudiences = _settings.Audiences,
             // Checked after signature validation with the injected TimeProvider, so tests can move the clock.
             ValidateLifetime = false,
             RequireSignedTokens = true,
             ValidAlgorithms = _settings.EffectiveAlgorithms,
-            IssuerSigningKeyResolver = (_, _, kid, _) => _keys.Current.Find(string.IsNullOrEmpty(kid) ? null : kid) ?? [],
             TryAllIssuerSigningKeys = false,
         };
     }
@@ -88,14 +89,20 @@ internal sealed class JwtAuthenticator : IAuthenticator
             return AuthResult.Invalid("The token is malformed.");
         }
 
-        _keys.RefreshIfStale();
         var kid = string.IsNullOrEmpty(token.Kid) ? null : token.Kid;
-        if (_keys.Current.Find(kid) is null)
+        var keys = await CurrentKeysAsync();
+        if (Find(keys, kid) is null)
         {
-            await _keys.RefreshForUnknownKidAsync();
+            // Perhaps the provider rotated its key. The manager fetches again at most once per refresh interval, and
+            // this call waits for that fetch when one runs.
+            _keys.RequestRefresh();
+            keys = await CurrentKeysAsync();
         }
 
-        var result = await Handler.ValidateTokenAsync(token, _parameters);
+        var parameters = _parameters.Clone();
+        parameters.IssuerSigningKeyResolver = (_, _, _, _) => Find(keys, kid) ?? [];
+        parameters.IssuerValidator = (issuer, _, _) => ValidateIssuer(issuer, keys.Issuer);
+        var result = await Handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
             return AuthResult.Invalid(Describe(result.Exception));
@@ -167,9 +174,37 @@ internal sealed class JwtAuthenticator : IAuthenticator
         return AuthResult.Allowed(new AuthIdentity(PolicyName, subject, null, ClaimValue(token, _settings.TenantClaim), ClaimValue(token, _settings.PlanClaim)));
     }
 
-    private string ValidateIssuer(string issuer, SecurityToken token, TokenValidationParameters parameters)
+    /// <summary>The provider's keys; none while it has never answered (its failure is logged by the fetch).</summary>
+    private async ValueTask<OpenIdConnectConfiguration> CurrentKeysAsync()
     {
-        var expected = _settings.Issuer ?? _keys.Current.Issuer;
+        try
+        {
+            return await _keys.GetConfigurationAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            return SigningKeySources.None;
+        }
+    }
+
+    /// <summary>The keys a token with <paramref name="kid"/> may be signed with; a token without a kid may use any.</summary>
+    private static SecurityKey[]? Find(OpenIdConnectConfiguration keys, string? kid)
+    {
+        List<SecurityKey>? found = null;
+        foreach (var key in keys.SigningKeys)
+        {
+            if (kid is null || string.Equals(key.KeyId, kid, StringComparison.Ordinal))
+            {
+                (found ??= []).Add(key);
+            }
+        }
+
+        return found?.ToArray();
+    }
+
+    private string ValidateIssuer(string issuer, string? discovered)
+    {
+        var expected = _settings.Issuer ?? discovered;
         if (expected is null || !string.Equals(issuer, expected, StringComparison.Ordinal))
         {
             throw new SecurityTokenInvalidIssuerException("The token's issuer is not trusted.") { InvalidIssuer = issuer };

@@ -74,6 +74,7 @@ internal static partial class GatewayApp
         var listeners = new Listeners();
         ListenAddress.TryParse(options.Listen.Http, out var proxyAddress);
         ListenAddress.TryParse(options.Admin.Url, out var adminAddress);
+        ListenAddress.TryParse(options.Admin.MetricsUrl, out var metricsAddress);
         ListenAddress.TryParse(options.Listen.Https, out var httpsAddress, Uri.UriSchemeHttps);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -81,6 +82,11 @@ internal static partial class GatewayApp
             options.Limits.ApplyTo(kestrel.Limits);
             proxyAddress.Bind(kestrel, listen => listeners.Proxy = listen);
             adminAddress.Bind(kestrel, listen => listeners.Admin = listen);
+            if (options.Admin.ServesMetricsApart)
+            {
+                metricsAddress.Bind(kestrel, listen => listeners.Metrics = listen);
+            }
+
             if (options.ServesHttps)
             {
                 var https = kestrel.ApplicationServices.GetRequiredService<HttpsListener>();
@@ -115,7 +121,7 @@ internal static partial class GatewayApp
         services.AddSingleton(Options.Create(options.Tls));
         services.AddSingleton(Options.Create(options.Kubernetes));
         services.AddSingleton(Options.Create(new ConfigFileOptions(options.ConfigFile, options.ConfigFilePollInterval)));
-        services.AddGatewayTelemetry(options.Telemetry, () => listeners.AdminPort);
+        services.AddGatewayTelemetry(options.Telemetry, listeners.IsOwnPort);
         services.AddSingleton<ModelStore>();
         services.AddSingleton<ProxyConfigApplier>();
         services.AddSingleton<RouteRuntimeTable>();
@@ -133,6 +139,7 @@ internal static partial class GatewayApp
         services.AddSingleton<IModelStage>(sp => sp.GetRequiredService<ModelFromBodyRoutes>());
         services.AddSingleton(new InMemoryConfigProvider([], []));
         services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
+        services.AddSingleton(new AdminAccess(options.Admin.ReadToken()));
         services.AddSingleton<AdminHandler>();
         services.AddSingleton<ReadinessRegistry>();
         services.AddSingleton<AppSettingsSource>();
@@ -155,13 +162,22 @@ internal static partial class GatewayApp
         var admin = app.Services.GetRequiredService<AdminHandler>();
         app.MapWhen(context => context.Connection.LocalPort == listeners.AdminPort, branch =>
         {
-            if (options.Telemetry.Metrics)
+            if (options.Telemetry.Metrics && !options.Admin.ServesMetricsApart)
             {
                 branch.UseOpenTelemetryPrometheusScrapingEndpoint();
             }
 
             branch.Run(admin.InvokeAsync);
         });
+        if (options.Admin.ServesMetricsApart)
+        {
+            // Nothing but /metrics on this port, so it can be opened wider than the admin port.
+            app.MapWhen(context => context.Connection.LocalPort == listeners.MetricsPort, branch =>
+            {
+                branch.UseOpenTelemetryPrometheusScrapingEndpoint();
+                branch.Run(AdminHandler.MetricsPortFallbackAsync);
+            });
+        }
         RequestPipeline.Use(app);
         return app;
     }

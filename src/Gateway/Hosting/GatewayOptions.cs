@@ -67,9 +67,9 @@ internal sealed class GatewayOptions
             yield return $"Gateway:Listen:Https '{Listen.Https}' is not an https:// address such as https://0.0.0.0:8443 (empty turns HTTPS off)";
         }
 
-        if (!ListenAddress.TryParse(Admin.Url, out _))
+        foreach (var error in Admin.Validate(Telemetry.Metrics))
         {
-            yield return $"Gateway:Admin:Url '{Admin.Url}' is not an http:// address such as http://0.0.0.0:9090";
+            yield return error;
         }
 
         if (ConfigFilePollInterval <= TimeSpan.Zero)

@@ -7,9 +7,14 @@ internal sealed class Listeners
 {
     private int _adminPort = -1;
 
+    private int _metricsPort = -1;
+
     public ListenOptions? Proxy { get; set; }
 
     public ListenOptions? Admin { get; set; }
+
+    /// <summary>The listener that serves <c>/metrics</c> alone; null when metrics are on the admin port.</summary>
+    public ListenOptions? Metrics { get; set; }
 
     /// <summary>The HTTPS proxy listener; null when HTTPS is off.</summary>
     public ListenOptions? Https { get; set; }
@@ -31,4 +36,21 @@ internal sealed class Listeners
             return _adminPort;
         }
     }
+
+    /// <summary>Read on every request to tell metrics connections apart; cached once bound, -1 without a metrics listener.</summary>
+    public int MetricsPort
+    {
+        get
+        {
+            if (_metricsPort <= 0)
+            {
+                _metricsPort = Metrics?.IPEndPoint?.Port ?? -1;
+            }
+
+            return _metricsPort;
+        }
+    }
+
+    /// <summary>Whether a connection to <paramref name="localPort"/> is one of the gateway's own (admin or metrics), not a proxied request.</summary>
+    public bool IsOwnPort(int localPort) => localPort == AdminPort || localPort == MetricsPort;
 }

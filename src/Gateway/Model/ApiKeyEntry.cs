@@ -8,6 +8,7 @@ internal sealed record ApiKeyEntry
 {
     public string Id { get; init; } = "";
 
+    [Secret]
     public string Hash { get; init; } = "";
 
     public string? Tenant { get; init; }

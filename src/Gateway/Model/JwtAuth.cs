@@ -23,9 +23,11 @@ internal sealed record JwtAuth
     public ImmutableArray<string> Audiences { get; init; } = [];
 
     /// <summary>URL of the OIDC discovery document (<c>.../.well-known/openid-configuration</c>) whose <c>jwks_uri</c> gives the keys.</summary>
+    [Secret(UserInfoOnly = true)]
     public string? Discovery { get; init; }
 
     /// <summary>A JWKS document written inline.</summary>
+    [Secret]
     public string? Jwks { get; init; }
 
     /// <summary>Path of a JWKS document, read when the configuration is applied.</summary>

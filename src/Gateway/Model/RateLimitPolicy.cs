@@ -48,6 +48,12 @@ internal sealed record RateLimitPolicy
     /// <summary>Client address ranges (CIDRs or addresses) the policy never limits, as ingress-nginx <c>limit-allowlist</c>.</summary>
     public ImmutableArray<string> ExemptSources { get; init; } = [];
 
+    /// <summary>
+    /// A second limit every request must also pass, with buckets of its own (ingress-nginx <c>limit-rpm</c> next to
+    /// <c>limit-rps</c>): a request is admitted only when both admit. Null for none.
+    /// </summary>
+    public RateLimitPolicy? Also { get; init; }
+
     /// <summary>The bucket size in effect: <see cref="Burst"/>, or the rate's tokens per period.</summary>
     public int EffectiveBurst(RateLimitRate rate) => Burst ?? rate.Tokens;
 }

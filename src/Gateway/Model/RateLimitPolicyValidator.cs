@@ -80,5 +80,15 @@ internal static class RateLimitPolicyValidator
         {
             Problem("Timeout", $"is {timeout.TotalMilliseconds} ms; it must be above 0 and at most {MaxTimeout.TotalSeconds} s (a request waits this long for Redis)");
         }
+
+        if (policy.Also is { } also)
+        {
+            if (also.Also is not null || !also.Plans.IsEmpty || !policy.Plans.IsEmpty)
+            {
+                Problem("Also", "is a second limit of its own: it may not have another one, and neither policy may have Plans");
+            }
+
+            Validate(also, problems);
+        }
     }
 }

@@ -30,7 +30,7 @@ internal sealed class RateLimiterRegistry(
     public IReadOnlyList<ModelProblem> Check(GatewayModel model)
     {
         var problems = new List<ModelProblem>();
-        foreach (var policy in model.RateLimitPolicies.Values)
+        foreach (var policy in Flatten(model.RateLimitPolicies.Values))
         {
             if (policy.Mode == RateLimitMode.Global && !redis.IsConfigured)
             {
@@ -48,7 +48,7 @@ internal sealed class RateLimiterRegistry(
         var settings = options.Value;
         var rules = new Dictionary<string, RateLimitRule>(StringComparer.Ordinal);
         var localStores = new Dictionary<string, LocalRateLimitStore>(StringComparer.Ordinal);
-        foreach (var policy in model.RateLimitPolicies.Values)
+        foreach (var policy in Flatten(model.RateLimitPolicies.Values))
         {
             rules[policy.Name] = new RateLimitRule(policy, timeProvider.TimestampFrequency);
             if (policy.Mode == RateLimitMode.Global)
@@ -72,10 +72,12 @@ internal sealed class RateLimiterRegistry(
             RouteRateLimiter? limiter = null;
             if (route.RateLimitPolicy is { } name && rules.TryGetValue(name, out var rule))
             {
-                IRateLimitStore store = rule.Policy.Mode == RateLimitMode.Local ? localStores[name]
-                    : rule.Policy.FailMode == RateLimitFailMode.Local ? new LocalFallbackStore(redisStore, localStores[name])
-                    : redisStore;
-                limiter = new RouteRateLimiter(route.Name, rule, store, clientIp);
+                limiter = new RouteRateLimiter(route.Name, rule, StoreFor(rule, localStores), clientIp)
+                {
+                    Also = rule.Policy.Also is { } also && rules.TryGetValue(also.Name, out var alsoRule)
+                        ? new RouteRateLimiter(route.Name, alsoRule, StoreFor(alsoRule, localStores), clientIp)
+                        : null,
+                };
             }
 
             SlotFor(route.Name).Limiter = limiter;
@@ -97,6 +99,24 @@ internal sealed class RateLimiterRegistry(
         _localStores = localStores;
         Applied = model;
     }
+
+    /// <summary>The policies and their second limits, which have buckets of their own.</summary>
+    private static IEnumerable<RateLimitPolicy> Flatten(IEnumerable<RateLimitPolicy> policies)
+    {
+        foreach (var policy in policies)
+        {
+            yield return policy;
+            if (policy.Also is { } also)
+            {
+                yield return also;
+            }
+        }
+    }
+
+    private IRateLimitStore StoreFor(RateLimitRule rule, Dictionary<string, LocalRateLimitStore> localStores) =>
+        rule.Policy.Mode == RateLimitMode.Local ? localStores[rule.Name]
+            : rule.Policy.FailMode == RateLimitFailMode.Local ? new LocalFallbackStore(redisStore, localStores[rule.Name])
+            : redisStore;
 
     public void Dispose()
     {

@@ -38,6 +38,9 @@ internal sealed class RouteRateLimiter
 
     public string RouteName { get; }
 
+    /// <summary>The limiter of the policy's second limit (<see cref="RateLimitPolicy.Also"/>), which a request must also pass.</summary>
+    public RouteRateLimiter? Also { get; init; }
+
     public RateLimitRule Rule { get; }
 
     public IRateLimitStore Store { get; }
@@ -80,4 +83,48 @@ internal sealed class RouteRateLimiter
     }
 
     public string StateHeader(RateLimitDecision decision) => _stateHeaders.Get(decision);
+
+    /// <summary>
+    /// Takes a token from this limit and, once it admitted, from <see cref="Also"/>: a request is admitted only when both
+    /// admit. The second bucket is not asked when the first refuses, so such a request costs it nothing. Answers with the
+    /// limit the response speaks for; completes synchronously when the stores do.
+    /// </summary>
+    public ValueTask<(RouteRateLimiter Limiter, RateLimitDecision Decision)> AcquireAllAsync(HttpContext context)
+    {
+        var pending = AcquireAsync(context);
+        return pending.IsCompletedSuccessfully ? AlsoAsync(context, pending.Result) : AwaitThenAlsoAsync(context, pending);
+    }
+
+    private async ValueTask<(RouteRateLimiter, RateLimitDecision)> AwaitThenAlsoAsync(HttpContext context, ValueTask<RateLimitDecision> pending) =>
+        await AlsoAsync(context, await pending);
+
+    private ValueTask<(RouteRateLimiter, RateLimitDecision)> AlsoAsync(HttpContext context, RateLimitDecision decision)
+    {
+        if (decision.Outcome != RateLimitOutcome.Admitted || Also is not { } also)
+        {
+            return new((this, decision));
+        }
+
+        var pending = also.AcquireAsync(context);
+        return pending.IsCompletedSuccessfully ? new(Tighter(decision, also, pending.Result)) : AwaitAlsoAsync(decision, also, pending);
+    }
+
+    private async ValueTask<(RouteRateLimiter, RateLimitDecision)> AwaitAlsoAsync(RateLimitDecision decision, RouteRateLimiter also, ValueTask<RateLimitDecision> pending) =>
+        Tighter(decision, also, await pending);
+
+    /// <summary>
+    /// The limit to answer with: the second when it did not admit (its refusal, or its store's failure, decides),
+    /// otherwise the one with fewer tokens left, so the headers announce the tighter bound. An admitted request waits for
+    /// the longer of the two queues.
+    /// </summary>
+    private (RouteRateLimiter, RateLimitDecision) Tighter(RateLimitDecision decision, RouteRateLimiter also, RateLimitDecision alsoDecision)
+    {
+        if (alsoDecision.Outcome != RateLimitOutcome.Admitted)
+        {
+            return (also, alsoDecision);
+        }
+
+        var wait = decision.Wait > alsoDecision.Wait ? decision.Wait : alsoDecision.Wait;
+        return alsoDecision.Remaining < decision.Remaining ? (also, alsoDecision with { Wait = wait }) : (this, decision with { Wait = wait });
+    }
 }

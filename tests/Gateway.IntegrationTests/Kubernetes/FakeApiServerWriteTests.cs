@@ -56,6 +56,55 @@ public sealed class FakeApiServerWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_warning_found_while_this_replica_wins_the_election_is_posted()
+    {
+        // Sources find warnings on several threads while the election is won, many times over, each round with a fresh
+        // replica: however they interleave, every warning must be posted once, by its Warn call or by the Elected
+        // handler. Several writers contend for the recorder's queue, which widens the moment between a writer's check
+        // of leadership and its queueing.
+        const int Rounds = 30;
+        const int Writers = 4;
+        const int PerWriter = 50;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var leadership = new KubernetesLeadership(electionEnabled: true);
+            var recorder = new KubernetesEventRecorder(_client, leadership, TimeProvider.System, NullLogger<KubernetesEventRecorder>.Instance);
+            using var start = new Barrier(Writers + 1);
+            var first = round * Writers * PerWriter;
+            var writers = Enumerable.Range(0, Writers).Select(w => Task.Factory.StartNew(
+                () =>
+                {
+                    start.SignalAndWait();
+                    for (var i = 0; i < PerWriter; i++)
+                    {
+                        recorder.Warn(Ingress(first + (w * PerWriter) + i), "IngressWarning", "is not supported");
+                    }
+                },
+                TaskCreationOptions.LongRunning)).ToList();
+            var elect = Task.Factory.StartNew(
+                () =>
+                {
+                    start.SignalAndWait();
+                    Thread.SpinWait(2000 * (round % 10));
+                    leadership.Set(true);
+                },
+                TaskCreationOptions.LongRunning);
+            await Task.WhenAll([.. writers, elect]);
+        }
+
+        const int Total = Rounds * Writers * PerWriter;
+        await Eventually.EqualAsync(Total, () => Task.FromResult(_api.Created("events").Count), "the number of Events posted");
+        Assert.Equal(Total, _api.Created("events").Select(e => e["regarding"]!["name"]!.GetValue<string>()).Distinct().Count());
+
+        static V1Ingress Ingress(int i) => new()
+        {
+            ApiVersion = "networking.k8s.io/v1",
+            Kind = "Ingress",
+            Metadata = new V1ObjectMeta { Name = $"web-{i}", NamespaceProperty = "models", Uid = $"uid-{i}" },
+        };
+    }
+
+    [Fact]
     public async Task A_status_patch_merges_into_the_stored_object_and_a_status_put_replaces_it()
     {
         _api.Apply(JsonNode.Parse("""

@@ -50,6 +50,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _requests = new();
     private readonly HashSet<string> _hiddenGroups = new(StringComparer.Ordinal);
+    private readonly HashSet<(string Plural, string Verb)> _forbidden = [];
     private readonly List<(string Plural, JsonObject Object)> _created = [];
     private TaskCompletionSource _listsReleased = CompletedSource();
     private long _version = 1000;
@@ -281,7 +282,12 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             case ("GET", null, null):
                 var query = context.Request.Query;
                 var filter = new FakeWatchFilter(path.Namespace, Selector(query["labelSelector"]), Selector(query["fieldSelector"]));
-                if (query["watch"] is { Count: > 0 } watch && (watch[0] == "1" || watch[0] == "true"))
+                var watching = query["watch"] is { Count: > 0 } watch && (watch[0] == "1" || watch[0] == "true");
+                if (IsForbidden(kind.Plural, watching ? "watch" : "list"))
+                {
+                    await WriteForbiddenAsync(context, kind, watching ? "watch" : "list", path.Namespace);
+                }
+                else if (watching)
                 {
                     await WatchAsync(context, kind, filter, query["resourceVersion"].ToString(), query["allowWatchBookmarks"] == "true");
                 }
@@ -323,6 +329,51 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
                 _hiddenGroups.Add(group);
             }
         }
+    }
+
+    /// <summary>
+    /// Refuses <paramref name="verb"/> (<c>list</c> or <c>watch</c>) on <paramref name="plural"/> with 403 Forbidden, as
+    /// an API server answers a service account whose roles lack the rule; <paramref name="forbidden"/> false grants it again.
+    /// </summary>
+    public void Forbid(string plural, string verb, bool forbidden = true)
+    {
+        lock (_lock)
+        {
+            if (forbidden)
+            {
+                _forbidden.Add((plural, verb));
+            }
+            else
+            {
+                _forbidden.Remove((plural, verb));
+            }
+        }
+    }
+
+    private bool IsForbidden(string plural, string verb)
+    {
+        lock (_lock)
+        {
+            return _forbidden.Contains((plural, verb));
+        }
+    }
+
+    /// <summary>The API server's answer to a request RBAC does not allow: a Status naming the user, verb, resource and scope.</summary>
+    private static Task WriteForbiddenAsync(HttpContext context, FakeResourceKind kind, string verb, string? ns)
+    {
+        var resource = kind.Group.Length == 0 ? kind.Plural : $"{kind.Plural}.{kind.Group}";
+        var scope = ns is null ? "at the cluster scope" : $"in the namespace \"{ns}\"";
+        return WriteJsonAsync(context, StatusCodes.Status403Forbidden, new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = $"{resource} is forbidden: User \"system:serviceaccount:mlgateway-system:mlgateway\" cannot {verb} resource \"{kind.Plural}\" in API group \"{kind.Group}\" {scope}",
+            ["reason"] = "Forbidden",
+            ["details"] = new JsonObject { ["group"] = kind.Group, ["kind"] = kind.Plural },
+            ["code"] = StatusCodes.Status403Forbidden,
+        });
     }
 
     /// <summary>The stored object, or null; <paramref name="ns"/> is null for cluster-scoped kinds.</summary>

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Gateway.Auth;
 using Gateway.Model;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -33,7 +32,7 @@ public sealed class JwtAuthenticatorTests : IDisposable
         settings ??= new JwtAuth { Issuer = Issuer, Audiences = [Audience], Jwks = jwks };
         settings = settings with { Jwks = jwks };
         var policy = new AuthPolicy { Name = "jwt", Type = AuthPolicyType.Jwt, Jwt = settings };
-        return new JwtAuthenticator(policy, JwksCache.Static(jwks, _time, NullLogger.Instance), _time);
+        return new JwtAuthenticator(policy, SigningKeySources.Static(jwks), _time);
     }
 
     private string Token(DateTime? expires, DateTime? notBefore = null, Dictionary<string, object>? claims = null, string? subject = "user-1")
@@ -124,6 +123,23 @@ public sealed class JwtAuthenticatorTests : IDisposable
         Assert.Equal("acme", allowed.Identity.Tenant);
         Assert.Equal("pro", allowed.Identity.Plan);
         Assert.Equal("sub:user-1", allowed.Identity.RateLimitKey);
+    }
+
+    [Fact]
+    public async Task A_key_published_for_encryption_never_checks_a_signature()
+    {
+        var parameters = _rsa.ExportParameters(false);
+        var jwks = JsonSerializer.Serialize(new
+        {
+            keys = new[] { new { kty = "RSA", kid = "k1", use = "enc", n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent) } },
+        });
+        var policy = new AuthPolicy { Name = "jwt", Type = AuthPolicyType.Jwt, Jwt = new JwtAuth { Issuer = Issuer, Audiences = [Audience], Jwks = jwks } };
+        var authenticator = new JwtAuthenticator(policy, SigningKeySources.Static(jwks), _time);
+
+        var result = await Run(authenticator, Token(Start.AddHours(1)));
+        Assert.Equal(AuthOutcome.Invalid, result.Outcome);
+        Assert.Equal("The token is signed with an unknown key.", result.Error);
+        Assert.Equal(AuthOutcome.Allowed, (await Run(Authenticator(), Token(Start.AddHours(1)))).Outcome);
     }
 
     [Fact]

@@ -115,6 +115,24 @@ public sealed class RateLimitPolicyValidationTests
         Assert.Contains("RateLimitPolicies", GatewayConfigReader.RoutingKeys);
     }
 
+    [Fact]
+    public void A_second_limit_is_validated_and_may_not_be_combined_with_plans()
+    {
+        var bad = new RateLimitPolicy { Name = "p/rpm", Rate = "thirty/m" };
+        var problems = ModelValidator.Validate(new GatewayModel { RateLimitPolicies = Policies(new RateLimitPolicy { Name = "p", Rate = "5/s", Also = bad }) });
+        Assert.Contains("rate-limit policy 'p/rpm', field 'Rate': 'thirty/m' is not", Single(problems), StringComparison.Ordinal);
+
+        var planned = new RateLimitPolicy
+        {
+            Name = "p",
+            Rate = "5/s",
+            Key = "identity",
+            Plans = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("pro", "50/s"),
+            Also = new RateLimitPolicy { Name = "p/rpm", Rate = "30/m" },
+        };
+        Assert.Contains("field 'Also': is a second limit of its own", Single(ModelValidator.Validate(new GatewayModel { RateLimitPolicies = Policies(planned) })), StringComparison.Ordinal);
+    }
+
     private static System.Collections.Immutable.ImmutableDictionary<string, RateLimitPolicy> Policies(RateLimitPolicy policy) =>
         System.Collections.Immutable.ImmutableDictionary<string, RateLimitPolicy>.Empty.Add(policy.Name, policy);
 }

@@ -11,7 +11,8 @@ namespace Gateway.Proxy.Middleware;
 /// <summary>
 /// Runs right after routing: takes a token for the request from its route's limiter, adds the <c>RateLimit-Policy</c>
 /// and <c>RateLimit</c> headers, and refuses the request (status, <c>Retry-After</c>, problem document) when the bucket
-/// is empty. A queued request waits without holding a thread. Routes without a policy pass straight through.
+/// is empty. A queued request waits without holding a thread. Routes without a policy pass straight through. With a
+/// second limit (<see cref="RouteRateLimiter.Also"/>) the response speaks for the tighter of the two.
 /// </summary>
 internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitMetrics metrics, TimeProvider timeProvider)
 {
@@ -23,14 +24,17 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimitMetrics
             return next(context);
         }
 
-        var pending = limiter.AcquireAsync(context);
+        var pending = limiter.AcquireAllAsync(context);
         return pending.IsCompletedSuccessfully
-            ? Decide(context, limiter, pending.Result)
-            : AwaitAndDecide(context, limiter, pending);
+            ? Decide(context, pending.Result.Limiter, pending.Result.Decision)
+            : AwaitAndDecide(context, pending);
     }
 
-    private async Task AwaitAndDecide(HttpContext context, RouteRateLimiter limiter, ValueTask<RateLimitDecision> pending) =>
-        await Decide(context, limiter, await pending);
+    private async Task AwaitAndDecide(HttpContext context, ValueTask<(RouteRateLimiter Limiter, RateLimitDecision Decision)> pending)
+    {
+        var (limiter, decision) = await pending;
+        await Decide(context, limiter, decision);
+    }
 
     private Task Decide(HttpContext context, RouteRateLimiter limiter, RateLimitDecision decision)
     {

@@ -39,35 +39,44 @@ internal sealed partial class KubernetesEventRecorder
     {
         var metadata = obj.Metadata;
         var key = $"{metadata.Uid ?? metadata.NamespaceProperty + "/" + metadata.Name}|{reason}|{message}";
-        if (!_leadership.IsLeader)
-        {
-            if (_pending.Count < MaxRemembered)
-            {
-                _pending.TryAdd(key, (obj, reason, message));
-            }
-
-            return;
-        }
-
-        if (!_posted.TryAdd(key, 0))
+        if (_posted.ContainsKey(key) || _pending.Count >= MaxRemembered)
         {
             return;
         }
 
-        if (_posted.Count > MaxRemembered)
+        // Every problem goes through the pending set, then whoever sees this replica lead drains it: a warning found
+        // while the election is being won is posted either here or by the Elected handler, never left behind. (Checking
+        // leadership first and remembering the problem after would lose it when Elected ran in between.)
+        _pending.TryAdd(key, (obj, reason, message));
+        Interlocked.MemoryBarrier();
+        if (_leadership.IsLeader)
         {
-            _posted.Clear();
+            PostPending();
         }
-
-        Post(obj, reason, message);
     }
 
     private void PostPending()
     {
-        foreach (var (key, (obj, reason, message)) in _pending)
+        foreach (var (key, _) in _pending)
         {
-            _pending.TryRemove(key, out _);
-            Warn(obj, reason, message);
+            // Leadership lost meanwhile: the rest waits for the next election.
+            if (!_leadership.IsLeader)
+            {
+                return;
+            }
+
+            // Only the caller that takes a problem out of the set posts it, so concurrent drains never post it twice.
+            if (!_pending.TryRemove(key, out var problem) || !_posted.TryAdd(key, 0))
+            {
+                continue;
+            }
+
+            if (_posted.Count > MaxRemembered)
+            {
+                _posted.Clear();
+            }
+
+            Post(problem.Object, problem.Reason, problem.Message);
         }
     }
 

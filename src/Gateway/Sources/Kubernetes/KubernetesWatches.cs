@@ -1,3 +1,4 @@
+using Gateway.Observability;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ namespace Gateway.Sources.Kubernetes;
 /// <see cref="WatchTarget{T}"/>, optionally gated on an <see cref="OptionalApi"/>. Collects what must run (the loops,
 /// and the sources' other background work) for the discovery service to start together.
 /// </summary>
-internal sealed class KubernetesWatches(TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger, KubernetesMetrics metrics)
+internal sealed class KubernetesWatches(TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger, KubernetesMetrics metrics, ReadinessRegistry? readiness = null)
 {
     private readonly List<Func<CancellationToken, Task>> _runs = [];
 
@@ -37,7 +38,7 @@ internal sealed class KubernetesWatches(TimeSpan idleTimeout, TimeProvider timeP
     /// <summary>A loop that fills <paramref name="cache"/>, for watches started and stopped on demand.</summary>
     public WatchLoop<T> Loop<T>(WatchTarget<T> target, ResourceCache<T> cache)
         where T : IKubernetesObject<V1ObjectMeta> =>
-        new(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), idleTimeout, timeProvider, logger, metrics);
+        new(target, cache, new Backoff(Backoff.DefaultInitial, Backoff.DefaultMaximum, Random.Shared), idleTimeout, timeProvider, logger, metrics, readiness);
 
     /// <summary>Background work that runs as long as the watches (publishers, status writers).</summary>
     public void Run(Func<CancellationToken, Task> run) => _runs.Add(run);

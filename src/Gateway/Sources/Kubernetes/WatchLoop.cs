@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Observability;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -12,11 +13,21 @@ namespace Gateway.Sources.Kubernetes;
 /// (410 Gone); back off exponentially with jitter on any other failure. The cache keeps the last known objects meanwhile.
 /// </summary>
 /// <remarks>
+/// A list or watch refused with 403 Forbidden is a missing RBAC rule, not a passing failure: it is logged once as an
+/// error naming the rule, reported on <c>/readyz</c> through the <see cref="ReadinessRegistry"/>, and retried quietly,
+/// so granting the rule is enough to recover.
 /// A watch silent for longer than the idle timeout (no event, not even a bookmark) is abandoned and resumed: a
 /// connection can die without a reset (a NAT entry dropped), and would otherwise freeze the cache without an error.
 /// </remarks>
 internal sealed partial class WatchLoop<T>(
-    WatchTarget<T> target, ResourceCache<T> cache, Backoff backoff, TimeSpan idleTimeout, TimeProvider timeProvider, ILogger logger, KubernetesMetrics? metrics = null)
+    WatchTarget<T> target,
+    ResourceCache<T> cache,
+    Backoff backoff,
+    TimeSpan idleTimeout,
+    TimeProvider timeProvider,
+    ILogger logger,
+    KubernetesMetrics? metrics = null,
+    ReadinessRegistry? readiness = null)
     where T : IKubernetesObject<V1ObjectMeta>
 {
     // "V1EndpointSlice" -> "EndpointSlice": a bounded label naming the kind, unless the target names it (one type, several kinds).
@@ -24,7 +35,26 @@ internal sealed partial class WatchLoop<T>(
 
     private readonly string _kind = target.Kind ?? TypeKind;
 
+    // The refusal in force, so it is logged once rather than on every retry.
+    private WatchRefusal? _refusal;
+
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await LoopAsync(cancellationToken);
+        }
+        finally
+        {
+            // A loop stopped on demand (a selector no longer used) no longer needs the access it was refused.
+            if (_refusal is not null)
+            {
+                readiness?.Granted(target.Description);
+            }
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
     {
         string? resourceVersion = null;
         var expiredInARow = 0;
@@ -36,6 +66,7 @@ internal sealed partial class WatchLoop<T>(
                 if (resourceVersion is null)
                 {
                     var list = await target.List(cancellationToken);
+                    Granted("list");
                     cache.Replace(list.Items);
                     resourceVersion = list.ResourceVersion;
                     Log.Listed(logger, target.Description, list.Items.Count, resourceVersion);
@@ -47,6 +78,11 @@ internal sealed partial class WatchLoop<T>(
                 await foreach (var (type, item) in target.Watch(resourceVersion, idle.Token))
                 {
                     idle.CancelAfter(idleTimeout);
+                    if (!received)
+                    {
+                        Granted("watch");
+                    }
+
                     received = true;
                     expiredInARow = 0;
                     backoff.Reset();
@@ -91,6 +127,11 @@ internal sealed partial class WatchLoop<T>(
                     await DelayAsync(ex, cancellationToken);
                 }
             }
+            catch (Exception ex) when (WatchRefusal.From(ex) is { } refusal)
+            {
+                Refused(refusal, ex);
+                await DelayAsync(ex, cancellationToken, quiet: true);
+            }
             catch (Exception ex)
             {
                 await DelayAsync(ex, cancellationToken);
@@ -106,10 +147,40 @@ internal sealed partial class WatchLoop<T>(
         _ => false,
     };
 
-    private async Task DelayAsync(Exception? exception, CancellationToken cancellationToken)
+    private void Refused(WatchRefusal refusal, Exception exception)
+    {
+        if (refusal.Access == _refusal?.Access)
+        {
+            return;
+        }
+
+        _refusal = refusal;
+        readiness?.Refused(target.Description, refusal.Access);
+        Log.Refused(logger, refusal.Access, refusal.Rule, refusal.Role, refusal.Message ?? exception.Message);
+    }
+
+    private void Granted(string verb)
+    {
+        if (_refusal is { } refused && refused.Verb == verb)
+        {
+            _refusal = null;
+            readiness?.Granted(target.Description);
+            Log.Granted(logger, refused.Access);
+        }
+    }
+
+    private async Task DelayAsync(Exception? exception, CancellationToken cancellationToken, bool quiet = false)
     {
         var delay = backoff.Next();
-        Log.Retrying(logger, target.Description, delay.TotalMilliseconds, exception?.Message ?? "the watch closed without any event", exception);
+        if (quiet)
+        {
+            Log.RetryingRefused(logger, target.Description, delay.TotalMilliseconds);
+        }
+        else
+        {
+            Log.Retrying(logger, target.Description, delay.TotalMilliseconds, exception?.Message ?? "the watch closed without any event", exception);
+        }
+
         try
         {
             await Task.Delay(delay, timeProvider, cancellationToken);
@@ -133,5 +204,14 @@ internal sealed partial class WatchLoop<T>(
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "Watching {Description} failed; retrying in {DelayMs:F0} ms, serving the last known objects meanwhile: {Reason}")]
         public static partial void Retrying(ILogger logger, string description, double delayMs, string reason, Exception? exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The Kubernetes API refused to {Access} (403 Forbidden): the gateway's service account needs the rule {{ {Rule} }} in {Role}. Retrying quietly until it is granted; /readyz names the refusal meanwhile. The API server said: {Reason}")]
+        public static partial void Refused(ILogger logger, string access, string rule, string role, string reason);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "The Kubernetes API allows {Access} again")]
+        public static partial void Granted(ILogger logger, string access);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Watching {Description} is still refused; retrying in {DelayMs:F0} ms")]
+        public static partial void RetryingRefused(ILogger logger, string description, double delayMs);
     }
 }

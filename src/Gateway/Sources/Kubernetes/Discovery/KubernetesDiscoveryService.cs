@@ -34,7 +34,7 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         var options = kubernetesOptions.Value;
         var logger = loggerFactory.CreateLogger<KubernetesDiscoveryService>();
         var namespaces = options.Namespaces.Length == 0 ? [null] : options.Namespaces.Select(string? (ns) => ns).ToArray();
-        var watches = _watches = new KubernetesWatches(options.WatchIdleTimeout, timeProvider, logger, metrics);
+        var watches = _watches = new KubernetesWatches(options.WatchIdleTimeout, timeProvider, logger, metrics, readiness);
         var istio = options.Istio;
 
         var slices = namespaces.Select(ns => watches.Watch(KubernetesQueries.EndpointSlices(client, ns))).ToArray();

@@ -355,21 +355,25 @@ internal static class IngressAnnotations
             return null;
         }
 
-        if (rps is not null && rpm is not null)
+        // Both set: ingress-nginx enforces both (each with the burst multiplier), so the route gets the per-second
+        // limit with the per-minute one as its second limit.
+        var policyName = $"ingress/{ingress.Metadata.NamespaceProperty}/{ingress.Metadata.Name}";
+        RateLimitPolicy Policy(string name, int tokens, string unit) => new()
         {
-            warn(NginxAnnotations.LimitRpm, $"is not enforced because {NginxAnnotations.LimitRps} is also set: a route has one limit in the gateway, ingress-nginx applies both");
-        }
-
-        var (tokens, unit) = rps is { } perSecond ? (perSecond, "s") : (rpm!.Value, "m");
-        return new RateLimitPolicy
-        {
-            Name = $"ingress/{ingress.Metadata.NamespaceProperty}/{ingress.Metadata.Name}",
+            Name = name,
             Source = source,
             Rate = $"{tokens.ToString(CultureInfo.InvariantCulture)}/{unit}",
             Burst = (int)Math.Min((long)tokens * multiplier, RateLimitRate.MaxTokens),
             Key = RateLimitKeySpec.DefaultText,
             StatusCode = LimitStatusCode,
             ExemptSources = exempt,
+        };
+
+        return (rps, rpm) switch
+        {
+            ({ } perSecond, { } perMinute) => Policy(policyName + "/rps", perSecond, "s") with { Also = Policy(policyName + "/rpm", perMinute, "m") },
+            ({ } perSecond, null) => Policy(policyName, perSecond, "s"),
+            _ => Policy(policyName, rpm!.Value, "m"),
         };
     }
 

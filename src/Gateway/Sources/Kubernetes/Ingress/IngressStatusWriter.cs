@@ -40,7 +40,9 @@ internal sealed partial class IngressStatusWriter
     /// <summary>Queues the status writes the Ingresses need; the newest call replaces one not yet started.</summary>
     public void Update(IReadOnlyList<V1Ingress> ours, ServiceCatalog catalog)
     {
-        _newest = Tuple.Create(ours, catalog);
+        // A full fence between remembering and reading IsLeader: a replica elected meanwhile writes this rebuild's
+        // status either here or from its Elected handler (which reads _newest after setting IsLeader).
+        Interlocked.Exchange(ref _newest, Tuple.Create(ours, catalog));
         if (!_leadership.IsLeader)
         {
             return;
