@@ -39,7 +39,7 @@ public sealed class ManifestTests
         spec: { parentRefs: [ { name: gw } ], rules: [ { backendRefs: [ { name: model, port: 80 } ] } ] }
         """;
 
-    private static readonly string[] GatewayApiKinds = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "namespaces"];
+    private static readonly string[] GatewayApiKinds = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "namespaces", "inferencepools"];
 
     public static TheoryData<string> Kustomizations() => [.. Kustomize.All()];
 

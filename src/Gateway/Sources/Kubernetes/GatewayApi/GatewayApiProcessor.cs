@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Gateway.Model;
 using Gateway.Model.Store;
+using Gateway.Sources.Kubernetes.InferencePools;
 using k8s.Models;
 using static Gateway.Sources.Kubernetes.GatewayApi.GatewayApiConditions;
 
@@ -27,6 +28,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         IEnumerable<HttpRouteObject> routes,
         IEnumerable<ReferenceGrantObject> grants,
         ServiceCatalog catalog,
+        InferencePoolCatalog pools,
         Func<string, IDictionary<string, string>?> namespaceLabels,
         IReadOnlyList<PublishedAddress> addresses)
     {
@@ -55,7 +57,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         foreach (var route in routes.OrderBy(r => r.Metadata.CreationTimestamp ?? DateTime.MaxValue).ThenBy(Key, StringComparer.Ordinal))
         {
-            if (Route(route, listeners, referenceGrants, catalog, namespaceLabels, warnings) is not { } outcome)
+            if (Route(route, listeners, referenceGrants, catalog, pools, namespaceLabels, warnings) is not { } outcome)
             {
                 continue;
             }
@@ -76,6 +78,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
             }
         }
 
+        warnings.AddRange(pools.Problems(Source));
         foreach (var gateway in ourGateways)
         {
             statuses.Add(new StatusUpdate(gateway, GatewayApiGroup.Gateways, GatewayStatusOf(gateway, listeners[Key(gateway)], addresses), gateway.Status));
@@ -113,6 +116,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         Dictionary<string, List<ListenerState>> listeners,
         ReferenceGrants grants,
         ServiceCatalog catalog,
+        InferencePoolCatalog pools,
         Func<string, IDictionary<string, string>?> namespaceLabels,
         List<ModelProblem> warnings)
     {
@@ -143,7 +147,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
 
         var problems = new List<ModelProblem>();
         var policies = RoutePolicyAnnotations.Read(route, Source, obj, problems, warnings);
-        var translated = HttpRouteTranslator.Translate(route, Hostnames(attached), policies, catalog, grants, Source);
+        var translated = HttpRouteTranslator.Translate(route, Hostnames(attached), policies, catalog, grants, pools, Source);
         problems.AddRange(translated.Unsupported);
         if (problems.Count == 0 && !translated.Routes.IsEmpty)
         {

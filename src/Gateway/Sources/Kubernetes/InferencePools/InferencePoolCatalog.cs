@@ -1,0 +1,176 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Gateway.Model;
+using Gateway.Sources.Kubernetes.Istio;
+using k8s.Models;
+
+namespace Gateway.Sources.Kubernetes.InferencePools;
+
+/// <summary>
+/// The InferencePools of one rebuild and the pods their selectors watch. A pool becomes a backend whose endpoints are
+/// its ready member pods on its target port; a pool the gateway cannot serve becomes a backend with the reason.
+/// </summary>
+internal sealed class InferencePoolCatalog
+{
+    public static readonly InferencePoolCatalog Empty = new([], ImmutableDictionary<string, V1Pod>.Empty, null);
+
+    private readonly Dictionary<string, InferencePoolObject> _pools = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, V1Pod> _pods;
+    private readonly ServiceCatalog? _services;
+
+    public InferencePoolCatalog(IEnumerable<InferencePoolObject> pools, IReadOnlyDictionary<string, V1Pod> pods, ServiceCatalog? services)
+    {
+        foreach (var pool in pools)
+        {
+            _pools[$"{pool.Metadata.NamespaceProperty}/{pool.Metadata.Name}"] = pool;
+        }
+
+        _pods = pods;
+        _services = services;
+    }
+
+    public static string BackendName(string ns, string name) => $"inferencepool/{ns}/{name}";
+
+    public static string ObjectName(InferencePoolObject pool) => $"InferencePool '{pool.Metadata.NamespaceProperty}/{pool.Metadata.Name}'";
+
+    /// <summary>The pod watches <paramref name="pools"/> need: one per distinct label set, in the pool's namespace.</summary>
+    public static HashSet<PodSelector> SelectorsOf(IEnumerable<InferencePoolObject> pools)
+    {
+        var selectors = new HashSet<PodSelector>();
+        foreach (var pool in pools)
+        {
+            if (pool.Spec.Selector?.MatchLabels is { Count: > 0 } labels)
+            {
+                selectors.Add(PodSelector.For(pool.Metadata.NamespaceProperty, labels.AsReadOnly()));
+            }
+        }
+
+        return selectors;
+    }
+
+    public InferencePoolObject? Find(string ns, string name) => _pools.GetValueOrDefault($"{ns}/{name}");
+
+    /// <summary>The pools a route referred to in this rebuild, whose problems are worth reporting.</summary>
+    public HashSet<InferencePoolObject> Referenced { get; } = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The backend of pool <paramref name="ns"/>/<paramref name="name"/>, which must exist (see <see cref="Find"/>).</summary>
+    public BackendModel Resolve(string source, string ns, string name)
+    {
+        var pool = _pools[$"{ns}/{name}"];
+        Referenced.Add(pool);
+        var backend = new BackendModel { Name = BackendName(ns, name), Source = source };
+        if (SpecProblem(pool) is { Field: var field, Message: var message })
+        {
+            return backend with { UnresolvedReason = $"{ObjectName(pool)} {field}: {message}" };
+        }
+
+        return backend with { Endpoints = Members(pool) };
+    }
+
+    /// <summary>What is wrong with the pools routes referred to: each problem names the pool and the field.</summary>
+    public List<ModelProblem> Problems(string source)
+    {
+        var problems = new List<ModelProblem>();
+        foreach (var pool in Referenced.OrderBy(ObjectName, StringComparer.Ordinal))
+        {
+            if (SpecProblem(pool) is { Field: var field, Message: var message })
+            {
+                problems.Add(new ModelProblem(source, ObjectName(pool), field, message + "; requests for the pool get 500"));
+            }
+            else if (PickerProblem(pool) is { Field: var pickerField, Message: var pickerMessage })
+            {
+                problems.Add(new ModelProblem(source, ObjectName(pool), pickerField, pickerMessage));
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Why the pool selects no endpoints whatever the pods: a missing selector or target port; null when it can.</summary>
+    public static (string Field, string Message)? SpecProblem(InferencePoolObject pool)
+    {
+        if (pool.Spec.Selector?.MatchLabels is not { Count: > 0 })
+        {
+            return ("spec.selector.matchLabels", "is required (the labels of the pool's model-server pods)");
+        }
+
+        if (pool.Spec.TargetPorts is not { Count: 1 } ports || ports[0].Number is < 1 or > 65535)
+        {
+            return ("spec.targetPorts", "must hold exactly one port number between 1 and 65535");
+        }
+
+        return null;
+    }
+
+    /// <summary>Why the pool's endpoint picker cannot be reached (no such Service, not a Service); null when it can.</summary>
+    public (string Field, string Message)? PickerProblem(InferencePoolObject pool)
+    {
+        var ns = pool.Metadata.NamespaceProperty;
+        if (pool.Spec.EndpointPickerRef is not { Name.Length: > 0 } picker)
+        {
+            return ("spec.endpointPickerRef.name", "is required (the endpoint picker's Service)");
+        }
+
+        if (!string.IsNullOrEmpty(picker.Group) || (picker.Kind ?? "Service") != "Service")
+        {
+            return ("spec.endpointPickerRef", $"{(string.IsNullOrEmpty(picker.Group) ? "" : picker.Group + "/")}{picker.Kind} is not supported; refer to a Service");
+        }
+
+        if (picker.FailureMode is not (null or "FailOpen" or "FailClose"))
+        {
+            return ("spec.endpointPickerRef.failureMode", $"'{picker.FailureMode}' is not FailOpen or FailClose");
+        }
+
+        if (_services?.Find(ns, picker.Name) is not { } service)
+        {
+            return ("spec.endpointPickerRef.name", $"Service '{ns}/{picker.Name}' not found");
+        }
+
+        if (service.Spec?.Type == "ExternalName")
+        {
+            return ("spec.endpointPickerRef.name", $"Service '{ns}/{picker.Name}' is an ExternalName Service, which cannot be an endpoint picker");
+        }
+
+        return null;
+    }
+
+    /// <summary><c>http://podIP:port</c> of the pool's ready pods, in pod-name order so that equal pools give equal models.</summary>
+    private ImmutableArray<string> Members(InferencePoolObject pool)
+    {
+        var ns = pool.Metadata.NamespaceProperty;
+        var labels = pool.Spec.Selector!.MatchLabels!;
+        var port = pool.Spec.TargetPorts![0].Number;
+        var members = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pod in _pods.Values)
+        {
+            if (pod.Metadata.NamespaceProperty == ns && IsReady(pod) && HasLabels(pod, labels))
+            {
+                var ip = pod.Status.PodIP;
+                var host = ip.Contains(':', StringComparison.Ordinal) ? $"[{ip}]" : ip;
+                members[pod.Metadata.Name] = string.Create(CultureInfo.InvariantCulture, $"http://{host}:{port}");
+            }
+        }
+
+        return [.. members.Values];
+    }
+
+    /// <summary>Serving: has an address, is not terminating, and its Ready condition is True.</summary>
+    private static bool IsReady(V1Pod pod) =>
+        pod.Metadata.DeletionTimestamp is null
+        && !string.IsNullOrEmpty(pod.Status?.PodIP)
+        && pod.Status.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true;
+
+    private static bool HasLabels(V1Pod pod, IDictionary<string, string> labels)
+    {
+        var podLabels = pod.Metadata.Labels;
+        foreach (var (key, value) in labels)
+        {
+            if (podLabels is null || !podLabels.TryGetValue(key, out var actual) || actual != value)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,15 @@
+using k8s;
+
+namespace Gateway.Sources.Kubernetes.InferencePools;
+
+/// <summary>The API group of InferencePools and their list and watch calls (through the custom-objects API).</summary>
+internal static class InferencePoolQueries
+{
+    public const string Group = "inference.networking.k8s.io";
+    public const string V1 = "v1";
+    public const string Kind = "InferencePool";
+    public const string Plural = "inferencepools";
+
+    public static WatchTarget<InferencePoolObject> Pools(IKubernetes client, string version, string? ns) =>
+        CustomObjectQueries.For<InferencePoolObject>(client, Group, version, Plural, ns, KubernetesQueries.Describe($"{Plural}.{Group}/{version}", ns));
+}
