@@ -157,6 +157,8 @@ internal static partial class GatewayApp
         services.AddForwardingSteps();
         services.AddGatewayTls();
         services.AddGatewayLoadBalancing();
+        services.AddSingleton<Inference.EndpointPicker.EndpointPickerClient>();
+        services.AddSingleton<Inference.EndpointPicker.EndpointPickerMetrics>();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();

@@ -12,6 +12,9 @@ namespace Gateway.Sources.Kubernetes.InferencePools;
 /// </summary>
 internal sealed class InferencePoolCatalog
 {
+    /// <summary>The picker's port when the pool names none, as the API specifies.</summary>
+    public const int DefaultPickerPort = 9002;
+
     public static readonly InferencePoolCatalog Empty = new([], ImmutableDictionary<string, V1Pod>.Empty, null);
 
     private readonly Dictionary<string, InferencePoolObject> _pools = new(StringComparer.Ordinal);
@@ -64,7 +67,22 @@ internal sealed class InferencePoolCatalog
             return backend with { UnresolvedReason = $"{ObjectName(pool)} {field}: {message}" };
         }
 
-        return backend with { Endpoints = Members(pool) };
+        return backend with { Endpoints = Members(pool), EndpointPicker = Picker(source, pool) };
+    }
+
+    /// <summary>The pool's picker at its Service's ready endpoints; none when the reference does not resolve (see <see cref="PickerProblem"/>).</summary>
+    private EndpointPicker Picker(string source, InferencePoolObject pool)
+    {
+        var ns = pool.Metadata.NamespaceProperty;
+        var reference = pool.Spec.EndpointPickerRef;
+        var picker = new EndpointPicker { Pool = $"{ns}/{pool.Metadata.Name}", FailOpen = reference?.FailureMode == "FailOpen" };
+        if (_services is null || reference is null || PickerProblem(pool) is not null)
+        {
+            return picker;
+        }
+
+        var service = _services.Resolve($"{BackendName(ns, pool.Metadata.Name)}/picker", source, ns, reference.Name, new ServicePortReference(reference.Port?.Number ?? DefaultPickerPort, null));
+        return picker with { Endpoints = service.Endpoints };
     }
 
     /// <summary>What is wrong with the pools routes referred to: each problem names the pool and the field.</summary>
