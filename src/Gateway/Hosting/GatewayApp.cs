@@ -114,6 +114,7 @@ internal static partial class GatewayApp
         services.AddSingleton(Options.Create(options.Canary));
         services.AddSingleton(Options.Create(options.Headers));
         services.AddSingleton(Options.Create(options.Inference));
+        services.AddSingleton(Options.Create(options.Inference.EndpointPicker));
         services.AddSingleton(Options.Create(options.PathPolicy));
         services.AddSingleton(Options.Create(options.RateLimiting));
         services.AddSingleton(Options.Create(options.Telemetry));

@@ -15,9 +15,9 @@ namespace Gateway.Inference.EndpointPicker;
 /// the request headers (with the candidate endpoints in the filter metadata), then the body when there is one, read
 /// until the picker has answered both. One pooled HTTP/2 channel per picker address, shared by every request.
 /// </summary>
-internal sealed class EndpointPickerClient(IOptions<InferenceOptions> options) : IDisposable
+internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> options) : IDisposable
 {
-    private readonly EndpointPickerOptions _options = options.Value.EndpointPicker;
+    private readonly EndpointPickerOptions _options = options.Value;
     private readonly ConcurrentDictionary<string, (GrpcChannel Channel, ExternalProcessor.ExternalProcessorClient Client)> _channels = new(StringComparer.Ordinal);
     private int _next;
 

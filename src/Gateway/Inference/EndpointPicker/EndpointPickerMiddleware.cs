@@ -22,10 +22,10 @@ internal sealed partial class EndpointPickerMiddleware(
     ClusterRuntimeTable clusters,
     EndpointPickerClient client,
     EndpointPickerMetrics metrics,
-    IOptions<InferenceOptions> options,
+    IOptions<EndpointPickerOptions> options,
     ILogger<EndpointPickerMiddleware> logger)
 {
-    private readonly int _maxBodySize = options.Value.EndpointPicker.MaxBodySize;
+    private readonly int _maxBodySize = options.Value.MaxBodySize;
 
     public Task InvokeAsync(HttpContext context)
     {
