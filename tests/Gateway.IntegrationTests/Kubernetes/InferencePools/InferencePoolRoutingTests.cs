@@ -53,6 +53,27 @@ public sealed class InferencePoolRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pool_a_route_uses_reports_Accepted_and_ResolvedRefs_for_the_Gateway_and_keeps_other_parents()
+    {
+        var pool = YamlObjects.Load(Pool("pool-b", "model-b", _pods.Port), Namespace).Single();
+        pool["status"] = System.Text.Json.Nodes.JsonNode.Parse("""
+            { "parents": [ { "parentRef": { "group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "other", "namespace": "elsewhere" },
+                             "conditions": [ { "type": "Accepted", "status": "True", "reason": "Accepted", "message": "theirs", "lastTransitionTime": "2025-01-01T00:00:00Z" } ] } ] }
+            """);
+        _api.Apply(pool);
+        Apply(Route("to-b", "b.test", ("pool-b", 1)));
+        Apply(Route("to-a", "a.test", ("pool-a", 1)));
+        _api.Delete("services", Namespace, "pool-a-epp");
+        await using var gateway = await KubernetesGateway.StartAsync(_api);
+
+        await Eventually.TrueAsync(() => Task.FromResult(PoolCondition("pool-b", "gw", "Accepted") == "True" && PoolCondition("pool-b", "gw", "ResolvedRefs") == "True"), "pool-b accepted with its references resolved");
+        Assert.Equal("True", PoolCondition("pool-b", "other", "Accepted"));
+        await Eventually.TrueAsync(() => Task.FromResult(PoolCondition("pool-a", "gw", "ResolvedRefs") == "False"), "pool-a to report its missing picker Service");
+        Assert.Equal("True", PoolCondition("pool-a", "gw", "Accepted"));
+        Assert.Null(_api.Get("inferencepools", Namespace, "pool-c")?["status"]);
+    }
+
+    [Fact]
     public async Task A_pool_with_no_ready_pods_answers_503_until_a_pod_becomes_ready()
     {
         Apply(Route("to-c", "c.test", ("pool-c", 1)));
@@ -151,6 +172,12 @@ public sealed class InferencePoolRoutingTests : IAsyncLifetime
             _api.Apply(item);
         }
     }
+
+    /// <summary>The status of the condition <paramref name="type"/> of <paramref name="pool"/> for Gateway <paramref name="gateway"/>.</summary>
+    private string? PoolCondition(string pool, string gateway, string type) =>
+        (string?)_api.Get("inferencepools", Namespace, pool)?["status"]?["parents"]?.AsArray()
+            .FirstOrDefault(p => (string?)p!["parentRef"]!["name"] == gateway)?["conditions"]?.AsArray()
+            .FirstOrDefault(c => (string?)c!["type"] == type)?["status"];
 
     private System.Text.Json.Nodes.JsonObject? ResolvedRefs(string route) =>
         _api.Get("httproutes", Namespace, route)?["status"]?["parents"]?.AsArray()

@@ -79,6 +79,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         }
 
         warnings.AddRange(pools.Problems(Source));
+        statuses.AddRange(pools.Statuses(ourGateways.Select(Key).ToHashSet(StringComparer.Ordinal)));
         foreach (var gateway in ourGateways)
         {
             statuses.Add(new StatusUpdate(gateway, GatewayApiGroup.Gateways, GatewayStatusOf(gateway, listeners[Key(gateway)], addresses), gateway.Status));
@@ -177,6 +178,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         {
             var acceptance = rejected ?? unsupported ?? Condition(Accepted, true, Accepted, "attached to the Gateway", generation);
             accepted |= acceptance.Status == "True";
+            pools.Attach(translated.Backends, parentRef.Namespace ?? route.Metadata.NamespaceProperty, parentRef.Name, acceptance.Status == "True");
             statusParents.Add(new RouteParentStatus { ParentRef = parentRef, ControllerName = controllerName, Conditions = [acceptance, resolved] });
         }
 

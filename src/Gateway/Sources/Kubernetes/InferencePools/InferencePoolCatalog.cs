@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.GatewayApi;
 using Gateway.Sources.Kubernetes.Istio;
 using k8s.Models;
 
@@ -15,11 +16,10 @@ internal sealed class InferencePoolCatalog
     /// <summary>The picker's port when the pool names none, as the API specifies.</summary>
     public const int DefaultPickerPort = 9002;
 
-    public static readonly InferencePoolCatalog Empty = new([], ImmutableDictionary<string, V1Pod>.Empty, null);
-
     private readonly Dictionary<string, InferencePoolObject> _pools = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, V1Pod> _pods;
     private readonly ServiceCatalog? _services;
+    private readonly Dictionary<InferencePoolObject, SortedDictionary<string, bool>> _parents = new(ReferenceEqualityComparer.Instance);
 
     public InferencePoolCatalog(IEnumerable<InferencePoolObject> pools, IReadOnlyDictionary<string, V1Pod> pods, ServiceCatalog? services)
     {
@@ -84,6 +84,73 @@ internal sealed class InferencePoolCatalog
         var service = _services.Resolve($"{BackendName(ns, pool.Metadata.Name)}/picker", source, ns, reference.Name, new ServicePortReference(reference.Port?.Number ?? DefaultPickerPort, null));
         return picker with { Endpoints = service.Endpoints };
     }
+
+    /// <summary>
+    /// Records that an HTTPRoute attached to Gateway <paramref name="gatewayNamespace"/>/<paramref name="gatewayName"/>
+    /// sends requests to the pools among <paramref name="backends"/>; <paramref name="accepted"/> says whether the Gateway
+    /// accepted the route.
+    /// </summary>
+    public void Attach(IEnumerable<BackendModel> backends, string gatewayNamespace, string gatewayName, bool accepted)
+    {
+        foreach (var backend in backends)
+        {
+            if (backend.Name.StartsWith("inferencepool/", StringComparison.Ordinal) && _pools.TryGetValue(backend.Name["inferencepool/".Length..], out var pool))
+            {
+                if (!_parents.TryGetValue(pool, out var gateways))
+                {
+                    _parents[pool] = gateways = new SortedDictionary<string, bool>(StringComparer.Ordinal);
+                }
+
+                var key = $"{gatewayNamespace}/{gatewayName}";
+                gateways[key] = gateways.GetValueOrDefault(key) || accepted;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The status of every pool a route of <paramref name="ourGateways"/> uses, and of every pool whose status still names
+    /// one of them: an entry per Gateway (Accepted, ResolvedRefs); entries of other Gateways are kept as they are.
+    /// </summary>
+    public IEnumerable<StatusUpdate> Statuses(IReadOnlySet<string> ourGateways)
+    {
+        foreach (var pool in _pools.Values.OrderBy(ObjectName, StringComparer.Ordinal))
+        {
+            var current = pool.Status?.Parents ?? [];
+            var gateways = _parents.GetValueOrDefault(pool);
+            if (gateways is null && !current.Any(p => ourGateways.Contains(GatewayKey(pool, p.ParentRef))))
+            {
+                continue;
+            }
+
+            var parents = current.Where(p => !ourGateways.Contains(GatewayKey(pool, p.ParentRef))).ToList();
+            foreach (var (gateway, accepted) in gateways ?? [])
+            {
+                parents.Add(new InferencePoolParentStatus
+                {
+                    ParentRef = new ObjectReference { Group = GatewayApiGroup.Name, Kind = "Gateway", Namespace = gateway[..gateway.IndexOf('/', StringComparison.Ordinal)], Name = gateway[(gateway.IndexOf('/', StringComparison.Ordinal) + 1)..] },
+                    Conditions = Conditions(pool, accepted),
+                });
+            }
+
+            yield return new StatusUpdate(pool, InferencePoolQueries.Plural, new InferencePoolStatus { Parents = parents }, pool.Status, InferencePoolQueries.Group);
+        }
+    }
+
+    private List<k8s.Models.V1Condition> Conditions(InferencePoolObject pool, bool accepted)
+    {
+        var generation = pool.Metadata.Generation;
+        var acceptance = SpecProblem(pool) is { Field: var field, Message: var message }
+            ? GatewayApiConditions.Condition(GatewayApiConditions.Accepted, false, GatewayApiConditions.Invalid, $"{field}: {message}", generation)
+            : accepted
+                ? GatewayApiConditions.Condition(GatewayApiConditions.Accepted, true, GatewayApiConditions.Accepted, "an HTTPRoute of this Gateway sends requests to the pool", generation)
+                : GatewayApiConditions.Condition(GatewayApiConditions.Accepted, false, "HTTPRouteNotAccepted", "the HTTPRoutes of this Gateway that refer to the pool are not accepted; see their status", generation);
+        var resolved = PickerProblem(pool) is { Field: var pickerField, Message: var pickerMessage }
+            ? GatewayApiConditions.Condition(GatewayApiConditions.ResolvedRefs, false, "InvalidExtensionRef", $"{pickerField}: {pickerMessage}", generation)
+            : GatewayApiConditions.Condition(GatewayApiConditions.ResolvedRefs, true, GatewayApiConditions.ResolvedRefs, "the endpoint picker's Service resolves", generation);
+        return [acceptance, resolved];
+    }
+
+    private static string GatewayKey(InferencePoolObject pool, ObjectReference parent) => $"{parent.Namespace ?? pool.Metadata.NamespaceProperty}/{parent.Name}";
 
     /// <summary>What is wrong with the pools routes referred to: each problem names the pool and the field.</summary>
     public List<ModelProblem> Problems(string source)

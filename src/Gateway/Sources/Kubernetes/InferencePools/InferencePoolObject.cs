@@ -13,4 +13,6 @@ internal sealed class InferencePoolObject : IKubernetesObject<V1ObjectMeta>
     public V1ObjectMeta Metadata { get; set; } = new();
 
     public InferencePoolSpec Spec { get; set; } = new();
+
+    public InferencePoolStatus? Status { get; set; }
 }

@@ -1,0 +1,12 @@
+using Gateway.Sources.Kubernetes.GatewayApi;
+using k8s.Models;
+
+namespace Gateway.Sources.Kubernetes.InferencePools;
+
+/// <summary>How one Gateway sees an InferencePool: Accepted and ResolvedRefs.</summary>
+internal sealed class InferencePoolParentStatus
+{
+    public ObjectReference ParentRef { get; set; } = new();
+
+    public IList<V1Condition> Conditions { get; set; } = [];
+}
