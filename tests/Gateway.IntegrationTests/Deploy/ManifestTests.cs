@@ -25,6 +25,7 @@ public sealed class ManifestTests
         ["gateway.networking.k8s.io/v1/GatewayClass"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/Gateway"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/HTTPRoute"] = typeof(CustomResource),
+        ["inference.networking.k8s.io/v1/InferencePool"] = typeof(CustomResource),
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(CustomResource),
         ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(CustomResource),
     };
