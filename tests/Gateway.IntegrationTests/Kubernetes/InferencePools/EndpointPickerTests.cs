@@ -37,18 +37,27 @@ public sealed class EndpointPickerTests : IAsyncLifetime
         foreach (var pool in new[] { "open", "closed", "pool-b" })
         {
             Apply(PickerService(pool));
+        }
+
+        PointPickerServicesAt(_picker.Port);
+        Apply(Route("to-open", "open.test", ("open", 1)));
+        Apply(Route("to-closed", "closed.test", ("closed", 1)));
+    }
+
+    /// <summary>The picker Services' one endpoint: the fake picker on <paramref name="port"/>.</summary>
+    private void PointPickerServicesAt(int port)
+    {
+        foreach (var pool in new[] { "open", "closed", "pool-b" })
+        {
             Apply($$"""
                 apiVersion: discovery.k8s.io/v1
                 kind: EndpointSlice
                 metadata: { name: {{pool}}-epp-x1, labels: { kubernetes.io/service-name: {{pool}}-epp } }
                 addressType: IPv4
-                ports: [ { name: grpc, port: {{_picker.Port}} } ]
+                ports: [ { name: grpc, port: {{port}} } ]
                 endpoints: [ { addresses: [ 127.0.0.1 ], conditions: { ready: true } } ]
                 """);
         }
-
-        Apply(Route("to-open", "open.test", ("open", 1)));
-        Apply(Route("to-closed", "closed.test", ("closed", 1)));
     }
 
     public async Task DisposeAsync()
@@ -75,6 +84,20 @@ public sealed class EndpointPickerTests : IAsyncLifetime
         Assert.Equal(new Dictionary<string, int> { ["a2"] = 20 }, answers);
         Assert.Equal(0, _pods.Backends[0].RequestCount);
         Assert.All(_picker.Seen, seen => Assert.Equal([Endpoint(0), Endpoint(1)], seen.Subset.Order()));
+    }
+
+    [Fact]
+    public async Task By_default_the_picker_is_spoken_to_over_TLS_accepting_its_self_signed_certificate()
+    {
+        await _picker.DisposeAsync();
+        _picker = await FakeEndpointPicker.StartAsync(tls: true);
+        _picker.Behavior = PickerBehavior.Always;
+        _picker.Endpoint = Endpoint(1);
+        PointPickerServicesAt(_picker.Port);
+        var gateway = await StartAsync(tls: true);
+
+        Assert.Equal(new Dictionary<string, int> { ["a2"] = 10 }, await CountAsync(gateway, "closed.test", 10));
+        Assert.Equal(10, _picker.Seen.Count);
     }
 
     [Fact]
@@ -165,9 +188,9 @@ public sealed class EndpointPickerTests : IAsyncLifetime
 
     private string Endpoint(int pod) => $"{PoolPods.Address(pod)}:{_pods.Port}";
 
-    private async Task<KubernetesGateway> StartAsync()
+    private async Task<KubernetesGateway> StartAsync(bool tls = false)
     {
-        _gateway = await KubernetesGateway.StartAsync(_api, null, true, "--Gateway:Inference:EndpointPicker:Tls=false", "--Gateway:Inference:EndpointPicker:Timeout=00:00:00.500");
+        _gateway = await KubernetesGateway.StartAsync(_api, null, true, $"--Gateway:Inference:EndpointPicker:Tls={tls}", "--Gateway:Inference:EndpointPicker:Timeout=00:00:00.500");
         await Eventually.TrueAsync(
             async () => (await _gateway.ConfigAsync())["model"]?["backends"]?["inferencepool/default/closed"]?["endpoints"]?.AsArray().Count == 2,
             "the pool's pods");

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Gateway.Inference.EndpointPicker.Protocol;
 using Google.Protobuf;
@@ -48,17 +50,34 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
     /// <summary>What each exchange was sent: the candidate endpoints and the body.</summary>
     public ConcurrentQueue<(string[] Subset, string Body)> Seen { get; } = new();
 
-    public static async Task<FakeEndpointPicker> StartAsync()
+    /// <summary>Starts the picker; <paramref name="tls"/> serves TLS with a self-signed certificate made here, as the reference picker does.</summary>
+    public static async Task<FakeEndpointPicker> StartAsync(bool tls = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            if (tls)
+            {
+                o.UseHttps(SelfSigned());
+            }
+        }));
         var app = builder.Build();
         var picker = new FakeEndpointPicker(app);
         app.Run(picker.ProcessAsync);
         await app.StartAsync();
         picker.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()).Port;
         return picker;
+    }
+
+    private static X509Certificate2 SelfSigned()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=epp", key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
     }
 
     public async ValueTask DisposeAsync()
