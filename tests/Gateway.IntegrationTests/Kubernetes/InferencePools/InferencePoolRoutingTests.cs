@@ -150,6 +150,10 @@ public sealed class InferencePoolRoutingTests : IAsyncLifetime
         var warnings = await gateway.WarningsAsync();
         Assert.Contains("InferencePool 'default/no-selector', field 'spec.selector.matchLabels': is required", warnings, StringComparison.Ordinal);
         Assert.Contains("InferencePool 'default/no-picker', field 'spec.endpointPickerRef.name': Service 'default/missing-epp' not found", warnings, StringComparison.Ordinal);
+        await Eventually.TrueAsync(
+            () => Task.FromResult(_api.Created("events").Any(e => (string?)e["regarding"]?["kind"] == "InferencePool" && (string?)e["regarding"]?["name"] == "no-selector"
+                && (string?)e["reason"] == "InvalidInferencePool" && ((string?)e["note"])?.Contains("spec.selector.matchLabels", StringComparison.Ordinal) == true)),
+            "a Warning Event on the pool without a selector");
     }
 
     [Fact]

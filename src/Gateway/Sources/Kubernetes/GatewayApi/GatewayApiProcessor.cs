@@ -78,7 +78,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
             }
         }
 
-        warnings.AddRange(pools.Problems(Source));
+        warnings.AddRange(pools.Problems(Source).Select(p => p.Problem));
         statuses.AddRange(pools.Statuses(ourGateways.Select(Key).ToHashSet(StringComparer.Ordinal)));
         foreach (var gateway in ourGateways)
         {

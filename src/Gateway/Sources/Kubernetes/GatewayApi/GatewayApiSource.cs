@@ -11,7 +11,8 @@ namespace Gateway.Sources.Kubernetes.GatewayApi;
 /// The Gateway API source: GatewayClasses, Gateways, HTTPRoutes and ReferenceGrants once the gateway.networking.k8s.io
 /// CRDs are served (an empty model meanwhile), and Namespaces for allowedRoutes selectors. Each build hands the
 /// objects' status to the writer, which writes it on the leader replica. InferencePools (once their CRD is served) are
-/// backends too: the pods their selectors name are watched while the pool exists.
+/// backends too: the pods their selectors name are watched while the pool exists, and a pool a route uses but the
+/// gateway cannot serve as specified gets a Warning Event.
 /// </summary>
 internal sealed class GatewayApiSource : IKubernetesSource
 {
@@ -26,6 +27,7 @@ internal sealed class GatewayApiSource : IKubernetesSource
     private readonly PodWatchSet _pods;
     private readonly GatewayApiProcessor _processor;
     private readonly GatewayApiStatusWriter _writer;
+    private readonly KubernetesEventRecorder _events;
     private SourceSnapshot? _published;
 
     public GatewayApiSource(
@@ -37,9 +39,11 @@ internal sealed class GatewayApiSource : IKubernetesSource
         IReadOnlyList<string?> namespaces,
         ServiceCatalogSource catalog,
         KubernetesLeadership leadership,
+        KubernetesEventRecorder events,
         TimeProvider timeProvider,
         ILogger logger)
     {
+        _events = events;
         _options = options;
         _catalog = catalog;
         _classes = watches.Watch(api, _ => GatewayApiQueries.GatewayClasses(client));
@@ -73,16 +77,22 @@ internal sealed class GatewayApiSource : IKubernetesSource
         }
 
         var catalog = _catalog.Current();
+        var poolCatalog = new InferencePoolCatalog(pools, _pods.Pods(), catalog);
         var result = _processor.Build(
             _classes.Items.Values,
             _gateways.SelectMany(c => c.Items.Values),
             _routes.SelectMany(c => c.Items.Values),
             _grants.SelectMany(c => c.Items.Values),
             catalog,
-            new InferencePoolCatalog(pools, _pods.Pods(), catalog),
+            poolCatalog,
             ns => _namespaces.Items.GetValueOrDefault("/" + ns)?.Metadata.Labels,
             PublishedAddresses.Resolve(_options, catalog));
         _writer.Enqueue(result.Statuses);
+        foreach (var (pool, problem) in poolCatalog.Problems(GatewayApiProcessor.Source))
+        {
+            _events.Warn(pool, "InvalidInferencePool", $"{problem.Field}: {problem.Message}");
+        }
+
         return _published = result.Snapshot;
     }
 }

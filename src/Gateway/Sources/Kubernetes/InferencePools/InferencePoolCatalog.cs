@@ -153,18 +153,18 @@ internal sealed class InferencePoolCatalog
     private static string GatewayKey(InferencePoolObject pool, ObjectReference parent) => $"{parent.Namespace ?? pool.Metadata.NamespaceProperty}/{parent.Name}";
 
     /// <summary>What is wrong with the pools routes referred to: each problem names the pool and the field.</summary>
-    public List<ModelProblem> Problems(string source)
+    public List<(InferencePoolObject Pool, ModelProblem Problem)> Problems(string source)
     {
-        var problems = new List<ModelProblem>();
+        var problems = new List<(InferencePoolObject, ModelProblem)>();
         foreach (var pool in Referenced.OrderBy(ObjectName, StringComparer.Ordinal))
         {
             if (SpecProblem(pool) is { Field: var field, Message: var message })
             {
-                problems.Add(new ModelProblem(source, ObjectName(pool), field, message + "; requests for the pool get 500"));
+                problems.Add((pool, new ModelProblem(source, ObjectName(pool), field, message + "; requests for the pool get 500")));
             }
             else if (PickerProblem(pool) is { Field: var pickerField, Message: var pickerMessage })
             {
-                problems.Add(new ModelProblem(source, ObjectName(pool), pickerField, pickerMessage));
+                problems.Add((pool, new ModelProblem(source, ObjectName(pool), pickerField, pickerMessage)));
             }
         }
 

@@ -10,6 +10,14 @@ internal static class InferencePoolQueries
     public const string Kind = "InferencePool";
     public const string Plural = "inferencepools";
 
+    /// <summary>The pools, each carrying its kind and version (Warning Events name them; list items may leave them out).</summary>
     public static WatchTarget<InferencePoolObject> Pools(IKubernetes client, string version, string? ns) =>
-        CustomObjectQueries.For<InferencePoolObject>(client, Group, version, Plural, ns, KubernetesQueries.Describe($"{Plural}.{Group}/{version}", ns));
+        KubernetesQueries.Select(
+            CustomObjectQueries.For<InferencePoolObject>(client, Group, version, Plural, ns, KubernetesQueries.Describe($"{Plural}.{Group}/{version}", ns)),
+            pool =>
+            {
+                pool.Kind = Kind;
+                pool.ApiVersion = $"{Group}/{version}";
+                return pool;
+            }) with { Kind = Kind };
 }
