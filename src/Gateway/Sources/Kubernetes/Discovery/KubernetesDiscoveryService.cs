@@ -2,7 +2,6 @@ using Gateway.Model;
 using Gateway.Model.Store;
 using Gateway.Observability;
 using Gateway.Sources.Kubernetes.GatewayApi;
-using Gateway.Sources.Kubernetes.InferencePools;
 using Gateway.Sources.Kubernetes.Ingress;
 using Gateway.Sources.Kubernetes.Istio;
 using k8s;

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Gateway.Model;
 using Gateway.Model.Store;
-using Gateway.Sources.Kubernetes.InferencePools;
 using k8s.Models;
 using static Gateway.Sources.Kubernetes.GatewayApi.GatewayApiConditions;
 

@@ -1,5 +1,4 @@
 using Gateway.Model;
-using Gateway.Sources.Kubernetes.InferencePools;
 using Gateway.Sources.Kubernetes.Istio;
 using k8s;
 using k8s.Models;

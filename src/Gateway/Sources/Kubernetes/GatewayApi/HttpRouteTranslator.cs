@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
-using Gateway.Sources.Kubernetes.InferencePools;
 
 namespace Gateway.Sources.Kubernetes.GatewayApi;
 

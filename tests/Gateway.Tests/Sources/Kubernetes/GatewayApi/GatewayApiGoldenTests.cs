@@ -7,7 +7,6 @@ using Gateway.Model;
 using Gateway.Model.Validation;
 using Gateway.Sources.Kubernetes;
 using Gateway.Sources.Kubernetes.GatewayApi;
-using Gateway.Sources.Kubernetes.InferencePools;
 using k8s;
 using k8s.Models;
 

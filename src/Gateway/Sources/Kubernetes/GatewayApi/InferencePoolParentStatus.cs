@@ -1,7 +1,6 @@
-using Gateway.Sources.Kubernetes.GatewayApi;
 using k8s.Models;
 
-namespace Gateway.Sources.Kubernetes.InferencePools;
+namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>How one Gateway sees an InferencePool: Accepted and ResolvedRefs.</summary>
 internal sealed class InferencePoolParentStatus

@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes.InferencePools;
+namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>A port the pool's model servers listen on.</summary>
 internal sealed class InferencePoolPort

@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes.InferencePools;
+namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>The Service of a pool's endpoint picker, its port, and what happens to requests when the picker fails.</summary>
 internal sealed class EndpointPickerRef

@@ -1,6 +1,6 @@
 using k8s;
 
-namespace Gateway.Sources.Kubernetes.InferencePools;
+namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>The API group of InferencePools and their list and watch calls (through the custom-objects API).</summary>
 internal static class InferencePoolQueries

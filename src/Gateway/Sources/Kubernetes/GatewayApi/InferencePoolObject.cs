@@ -1,7 +1,7 @@
 using k8s;
 using k8s.Models;
 
-namespace Gateway.Sources.Kubernetes.InferencePools;
+namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>An inference.networking.k8s.io/v1 InferencePool, with the fields the gateway reads.</summary>
 internal sealed class InferencePoolObject : IKubernetesObject<V1ObjectMeta>

@@ -1,4 +1,4 @@
-namespace Gateway.Sources.Kubernetes.InferencePools;
+namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>The pods of a pool (by label, in the pool's namespace), the port they serve on, and the pool's endpoint picker.</summary>
 internal sealed class InferencePoolSpec

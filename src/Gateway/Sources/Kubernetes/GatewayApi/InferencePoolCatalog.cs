@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
-using Gateway.Sources.Kubernetes.GatewayApi;
 using Gateway.Sources.Kubernetes.Istio;
 using k8s.Models;
 
-namespace Gateway.Sources.Kubernetes.InferencePools;
+namespace Gateway.Sources.Kubernetes.GatewayApi;
 
 /// <summary>
 /// The InferencePools of one rebuild and the pods their selectors watch. A pool becomes a backend whose endpoints are
