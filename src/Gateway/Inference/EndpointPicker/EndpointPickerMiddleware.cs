@@ -100,7 +100,7 @@ internal sealed partial class EndpointPickerMiddleware(
     /// <summary>The whole body, kept readable for the forward; empty when there is none; null when it is too large to hold.</summary>
     private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request)
     {
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        if (request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
         {
             return ReadOnlyMemory<byte>.Empty;
         }
