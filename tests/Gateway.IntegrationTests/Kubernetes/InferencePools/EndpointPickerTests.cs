@@ -145,6 +145,21 @@ public sealed class EndpointPickerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_answer_the_picker_gives_itself_reaches_the_client_and_no_pod()
+    {
+        _picker.Behavior = PickerBehavior.Shed;
+        var gateway = await StartAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models") { Headers = { Host = "closed.test" } };
+        using var response = await gateway.Gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("2", response.Headers.RetryAfter?.ToString());
+        Assert.Equal("shed: the pool is saturated", await response.Content.ReadAsStringAsync());
+        Assert.Equal(0, _pods.Backends[0].RequestCount + _pods.Backends[1].RequestCount);
+    }
+
+    [Fact]
     public async Task An_unreachable_picker_is_a_failure_too()
     {
         await _picker.DisposeAsync();

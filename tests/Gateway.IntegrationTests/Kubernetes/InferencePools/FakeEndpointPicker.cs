@@ -129,6 +129,12 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
                 continue;
             }
 
+            if (behavior == PickerBehavior.Shed)
+            {
+                await WriteAsync(context.Response.Body, Shed(), context.RequestAborted);
+                continue;
+            }
+
             var pick = Pick(headers!);
             Seen.Enqueue((Subset(headers!), Encoding.UTF8.GetString(body.ToArray())));
             await WriteAsync(context.Response.Body, HeadersResponse(pick), context.RequestAborted);
@@ -184,6 +190,21 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
             },
         },
     };
+
+    private static ProcessingResponse Shed()
+    {
+        var headers = new HeaderMutation();
+        headers.SetHeaders.Add(Header("retry-after", "2"));
+        return new ProcessingResponse
+        {
+            ImmediateResponse = new ImmediateResponse
+            {
+                Status = new Gateway.Inference.EndpointPicker.Protocol.HttpStatus { Code = 429 },
+                Headers = headers,
+                Body = ByteString.CopyFromUtf8("shed: the pool is saturated"),
+            },
+        };
+    }
 
     private static HeaderValueOption Header(string name, string value) => new()
     {

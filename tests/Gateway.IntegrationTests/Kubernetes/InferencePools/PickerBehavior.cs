@@ -9,6 +9,9 @@ public enum PickerBehavior
     /// <summary>Picks <see cref="FakeEndpointPicker.Endpoint"/> whatever the candidates.</summary>
     Always,
 
+    /// <summary>Answers the client itself: 429 with a body, as a picker shedding a request does.</summary>
+    Shed,
+
     /// <summary>Ends every stream with gRPC status UNAVAILABLE.</summary>
     Fail,
 
