@@ -116,6 +116,7 @@ internal static partial class GatewayApp
         services.AddSingleton(Options.Create(options.Canary));
         services.AddSingleton(Options.Create(options.Headers));
         services.AddSingleton(Options.Create(options.Inference));
+        services.AddSingleton(Options.Create(options.Inference.EndpointPicker));
         services.AddSingleton(Options.Create(options.PathPolicy));
         services.AddSingleton(Options.Create(options.RateLimiting));
         services.AddSingleton(Options.Create(options.Telemetry));
@@ -162,6 +163,8 @@ internal static partial class GatewayApp
         services.AddForwardingSteps();
         services.AddGatewayTls();
         services.AddGatewayLoadBalancing();
+        services.AddSingleton<Inference.EndpointPicker.EndpointPickerClient>();
+        services.AddSingleton<Inference.EndpointPicker.EndpointPickerMetrics>();
 
         var app = builder.Build();
         var admin = app.Services.GetRequiredService<AdminHandler>();

@@ -2,6 +2,7 @@ using Gateway.Auth;
 using Gateway.Canary;
 using Gateway.Headers;
 using Gateway.Inference;
+using Gateway.Inference.EndpointPicker;
 using Gateway.LoadBalancing;
 using Gateway.Observability;
 using Gateway.Paths;
@@ -105,17 +106,22 @@ internal static class RequestPipeline
                 //    the variant is known and before an endpoint is picked, so a request let in is balanced on fresh load.
                 proxy.UseMiddleware<LoadAwareAdmissionMiddleware>();
 
-                // f. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
+                // f. An InferencePool's endpoint picker narrows the destinations to the endpoint it picks: after the
+                //    variant is known (each pool has its own picker), before affinity and balancing, which then have
+                //    one endpoint to choose (or all of them, when a FailOpen picker failed).
+                proxy.UseMiddleware<EndpointPickerMiddleware>();
+
+                // g. Session affinity narrows the chosen cluster's endpoints before a retry excludes failed ones.
                 proxy.UseSessionAffinity();
 
-                // g. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
+                // h. Retries sit before load balancing, so each attempt balances again over the endpoints not tried.
                 proxy.UseMiddleware<RetryMiddleware>();
                 proxy.UseLoadBalancing();
 
-                // h. Passive health checks see the outcome of each attempt.
+                // i. Passive health checks see the outcome of each attempt.
                 proxy.UsePassiveHealthChecks();
 
-                // i. Last: times the forward alone, the part of the request the backend owns.
+                // j. Last: times the forward alone, the part of the request the backend owns.
                 proxy.UseMiddleware<UpstreamTimingMiddleware>();
             })
             .WithRouteRuntimes(app.Services.GetRequiredService<RouteRuntimeTable>());

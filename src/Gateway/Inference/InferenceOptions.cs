@@ -5,5 +5,8 @@ internal sealed class InferenceOptions
 {
     public ModelFromBodyOptions ModelFromBody { get; set; } = new();
 
-    public IEnumerable<string> Validate() => ModelFromBody.Validate("Gateway:Inference:ModelFromBody");
+    public EndpointPicker.EndpointPickerOptions EndpointPicker { get; set; } = new();
+
+    public IEnumerable<string> Validate() =>
+        ModelFromBody.Validate("Gateway:Inference:ModelFromBody").Concat(EndpointPicker.Validate("Gateway:Inference:EndpointPicker"));
 }

@@ -40,4 +40,7 @@ internal sealed record BackendModel
 
     /// <summary>How a request picks an endpoint; null uses the default (power of two choices, least requests).</summary>
     public LoadBalancingPolicy? LoadBalancing { get; init; }
+
+    /// <summary>Set for an InferencePool: the service that picks the endpoint of each request.</summary>
+    public EndpointPicker? EndpointPicker { get; init; }
 }

@@ -63,6 +63,7 @@ internal static class ClusterResilience
             MaxConcurrentRequests = backend.MaxConcurrentRequests,
             ConnectTimeout = backend.ConnectTimeout ?? GatewayHttpClientFactory.DefaultConnectTimeout,
             LoadAware = backend.LoadBalancing is { Mode: LoadBalancingMode.LoadAware } balancing ? balancing.LoadAware ?? LoadAwareSettings.Default : null,
+            EndpointPicker = backend.EndpointPicker,
         };
         return runtime == ClusterRuntime.Default ? null : runtime;
     }
@@ -77,7 +78,7 @@ internal static class ClusterResilience
 
         var settings = string.Create(
             CultureInfo.InvariantCulture,
-            $"{runtime.HealthyThreshold}/{runtime.UnhealthyThreshold}/{runtime.ConsecutiveFailures}/{runtime.ConnectRetry}/{runtime.MaxConcurrentRequests}/{runtime.ConnectTimeout:c}{(runtime.LoadAware is null ? "" : "/" + runtime.LoadAware)}");
+            $"{runtime.HealthyThreshold}/{runtime.UnhealthyThreshold}/{runtime.ConsecutiveFailures}/{runtime.ConnectRetry}/{runtime.MaxConcurrentRequests}/{runtime.ConnectTimeout:c}{(runtime.LoadAware is null ? "" : "/" + runtime.LoadAware)}{(runtime.EndpointPicker is { } picker ? $"/{picker.Pool}/{picker.FailOpen}/{string.Join(',', picker.Endpoints)}" : "")}");
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ClusterMetadataKeys.Revision] = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(settings)), 0, 8),

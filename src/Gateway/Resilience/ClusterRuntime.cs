@@ -2,7 +2,7 @@ namespace Gateway.Resilience;
 
 /// <summary>
 /// The settings of one backend that our YARP extension points read (health thresholds, outlier ejection, connect retry,
-/// concurrency limit, connect timeout, load-aware balancing), made by the translator next to the backend's YARP cluster and found by cluster
+/// concurrency limit, connect timeout, load-aware balancing, endpoint picker), made by the translator next to the backend's YARP cluster and found by cluster
 /// id in <see cref="ClusterRuntimeTable"/>.
 /// </summary>
 internal sealed record ClusterRuntime
@@ -30,4 +30,7 @@ internal sealed record ClusterRuntime
 
     /// <summary>Set when the backend balances by its model servers' load: where to read it and when to queue.</summary>
     public Model.LoadAwareSettings? LoadAware { get; init; }
+
+    /// <summary>Set for an InferencePool backend: the picker each request asks for its endpoint.</summary>
+    public Model.EndpointPicker? EndpointPicker { get; init; }
 }

@@ -25,6 +25,7 @@ public sealed class ManifestTests
         ["gateway.networking.k8s.io/v1/GatewayClass"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/Gateway"] = typeof(CustomResource),
         ["gateway.networking.k8s.io/v1/HTTPRoute"] = typeof(CustomResource),
+        ["inference.networking.k8s.io/v1/InferencePool"] = typeof(CustomResource),
         ["monitoring.coreos.com/v1/ServiceMonitor"] = typeof(CustomResource),
         ["monitoring.coreos.com/v1/PrometheusRule"] = typeof(CustomResource),
     };
@@ -36,10 +37,19 @@ public sealed class ManifestTests
         apiVersion: gateway.networking.k8s.io/v1
         kind: HTTPRoute
         metadata: { name: rbac }
-        spec: { parentRefs: [ { name: gw } ], rules: [ { backendRefs: [ { name: model, port: 80 } ] } ] }
+        spec:
+          parentRefs: [ { name: gw } ]
+          rules:
+            - backendRefs: [ { name: model, port: 80 } ]
+            - { matches: [ { path: { value: /pool } } ], backendRefs: [ { group: inference.networking.k8s.io, kind: InferencePool, name: pool } ] }
+        ---
+        apiVersion: inference.networking.k8s.io/v1
+        kind: InferencePool
+        metadata: { name: pool }
+        spec: { selector: { matchLabels: { app: pool } }, targetPorts: [ { number: 8000 } ], endpointPickerRef: { name: pool-epp } }
         """;
 
-    private static readonly string[] GatewayApiKinds = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "namespaces"];
+    private static readonly string[] GatewayApiKinds = ["gatewayclasses", "gateways", "httproutes", "referencegrants", "namespaces", "inferencepools"];
 
     public static TheoryData<string> Kustomizations() => [.. Kustomize.All()];
 
@@ -211,6 +221,7 @@ public sealed class ManifestTests
                 () => Task.FromResult(api.Get("httproutes", "default", "rbac")?["status"] is not null
                     && GatewayApiKinds.All(plural => api.Requests.Any(r => r.Contains($"/{plural}?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal)))),
                 "the gateway to watch the Gateway API kinds and write an HTTPRoute status");
+            await Eventually.TrueAsync(() => Task.FromResult(api.Get("inferencepools", "default", "pool")?["status"] is not null), "the gateway to write an InferencePool status");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.Contains("/pods?", StringComparison.Ordinal) && r.Contains("watch=", StringComparison.Ordinal))), "the gateway to watch the pods of a subset");
             await Eventually.TrueAsync(() => Task.FromResult(api.Created("events").Count > 0), "the gateway to post an Event");
             await Eventually.TrueAsync(() => Task.FromResult(api.Requests.Any(r => r.StartsWith("PUT /apis/coordination.k8s.io/", StringComparison.Ordinal))), "the leader to renew its Lease");

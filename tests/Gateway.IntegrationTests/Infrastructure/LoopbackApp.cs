@@ -12,11 +12,14 @@ namespace Gateway.IntegrationTests.Infrastructure;
 /// <summary>The shape of every server a test runs beside the gateway: Kestrel on 127.0.0.1 at a free port, no logging.</summary>
 public static class LoopbackApp
 {
-    public static WebApplication Create()
+    public static WebApplication Create() => Create(new IPEndPoint(IPAddress.Loopback, 0));
+
+    /// <summary>A server on a given loopback address and port, e.g. pods that share a port on addresses of their own.</summary>
+    public static WebApplication Create(IPEndPoint endpoint)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
         return builder.Build();
     }
 

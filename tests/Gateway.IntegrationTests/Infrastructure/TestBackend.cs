@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -30,9 +31,12 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>Replaces the default echo; the request is still counted.</summary>
     public RequestDelegate? Handler { get; set; }
 
-    public static async Task<TestBackend> StartAsync(string name)
+    public static Task<TestBackend> StartAsync(string name) => StartAsync(name, new IPEndPoint(IPAddress.Loopback, 0));
+
+    /// <summary>A backend on <paramref name="endpoint"/> (a loopback address; port 0 takes a free one).</summary>
+    public static async Task<TestBackend> StartAsync(string name, IPEndPoint endpoint)
     {
-        var app = LoopbackApp.Create();
+        var app = LoopbackApp.Create(endpoint);
         var backend = new TestBackend(name, app);
         app.Run(backend.HandleAsync);
         backend.Url = await LoopbackApp.StartAsync(app);

@@ -37,6 +37,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         new("referencegrants", "gateway.networking.k8s.io", ["v1beta1"], "ReferenceGrant"),
         new("virtualservices", "networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "VirtualService"),
         new("destinationrules", "networking.istio.io", ["v1", "v1beta1", "v1alpha3"], "DestinationRule"),
+        new("inferencepools", "inference.networking.k8s.io", ["v1"], "InferencePool"),
     ];
 
     private readonly object _lock = new();

@@ -68,7 +68,8 @@ internal sealed class KubernetesDiscoveryService : BackgroundService
         if (options.GatewayApi.Enabled ?? true)
         {
             var api = new OptionalApi(client, GatewayApiGroup.Name, [GatewayApiGroup.V1], "GatewayClasses, Gateways and HTTPRoutes", options.GatewayApi.MissingCrdRetry, timeProvider, logger);
-            sources.Add(new GatewayApiSource(watches, api, client, options, namespaces, serviceCatalog, leadership, timeProvider, logger));
+            var inferenceApi = new OptionalApi(client, InferencePoolQueries.Group, [InferencePoolQueries.V1], "InferencePools", options.GatewayApi.MissingCrdRetry, timeProvider, logger);
+            sources.Add(new GatewayApiSource(watches, api, inferenceApi, client, options, namespaces, serviceCatalog, leadership, events, timeProvider, logger));
         }
 
         if (istio.IsEnabled)

@@ -27,6 +27,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         IEnumerable<HttpRouteObject> routes,
         IEnumerable<ReferenceGrantObject> grants,
         ServiceCatalog catalog,
+        InferencePoolCatalog pools,
         Func<string, IDictionary<string, string>?> namespaceLabels,
         IReadOnlyList<PublishedAddress> addresses)
     {
@@ -55,7 +56,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
         foreach (var route in routes.OrderBy(r => r.Metadata.CreationTimestamp ?? DateTime.MaxValue).ThenBy(Key, StringComparer.Ordinal))
         {
-            if (Route(route, listeners, referenceGrants, catalog, namespaceLabels, warnings) is not { } outcome)
+            if (Route(route, listeners, referenceGrants, catalog, pools, namespaceLabels, warnings) is not { } outcome)
             {
                 continue;
             }
@@ -76,6 +77,8 @@ internal sealed class GatewayApiProcessor(string controllerName)
             }
         }
 
+        warnings.AddRange(pools.Problems(Source).Select(p => p.Problem));
+        statuses.AddRange(pools.Statuses(ourGateways.Select(Key).ToHashSet(StringComparer.Ordinal)));
         foreach (var gateway in ourGateways)
         {
             statuses.Add(new StatusUpdate(gateway, GatewayApiGroup.Gateways, GatewayStatusOf(gateway, listeners[Key(gateway)], addresses), gateway.Status));
@@ -113,6 +116,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         Dictionary<string, List<ListenerState>> listeners,
         ReferenceGrants grants,
         ServiceCatalog catalog,
+        InferencePoolCatalog pools,
         Func<string, IDictionary<string, string>?> namespaceLabels,
         List<ModelProblem> warnings)
     {
@@ -143,7 +147,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
 
         var problems = new List<ModelProblem>();
         var policies = RoutePolicyAnnotations.Read(route, Source, obj, problems, warnings);
-        var translated = HttpRouteTranslator.Translate(route, Hostnames(attached), policies, catalog, grants, Source);
+        var translated = HttpRouteTranslator.Translate(route, Hostnames(attached), policies, catalog, grants, pools, Source);
         problems.AddRange(translated.Unsupported);
         if (problems.Count == 0 && !translated.Routes.IsEmpty)
         {
@@ -173,6 +177,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
         {
             var acceptance = rejected ?? unsupported ?? Condition(Accepted, true, Accepted, "attached to the Gateway", generation);
             accepted |= acceptance.Status == "True";
+            pools.Attach(translated.Backends, parentRef.Namespace ?? route.Metadata.NamespaceProperty, parentRef.Name, acceptance.Status == "True");
             statusParents.Add(new RouteParentStatus { ParentRef = parentRef, ControllerName = controllerName, Conditions = [acceptance, resolved] });
         }
 

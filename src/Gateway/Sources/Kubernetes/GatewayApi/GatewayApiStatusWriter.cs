@@ -92,14 +92,13 @@ internal sealed partial class GatewayApiStatusWriter
         try
         {
             var body = new V1Patch(patch, V1Patch.PatchType.MergePatch);
-            const string version = GatewayApiGroup.V1;
             if (metadata.NamespaceProperty is { } ns)
             {
-                await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, GatewayApiGroup.Name, version, ns, update.Plural, metadata.Name, cancellationToken: cancellationToken);
+                await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(body, update.Group, update.Version, ns, update.Plural, metadata.Name, cancellationToken: cancellationToken);
             }
             else
             {
-                await _client.CustomObjects.PatchClusterCustomObjectStatusAsync(body, GatewayApiGroup.Name, version, update.Plural, metadata.Name, cancellationToken: cancellationToken);
+                await _client.CustomObjects.PatchClusterCustomObjectStatusAsync(body, update.Group, update.Version, update.Plural, metadata.Name, cancellationToken: cancellationToken);
             }
 
             _written[key] = metadata.ResourceVersion + patch;

@@ -19,12 +19,14 @@ internal sealed class HttpRouteTranslator
     private readonly string _object;
     private readonly ServiceCatalog _catalog;
     private readonly ReferenceGrants _grants;
+    private readonly InferencePoolCatalog _pools;
     private readonly List<ModelProblem> _unsupported = [];
     private readonly Dictionary<string, BackendModel> _backends = new(StringComparer.Ordinal);
     private RefProblem? _refProblem;
 
-    private HttpRouteTranslator(HttpRouteObject route, string source, ServiceCatalog catalog, ReferenceGrants grants)
+    private HttpRouteTranslator(HttpRouteObject route, string source, ServiceCatalog catalog, ReferenceGrants grants, InferencePoolCatalog pools)
     {
+        _pools = pools;
         _route = route;
         _source = source;
         _object = ObjectName(route);
@@ -39,9 +41,15 @@ internal sealed class HttpRouteTranslator
     public static string BackendName(string ns, string service, int port) => $"httproute/{ns}/{service}:{port.ToString(CultureInfo.InvariantCulture)}";
 
     public static TranslatedRoute Translate(
-        HttpRouteObject route, ImmutableArray<string> hostnames, RoutePolicies policies, ServiceCatalog catalog, ReferenceGrants grants, string source)
+        HttpRouteObject route,
+        ImmutableArray<string> hostnames,
+        RoutePolicies policies,
+        ServiceCatalog catalog,
+        ReferenceGrants grants,
+        InferencePoolCatalog pools,
+        string source)
     {
-        var translator = new HttpRouteTranslator(route, source, catalog, grants);
+        var translator = new HttpRouteTranslator(route, source, catalog, grants, pools);
         var routes = ImmutableArray.CreateBuilder<RouteModel>();
         var rules = route.Spec.Rules ?? [];
         for (var i = 0; i < rules.Count; i++)
@@ -267,9 +275,14 @@ internal sealed class HttpRouteTranslator
     {
         var targetNamespace = string.IsNullOrEmpty(ns) ? Namespace : ns;
         RefProblem? problem = null;
+        if (group == InferencePoolQueries.Group && kind == InferencePoolQueries.Kind)
+        {
+            return Pool(targetNamespace, name, field);
+        }
+
         if (!string.IsNullOrEmpty(group) || (kind ?? "Service") != "Service")
         {
-            problem = new RefProblem(GatewayApiConditions.InvalidKind, $"{field}: {(string.IsNullOrEmpty(group) ? "" : group + "/")}{kind} is not supported; refer to a Service");
+            problem = new RefProblem(GatewayApiConditions.InvalidKind, $"{field}: {(string.IsNullOrEmpty(group) ? "" : group + "/")}{kind} is not supported; refer to a Service or an {InferencePoolQueries.Group}/{InferencePoolQueries.Kind}");
         }
         else if (!_grants.Permits(RouteGroup, RouteKind, Namespace, "", "Service", targetNamespace, name))
         {
@@ -286,15 +299,7 @@ internal sealed class HttpRouteTranslator
 
         if (problem is not null)
         {
-            _refProblem ??= problem;
-            var unresolved = new BackendModel
-            {
-                Name = $"httproute/{Namespace}/{_route.Metadata.Name}/unresolved/{field}",
-                Source = _source,
-                UnresolvedReason = $"{_object} {problem.Message}",
-            };
-            _backends[unresolved.Name] = unresolved;
-            return unresolved;
+            return Unresolved(problem, field);
         }
 
         var backendName = BackendName(targetNamespace, name, port!.Value);
@@ -306,6 +311,43 @@ internal sealed class HttpRouteTranslator
 
         _backends[backendName] = backend;
         return backend;
+    }
+
+    /// <summary>The backend of an InferencePool in <paramref name="ns"/>: its ready member pods.</summary>
+    private BackendModel Pool(string ns, string name, string field)
+    {
+        if (!_grants.Permits(RouteGroup, RouteKind, Namespace, InferencePoolQueries.Group, InferencePoolQueries.Kind, ns, name))
+        {
+            return Unresolved(new RefProblem(GatewayApiConditions.RefNotPermitted, $"{field}: InferencePool '{ns}/{name}' is in another namespace and no ReferenceGrant there allows HTTPRoutes from '{Namespace}'"), field);
+        }
+
+        if (_pools.Find(ns, name) is null)
+        {
+            return Unresolved(new RefProblem(GatewayApiConditions.BackendNotFound, $"{field}: InferencePool '{ns}/{name}' not found"), field);
+        }
+
+        var backend = _pools.Resolve(_source, ns, name);
+        if (backend.UnresolvedReason is { } reason)
+        {
+            _refProblem ??= new RefProblem(GatewayApiConditions.BackendNotFound, $"{field}: {reason}");
+        }
+
+        _backends[backend.Name] = backend;
+        return backend;
+    }
+
+    /// <summary>A backend with the reason, named after the rule, so another route's valid reference to the same target is unaffected.</summary>
+    private BackendModel Unresolved(RefProblem problem, string field)
+    {
+        _refProblem ??= problem;
+        var unresolved = new BackendModel
+        {
+            Name = $"httproute/{Namespace}/{_route.Metadata.Name}/unresolved/{field}",
+            Source = _source,
+            UnresolvedReason = $"{_object} {problem.Message}",
+        };
+        _backends[unresolved.Name] = unresolved;
+        return unresolved;
     }
 
     private TimeSpan? Timeout(HttpRouteTimeouts? timeouts, string field)

@@ -111,12 +111,15 @@ public sealed class GatewayApiGoldenTests
         // Compacted as the watches cache them: a field the processor reads but the cache drops changes the output.
         var services = OfKind<V1Service>("Service").Select(CachedObjectCompaction.Compact).ToImmutableDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}", StringComparer.Ordinal);
         var catalog = new ServiceCatalog([services], new EndpointSliceIndex(OfKind<V1EndpointSlice>("EndpointSlice").Select(CachedObjectCompaction.Compact)));
+        var pods = OfKind<V1Pod>("Pod").ToDictionary(p => $"{p.Metadata.NamespaceProperty}/{p.Metadata.Name}", StringComparer.Ordinal);
+        var pools = new InferencePoolCatalog(OfKind<InferencePoolObject>("InferencePool"), pods, catalog);
         return new GatewayApiProcessor(GatewayApiOptions.DefaultControllerName).Build(
             OfKind<GatewayClassObject>("GatewayClass"),
             OfKind<GatewayObject>("Gateway"),
             OfKind<HttpRouteObject>("HTTPRoute"),
             OfKind<ReferenceGrantObject>("ReferenceGrant"),
             catalog,
+            pools,
             ns => namespaces.GetValueOrDefault(ns),
             addresses: []);
     }
