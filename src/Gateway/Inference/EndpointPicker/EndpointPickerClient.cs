@@ -23,12 +23,13 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
 
     public async Task<PickerAnswer> PickAsync(Model.EndpointPicker picker, HttpRequest request, ReadOnlyMemory<byte> body, ListValue candidates, CancellationToken cancellationToken)
     {
-        if (picker.Endpoints.IsEmpty)
+        var endpoints = picker.Endpoints.Current;
+        if (endpoints.IsEmpty)
         {
             return PickerAnswer.Failed("unavailable");
         }
 
-        var address = picker.Endpoints[(int)((uint)Interlocked.Increment(ref _next) % (uint)picker.Endpoints.Length)];
+        var address = endpoints[(int)((uint)Interlocked.Increment(ref _next) % (uint)endpoints.Length)];
         var client = ClientFor(address);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
