@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Http;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Kubernetes.GatewayApi;
 using Gateway.Tests.Sources.Kubernetes.GatewayApi;
+using Microsoft.AspNetCore.Http;
 using static Gateway.IntegrationTests.Kubernetes.InferencePools.InferencePoolObjects;
 
 namespace Gateway.IntegrationTests.Kubernetes.InferencePools;

@@ -19,5 +19,6 @@ internal static class InferencePoolQueries
                 pool.Kind = Kind;
                 pool.ApiVersion = $"{Group}/{version}";
                 return pool;
-            }) with { Kind = Kind };
+            }) with
+        { Kind = Kind };
 }
