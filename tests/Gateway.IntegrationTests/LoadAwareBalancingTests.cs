@@ -8,6 +8,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Gateway.IntegrationTests;
 
 /// <summary>Load-aware endpoint picking and saturation shedding through the real gateway, with simulated model servers as the pods.</summary>
+// Metric listeners are process-wide: a gateway of a test running in parallel would add its series to the ones read here.
+[Collection(SerialCollection.Name)]
 public sealed class LoadAwareBalancingTests
 {
     private static readonly SimulatorOptions Fast = new() { MaxRunning = 2, TimePerOutputToken = TimeSpan.FromMilliseconds(20), PrefillTimePerPromptToken = TimeSpan.Zero };

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Gateway.IntegrationTests.Infrastructure;
 using Gateway.ModelServerSimulator;
 using Microsoft.Extensions.Time.Testing;
 using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
@@ -7,6 +8,8 @@ using static Gateway.IntegrationTests.Kubernetes.KubeObjects;
 namespace Gateway.IntegrationTests.Kubernetes;
 
 /// <summary>A Service's load-balancing annotations, read through the real Kubernetes client, shape how its model-server pods are loaded.</summary>
+// Metric listeners are process-wide: a gateway of a test running in parallel would add its series to the ones read here.
+[Collection(SerialCollection.Name)]
 public sealed class LoadAwareServiceTests : KubernetesTest
 {
     private static HttpRequestMessage Completion(string? criticality = null)
