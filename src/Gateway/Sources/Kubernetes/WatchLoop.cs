@@ -155,8 +155,9 @@ internal sealed partial class WatchLoop<T>(
         }
 
         _refusal = refusal;
-        readiness?.Refused(target.Description, refusal.Access);
+        // Logged before /readyz names it, so whoever reads the refusal there finds the rule to add in the log.
         Log.Refused(logger, refusal.Access, refusal.Rule, refusal.Role, refusal.Message ?? exception.Message);
+        readiness?.Refused(target.Description, refusal.Access);
     }
 
     private void Granted(string verb)
@@ -164,8 +165,8 @@ internal sealed partial class WatchLoop<T>(
         if (_refusal is { } refused && refused.Verb == verb)
         {
             _refusal = null;
-            readiness?.Granted(target.Description);
             Log.Granted(logger, refused.Access);
+            readiness?.Granted(target.Description);
         }
     }
 
