@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Gateway.Hosting;
 using Gateway.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
@@ -158,6 +159,36 @@ public sealed class ProcessTests
         Assert.Equal(0, process.ExitCode);
     }
 
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("--Gateway:Transport:InlineSocketCompletions=false", null)]
+    [InlineData(null, "0")]
+    public async Task Socket_completions_run_on_one_event_loop_per_core_unless_turned_off(string? setting, string? environment)
+    {
+        // With inline completions the runtime runs one socket event loop per core (it stays at one otherwise), so the
+        // number of its threads shows which mode the process runs in. One core cannot tell the two apart.
+        Assert.True(Environment.ProcessorCount > 1, "this test needs more than one core");
+        var directory = Directory.CreateTempSubdirectory("gateway-process-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "appsettings.json"), TestGateway.AppSettingsJson(new { Routes = Array.Empty<object>() }));
+        var adminPort = FreePort();
+        string[] args = setting is null ? [$"--Gateway:Admin:Url=http://127.0.0.1:{adminPort}"] : [$"--Gateway:Admin:Url=http://127.0.0.1:{adminPort}", setting];
+        using var process = Start(directory, new StringBuilder(), environment, args);
+        try
+        {
+            using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
+            await WaitReadyAsync(admin, process);
+
+            var eventLoops = Directory.GetDirectories($"/proc/{process.Id}/task")
+                .Count(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd() == ".NET Sockets");
+            var inline = setting is null && environment is null;
+            Assert.Equal(inline ? Environment.ProcessorCount : 1, eventLoops);
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
     private static async Task WaitReadyAsync(HttpClient admin, Process process)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -182,7 +213,7 @@ public sealed class ProcessTests
     private static async Task<(int ExitCode, string Stderr)> RunAsync(string directory, TimeSpan timeout, params string[] args)
     {
         var stderr = new StringBuilder();
-        using var process = Start(directory, stderr, args);
+        using var process = Start(directory, stderr, null, args);
         try
         {
             await process.WaitForExitAsync().WaitAsync(timeout);
@@ -196,10 +227,10 @@ public sealed class ProcessTests
         return (process.ExitCode, stderr.ToString());
     }
 
-    private static Process Start(string directory, params string[] args) => Start(directory, new StringBuilder(), args);
+    private static Process Start(string directory, params string[] args) => Start(directory, new StringBuilder(), null, args);
 
     /// <summary>Starts the built gateway; its output is always read, or a full pipe would block its logging and then its requests.</summary>
-    private static Process Start(string directory, StringBuilder stderr, params string[] args)
+    private static Process Start(string directory, StringBuilder stderr, string? inlineCompletions, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -207,6 +238,13 @@ public sealed class ProcessTests
             RedirectStandardOutput = true,
             WorkingDirectory = directory,
         };
+        // The gateway's own default decides unless a test sets the runtime's switch; the test runner's setting never leaks in.
+        info.Environment.Remove(TransportOptions.InlineCompletionsVariable);
+        if (inlineCompletions is not null)
+        {
+            info.Environment[TransportOptions.InlineCompletionsVariable] = inlineCompletions;
+        }
+
         info.ArgumentList.Add(GatewayDll);
         info.ArgumentList.Add($"--contentRoot={directory}");
         info.ArgumentList.Add("--Demo:Enabled=false");

@@ -211,6 +211,7 @@ internal static partial class GatewayApp
         try
         {
             await using var app = Build(new WebApplicationOptions { Args = args });
+            app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.Transport.ApplyToSocketEngine();
             await StartAsync(app);
             await app.WaitForShutdownAsync();
             return 0;

@@ -91,12 +91,16 @@ internal sealed partial class EndpointDestinations : IDisposable
         _clusters = next;
     }
 
-    // Runs on the watch that saw the change; a failure here must not end that watch.
-    private void OnChanged(EndpointSet set)
+    // Runs on the watch that saw the change, which may be a socket event loop (inline completions): while a reload holds
+    // the gate, waiting here would stall every connection of that loop, so the update waits asynchronously instead.
+    // Each update applies the set's newest endpoints, so two that overtake each other still end at the newest.
+    private void OnChanged(EndpointSet set) => _ = ApplyAsync(set);
+
+    private async Task ApplyAsync(EndpointSet set)
     {
         try
         {
-            _gate.Wait();
+            await _gate.WaitAsync().ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
