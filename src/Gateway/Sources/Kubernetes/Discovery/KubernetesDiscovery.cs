@@ -30,7 +30,7 @@ internal static class KubernetesDiscovery
         }
 
         services.AddSingleton(configuration);
-        services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration));
+        services.AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(configuration, new ThreadPoolResponseHandler()));
         services.AddSingleton<KubernetesMetrics>();
         services.AddSingleton<KubernetesEventRecorder>();
         services.AddSingleton<IRolloutObserver, RolloutEvents>();
