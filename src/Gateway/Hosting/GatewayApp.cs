@@ -58,7 +58,7 @@ internal static partial class GatewayApp
             throw new StartupException([ex.Message]);
         }
 
-        var errors = options.Validate().ToList();
+        var errors = options.Validate().Concat(UnknownSettings.Find(builder.Configuration.GetSection(GatewayOptions.SectionName))).ToList();
         if (errors.Count > 0)
         {
             throw new StartupException(errors);
