@@ -47,6 +47,9 @@ internal sealed record RouteModel
     /// <summary>Requests one client address may have in flight on the route (503 beyond); null is unlimited.</summary>
     public int? MaxConcurrentRequestsPerClient { get; init; }
 
+    /// <summary>Client address ranges (CIDRs or addresses) that <see cref="MaxConcurrentRequestsPerClient"/> never limits, as ingress-nginx <c>limit-allowlist</c>.</summary>
+    public ImmutableArray<string>? ConcurrencyExemptSources { get; init; }
+
     /// <summary>Plain-HTTP requests get 308 to the same URL on https.</summary>
     public bool RedirectToHttps { get; init; }
 

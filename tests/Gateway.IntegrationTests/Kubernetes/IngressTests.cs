@@ -138,13 +138,15 @@ public sealed class IngressTests : KubernetesTest
     }
 
     [Fact]
-    public async Task Limit_connections_refuses_a_client_with_too_many_requests_in_flight()
+    public async Task Limit_connections_refuses_a_client_with_too_many_requests_in_flight_unless_allowlisted()
     {
         Api.Apply(Service("web", exposed: false));
         Api.Apply(EndpointSlice("web-x1", "web", PortOf(A.Url), endpoints: Endpoint.ReadyPod));
         Api.Apply(Ingress("slow", new() { [Nginx + "limit-connections"] = "2" }, paths: ("/slow", "web", 80)));
+        Api.Apply(Ingress("trusted", new() { [Nginx + "limit-connections"] = "1", [Nginx + "limit-allowlist"] = "127.0.0.0/8" }, paths: ("/trusted", "web", 80)));
         await using var k8s = await KubernetesGateway.StartAsync(Api);
         await k8s.WaitForAnswerAsync("/slow", "a");
+        await k8s.WaitForAnswerAsync("/trusted", "a");
 
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var arrived = 0;
@@ -158,8 +160,12 @@ public sealed class IngressTests : KubernetesTest
         await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref arrived) == 2), "two requests to be in flight");
 
         Assert.Equal("503", await k8s.AnswerAsync("/slow"));
+
+        // The allowlisted client (loopback) is never counted: two requests in flight on a path that allows one.
+        var trusted = new[] { k8s.Gateway.Client.GetAsync("/trusted"), k8s.Gateway.Client.GetAsync("/trusted") };
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref arrived) == 4), "both allowlisted requests to be in flight");
         release.SetResult();
-        foreach (var response in await Task.WhenAll(held))
+        foreach (var response in await Task.WhenAll([.. held, .. trusted]))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             response.Dispose();

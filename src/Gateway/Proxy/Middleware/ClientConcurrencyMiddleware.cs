@@ -19,6 +19,11 @@ internal sealed class ClientConcurrencyMiddleware(RequestDelegate next, ClientIp
         }
 
         var client = clientIp.Resolve(context);
+        if (concurrency.Exempts(client))
+        {
+            return next(context);
+        }
+
         if (!concurrency.TryEnter(client))
         {
             return ProblemResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"Too many requests in flight from this client (limit {concurrency.Limit}).");

@@ -37,6 +37,8 @@ internal sealed record RoutePlan
 
     public int? MaxConcurrentRequestsPerClient { get; init; }
 
+    public string[]? ConcurrencyExemptSources { get; init; }
+
     public RetryPolicy? Retry { get; init; }
 
     public CorsPolicy? Cors { get; init; }

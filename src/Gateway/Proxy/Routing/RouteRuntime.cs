@@ -57,7 +57,9 @@ internal sealed class RouteRuntime
         Cors = plan.Cors is { } cors ? new CorsBehavior(cors) : null;
         AllowedSources = plan.AllowSources is { } allowed ? AddressRanges.Parse(allowed) : null;
         DeniedSources = plan.DenySources is { } denied ? AddressRanges.Parse(denied) : null;
-        ClientConcurrency = plan.MaxConcurrentRequestsPerClient is { } perClient ? new ClientConcurrency(perClient) : null;
+        ClientConcurrency = plan.MaxConcurrentRequestsPerClient is { } perClient
+            ? new ClientConcurrency(perClient, plan.ConcurrencyExemptSources is { } exempt ? AddressRanges.Parse(exempt) : null)
+            : null;
         RedirectToHttps = plan.RedirectToHttps;
         AllowedPathForms = plan.AllowedPathForms;
         Fault = plan.Fault is { } fault ? new FaultBehavior(fault) : null;

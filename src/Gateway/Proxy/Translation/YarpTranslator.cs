@@ -122,6 +122,7 @@ internal static class YarpTranslator
             MaxRequestBodySize = route.MaxRequestBodySize,
             Cors = route.Cors,
             MaxConcurrentRequestsPerClient = route.MaxConcurrentRequestsPerClient,
+            ConcurrencyExemptSources = route.ConcurrencyExemptSources is { } exempt ? [.. exempt] : null,
             AllowSources = filters.AllowSources.IsEmpty ? null : [.. filters.AllowSources],
             DenySources = filters.DenySources.IsEmpty ? null : [.. filters.DenySources],
             RedirectToHttps = route.RedirectToHttps,

@@ -206,7 +206,10 @@ internal static class IngressAnnotations
             }
         }
 
-        var rateLimit = ReadRateLimit(ingress, source, Get, Int, Ranges, Warn);
+        // ingress-nginx's allowlist exempts clients from every limit annotation: the rates and limit-connections.
+        var limitExempt = Get(NginxAnnotations.LimitAllowlist) is not null ? Ranges(NginxAnnotations.LimitAllowlist) : Ranges(NginxAnnotations.LimitWhitelist);
+        var limitConnections = Int(NginxAnnotations.LimitConnections, 1, 1_000_000, "requests one client may have in flight");
+        var rateLimit = ReadRateLimit(ingress, source, Get, Int, limitExempt, limitConnections is not null, Warn);
         var allow = Get(NginxAnnotations.AllowlistSourceRange) is not null ? Ranges(NginxAnnotations.AllowlistSourceRange) : Ranges(NginxAnnotations.WhitelistSourceRange);
         if (Get(NginxAnnotations.AllowlistSourceRange) is not null && Get(NginxAnnotations.WhitelistSourceRange) is not null)
         {
@@ -238,7 +241,6 @@ internal static class IngressAnnotations
         }
 
         var redirect = ReadRedirect(Get, Int, Error);
-        var limitConnections = Int(NginxAnnotations.LimitConnections, 1, 1_000_000, "requests one client may have in flight");
         var sslRedirect = Bool(NginxAnnotations.SslRedirect);
         var forceSslRedirect = Bool(NginxAnnotations.ForceSslRedirect) ?? false;
         var connectTimeout = Seconds(NginxAnnotations.ProxyConnectTimeout);
@@ -271,6 +273,7 @@ internal static class IngressAnnotations
             MaxBodySize = bodySize,
             RateLimit = rateLimit,
             MaxConcurrentRequestsPerClient = limitConnections,
+            ConcurrencyExemptSources = limitConnections is null || limitExempt.IsEmpty ? null : limitExempt,
             AllowSources = allow,
             DenySources = deny,
             Canary = canary,
@@ -350,19 +353,23 @@ internal static class IngressAnnotations
 
     private static RateLimitPolicy? ReadRateLimit(
         V1Ingress ingress, string source, Func<string, string?> get, Func<string, int, int, string, int?> readInt,
-        Func<string, ImmutableArray<string>> readRanges, Action<string, string> warn)
+        ImmutableArray<string> exempt, bool limitsConnections, Action<string, string> warn)
     {
         var rps = readInt(NginxAnnotations.LimitRps, 1, RateLimitRate.MaxTokens, "requests per second from one client");
         var rpm = readInt(NginxAnnotations.LimitRpm, 1, RateLimitRate.MaxTokens, "requests per minute from one client");
         var multiplier = readInt(NginxAnnotations.LimitBurstMultiplier, 1, 1000, "burst size as a multiple of the rate") ?? DefaultBurstMultiplier;
-        var exempt = get(NginxAnnotations.LimitAllowlist) is not null ? readRanges(NginxAnnotations.LimitAllowlist) : readRanges(NginxAnnotations.LimitWhitelist);
         if (rps is null && rpm is null)
         {
-            foreach (var name in new[] { NginxAnnotations.LimitBurstMultiplier, NginxAnnotations.LimitAllowlist, NginxAnnotations.LimitWhitelist })
+            if (get(NginxAnnotations.LimitBurstMultiplier) is not null)
             {
-                if (get(name) is not null)
+                warn(NginxAnnotations.LimitBurstMultiplier, $"has no effect without {NginxAnnotations.Prefix}{NginxAnnotations.LimitRps} or {NginxAnnotations.LimitRpm}");
+            }
+
+            foreach (var name in new[] { NginxAnnotations.LimitAllowlist, NginxAnnotations.LimitWhitelist })
+            {
+                if (get(name) is not null && !limitsConnections)
                 {
-                    warn(name, $"has no effect without {NginxAnnotations.Prefix}{NginxAnnotations.LimitRps} or {NginxAnnotations.LimitRpm}");
+                    warn(name, $"has no effect without {NginxAnnotations.Prefix}{NginxAnnotations.LimitRps}, {NginxAnnotations.LimitRpm} or {NginxAnnotations.LimitConnections}");
                 }
             }
 

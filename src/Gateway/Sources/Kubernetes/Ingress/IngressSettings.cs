@@ -41,6 +41,9 @@ internal sealed record IngressSettings
     /// <summary>Requests one client may have in flight on each path (ingress-nginx <c>limit-connections</c>).</summary>
     public int? MaxConcurrentRequestsPerClient { get; init; }
 
+    /// <summary>Clients <see cref="MaxConcurrentRequestsPerClient"/> never limits (ingress-nginx <c>limit-allowlist</c>).</summary>
+    public ImmutableArray<string>? ConcurrencyExemptSources { get; init; }
+
     public ImmutableArray<string> AllowSources { get; init; } = [];
 
     public ImmutableArray<string> DenySources { get; init; } = [];

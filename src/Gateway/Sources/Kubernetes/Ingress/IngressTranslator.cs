@@ -113,6 +113,7 @@ internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings setti
             Canary = redirect is null ? canary : null,
             RateLimitPolicy = settings.RateLimit?.Name,
             MaxConcurrentRequestsPerClient = settings.MaxConcurrentRequestsPerClient,
+            ConcurrencyExemptSources = settings.ConcurrencyExemptSources,
             ResponseHeadersTimeout = settings.ReadTimeout,
             MaxRequestBodySize = settings.MaxBodySize,
             AuthPolicies = settings.AuthPolicies,
