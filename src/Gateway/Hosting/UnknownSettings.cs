@@ -39,7 +39,7 @@ internal static class UnknownSettings
         var element = ElementType(type);
         foreach (var child in section.GetChildren())
         {
-            Type? childType = element;
+            var childType = element;
             if (childType is null)
             {
                 var property = type.GetProperty(child.Key, Settable);
