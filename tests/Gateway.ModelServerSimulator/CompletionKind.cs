@@ -5,4 +5,7 @@ internal enum CompletionKind
 {
     Chat,
     Text,
+
+    /// <summary>The Responses API (<c>/v1/responses</c>): <c>input</c> and <c>max_output_tokens</c>, typed stream events.</summary>
+    Responses,
 }

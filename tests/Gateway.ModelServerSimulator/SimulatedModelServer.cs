@@ -13,8 +13,8 @@ namespace Gateway.ModelServerSimulator;
 
 /// <summary>
 /// An OpenAI-compatible model server on a loopback port (real Kestrel): <c>/v1/chat/completions</c>,
-/// <c>/v1/completions</c> (whole or streamed as server-sent events), <c>/v1/models</c>, and <c>/metrics</c> with vLLM's
-/// gauges. It generates exactly <c>max_tokens</c> tokens, at most <see cref="SimulatorOptions.MaxRunning"/> requests at
+/// <c>/v1/completions</c>, <c>/v1/responses</c> (whole or streamed as server-sent events), <c>/v1/models</c>, and
+/// <c>/metrics</c> with vLLM's gauges. It generates exactly <c>max_tokens</c> tokens, at most <see cref="SimulatorOptions.MaxRunning"/> requests at
 /// once, the others queued; every step takes the configured time scaled by the speed factor. Each answer names the pod
 /// in <c>x-simulator-pod</c>.
 /// </summary>
@@ -67,6 +67,7 @@ public sealed class SimulatedModelServer : IAsyncDisposable
         var server = new SimulatedModelServer(name, options, app);
         app.MapPost("/v1/chat/completions", context => server.CompleteAsync(context, CompletionKind.Chat));
         app.MapPost("/v1/completions", context => server.CompleteAsync(context, CompletionKind.Text));
+        app.MapPost("/v1/responses", context => server.CompleteAsync(context, CompletionKind.Responses));
         app.MapGet("/v1/models", server.ListModelsAsync);
         app.MapGet("/metrics", server.MetricsAsync);
         await app.StartAsync();
@@ -99,7 +100,13 @@ public sealed class SimulatedModelServer : IAsyncDisposable
         }
 
         var time = Options.TimeProvider;
-        var id = (kind == CompletionKind.Chat ? "chatcmpl-" : "cmpl-") + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
+        var prefix = kind switch
+        {
+            CompletionKind.Chat => "chatcmpl-",
+            CompletionKind.Responses => "resp_",
+            _ => "cmpl-",
+        };
+        var id = prefix + Interlocked.Increment(ref _nextId).ToString(CultureInfo.InvariantCulture);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
         var aborted = context.RequestAborted;
         using var lease = await _scheduler.EnterAsync(request.PromptTokens + request.MaxTokens, aborted);
@@ -108,13 +115,23 @@ public sealed class SimulatedModelServer : IAsyncDisposable
         {
             await Task.Delay(Options.Scaled(Options.TimePerOutputToken, request.MaxTokens - 1), time, aborted);
             context.Response.ContentType = "application/json";
-            await context.Response.Body.WriteAsync(CompletionWriter.Completion(request, id, Options.ModelName, created), aborted);
+            var answer = kind == CompletionKind.Responses
+                ? ResponsesWriter.Response(request, id, Options.ModelName, created)
+                : CompletionWriter.Completion(request, id, Options.ModelName, created);
+            await context.Response.Body.WriteAsync(answer, aborted);
             Interlocked.Increment(ref _served);
             return;
         }
 
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
+        if (kind == CompletionKind.Responses)
+        {
+            await StreamResponseAsync(context, request, id, created);
+            Interlocked.Increment(ref _served);
+            return;
+        }
+
         for (var i = 0; i < request.MaxTokens; i++)
         {
             if (i > 0)
@@ -133,6 +150,27 @@ public sealed class SimulatedModelServer : IAsyncDisposable
 
         await context.Response.Body.WriteAsync("data: [DONE]\n\n"u8.ToArray(), aborted);
         Interlocked.Increment(ref _served);
+    }
+
+    /// <summary>The Responses API's events: started, one text delta a token, then the completed response with its usage.</summary>
+    private async Task StreamResponseAsync(HttpContext context, CompletionRequest request, string id, long created)
+    {
+        var time = Options.TimeProvider;
+        var aborted = context.RequestAborted;
+        var body = context.Response.Body;
+        await body.WriteAsync(ResponsesWriter.Started(request, id, Options.ModelName, created), aborted);
+        for (var i = 0; i < request.MaxTokens; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(Options.Scaled(Options.TimePerOutputToken, 1), time, aborted);
+            }
+
+            await body.WriteAsync(ResponsesWriter.TextDelta(id, sequence: 2 + i), aborted);
+            await body.FlushAsync(aborted);
+        }
+
+        await body.WriteAsync(ResponsesWriter.Finished(request, id, Options.ModelName, created, sequence: 2 + request.MaxTokens), aborted);
     }
 
     private Task ListModelsAsync(HttpContext context)

@@ -4,17 +4,20 @@ using System.Text.Json;
 namespace Gateway.Inference;
 
 /// <summary>
-/// Finds the top-level <c>usage</c> object of a JSON document fed to it in pieces of any size, as they pass: it tracks
-/// only nesting, strings and keys at the top level, and copies the <c>usage</c> value alone (it is small) to read it with
-/// <see cref="Utf8JsonReader"/>. Memory stays constant however large the document; a document that is not an object, or
-/// whose <c>usage</c> is not an object of counts, yields none. The last <c>usage</c> wins.
+/// Finds the top-level <c>usage</c> object of a JSON document fed to it in pieces of any size, as they pass, or the
+/// <c>usage</c> of its top-level <c>response</c> object (where the Responses API's stream events carry it, as in
+/// <c>{"type":"response.completed","response":{...,"usage":{...}}}</c>): it tracks only nesting, strings and the keys of
+/// those two objects, and copies the <c>usage</c> value alone (it is small) to read it with <see cref="Utf8JsonReader"/>.
+/// Memory stays constant however large the document; a document that is not an object, or whose <c>usage</c> is not an
+/// object of counts, yields none. The last <c>usage</c> wins.
 /// </summary>
 internal sealed class JsonUsageScanner
 {
     /// <summary>A <c>usage</c> value longer than this is not a usage report and is ignored.</summary>
     public const int MaxUsageLength = 2048;
 
-    private const int MaxKeyLength = 8;
+    // The longest key of interest with its closing quote: response".
+    private const int MaxKeyLength = 9;
 
     private static readonly SearchValues<byte> Structural = SearchValues.Create("\"{}[],:"u8);
     private static readonly SearchValues<byte> StringEnd = SearchValues.Create("\"\\"u8);
@@ -34,6 +37,9 @@ internal sealed class JsonUsageScanner
     private bool _expectKey;
     private bool _keyIsUsage;
     private bool _valueIsUsage;
+    private bool _keyIsResponse;
+    private bool _valueIsResponse;
+    private bool _inResponse;
     private bool _capturing;
     private bool _captureInString;
     private bool _captureEscaped;
@@ -52,6 +58,7 @@ internal sealed class JsonUsageScanner
     {
         _keyLength = _usageLength = _depth = _captureDepth = 0;
         _started = _invalid = _inString = _escaped = _inKey = _expectKey = _keyIsUsage = _valueIsUsage = false;
+        _keyIsResponse = _valueIsResponse = _inResponse = false;
         _capturing = _captureInString = _captureEscaped = _hasUsage = false;
         _result = default;
         ReturnUsageBuffer();
@@ -118,6 +125,7 @@ internal sealed class JsonUsageScanner
                 {
                     _inKey = false;
                     _keyIsUsage = _keyLength == 6 && _key.AsSpan(0, 6).SequenceEqual("usage\""u8);
+                    _keyIsResponse = _keyLength == 9 && _key.AsSpan(0, 9).SequenceEqual("response\""u8);
                 }
 
                 continue;
@@ -134,16 +142,19 @@ internal sealed class JsonUsageScanner
         }
     }
 
+    /// <summary>Whether keys at the current depth are read: those of the document and of its top-level <c>response</c>.</summary>
+    private bool AtKeyLevel => _depth == 1 || (_depth == 2 && _inResponse);
+
     private void Structure(byte b)
     {
         switch (b)
         {
             case (byte)'"':
                 _inString = true;
-                _inKey = _depth == 1 && _expectKey;
+                _inKey = _expectKey && AtKeyLevel;
                 _keyLength = 0;
                 break;
-            case (byte)'{' when _depth == 1 && _valueIsUsage:
+            case (byte)'{' when _valueIsUsage && AtKeyLevel:
                 _valueIsUsage = false;
                 _capturing = true;
                 _captureDepth = 1;
@@ -151,20 +162,30 @@ internal sealed class JsonUsageScanner
                 _usage[0] = b;
                 _usageLength = 1;
                 break;
+            case (byte)'{' when _valueIsResponse && _depth == 1:
+                _valueIsResponse = false;
+                _inResponse = _expectKey = true;
+                _depth = 2;
+                break;
             case (byte)'{' or (byte)'[':
                 _depth++;
                 break;
             case (byte)'}' or (byte)']':
-                _depth--;
+                if (--_depth == 1)
+                {
+                    _inResponse = false;
+                }
+
                 break;
-            case (byte)',' when _depth == 1:
+            case (byte)',' when AtKeyLevel:
                 _expectKey = true;
-                _valueIsUsage = false;
+                _valueIsUsage = _valueIsResponse = false;
                 break;
-            case (byte)':' when _depth == 1:
+            case (byte)':' when AtKeyLevel:
                 _expectKey = false;
                 _valueIsUsage = _keyIsUsage;
-                _keyIsUsage = false;
+                _valueIsResponse = _keyIsResponse && _depth == 1;
+                _keyIsUsage = _keyIsResponse = false;
                 break;
         }
     }

@@ -5,8 +5,9 @@ namespace Gateway.Inference;
 /// <summary>
 /// Finds the <c>usage</c> of a Server-Sent Events stream fed to it in pieces of any size: the data of each event goes
 /// through a <see cref="JsonUsageScanner"/>, and the last event that carried a usage object wins (OpenAI-compatible
-/// servers send it in the last event before <c>data: [DONE]</c> when asked with <c>stream_options.include_usage</c>).
-/// Lines of other fields are skipped; memory stays constant however long the stream.
+/// servers send it in the last event before <c>data: [DONE]</c> when asked with <c>stream_options.include_usage</c>;
+/// the Responses API in its <c>response.completed</c> event, inside the <c>response</c> object). Lines of other fields
+/// (<c>event:</c>, <c>id:</c>, comments) are skipped; memory stays constant however long the stream.
 /// </summary>
 internal sealed class SseUsageScanner
 {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Inference;
 
@@ -6,14 +7,15 @@ namespace Gateway.Inference;
 /// Asks a model server to report the usage of a streamed completion: in a body with <c>"stream": true</c> it makes
 /// <c>stream_options.include_usage</c> true (adding the option or the object, or turning a <c>false</c> to
 /// <c>true</c>), changing no other byte. Without it OpenAI-compatible servers send no usage in a stream, and a token
-/// budget could not charge it.
+/// budget could not charge it. Requests to the Responses API are left alone: its streams always end with the usage (in
+/// <c>response.completed</c>), and it has no such option, so a strict server would refuse the request.
 /// </summary>
 internal static class StreamUsageRequest
 {
-    /// <summary>Changes <paramref name="body"/> if needed; true when it did.</summary>
-    public static bool Apply(BufferedJsonBody body)
+    /// <summary>Changes the body of a request to <paramref name="path"/> if needed; true when it did.</summary>
+    public static bool Apply(BufferedJsonBody body, PathString path)
     {
-        if (!TryFind(body.Content, out var start, out var removeLength, out var insert))
+        if (IsResponsesApi(path) || !TryFind(body.Content, out var start, out var removeLength, out var insert))
         {
             return false;
         }
@@ -21,6 +23,13 @@ internal static class StreamUsageRequest
         body.Splice(start, removeLength, insert);
         return true;
     }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is the Responses API's: its last segment is <c>responses</c>, as in
+    /// <c>/v1/responses</c>, also under a route's prefix (<c>/team-a/v1/responses</c>).
+    /// </summary>
+    internal static bool IsResponsesApi(PathString path) =>
+        path.Value.AsSpan().TrimEnd('/').EndsWith("/responses", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Where to change <paramref name="json"/> and with what; false when nothing needs changing (or it cannot be read).</summary>
     internal static bool TryFind(ReadOnlySpan<byte> json, out int start, out int removeLength, out ReadOnlySpan<byte> insert)

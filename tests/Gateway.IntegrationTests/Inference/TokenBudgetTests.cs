@@ -67,6 +67,22 @@ public sealed class TokenBudgetTests : IAsyncLifetime
         return response;
     }
 
+    /// <summary>The same request to the Responses API: <c>input</c> and <c>max_output_tokens</c>.</summary>
+    private static async Task<HttpResponseMessage> Respond(HttpClient client, string key, bool stream)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/responses")
+        {
+            Content = new StringContent(
+                $$$"""{"model":"sim-model","input":"Say something.","max_output_tokens":60,"stream":{{{(stream ? "true" : "false")}}}}""",
+                Encoding.UTF8,
+                "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", key);
+        var response = await client.SendAsync(request);
+        await response.Content.LoadIntoBufferAsync();
+        return response;
+    }
+
     private static string Header(HttpResponseMessage response, string name) => string.Join(", ", response.Headers.GetValues(name));
 
     [Fact]
@@ -145,6 +161,40 @@ public sealed class TokenBudgetTests : IAsyncLifetime
         {
             File.Delete(logFile);
         }
+    }
+
+    [Fact]
+    public async Task A_responses_api_answer_is_charged_its_usage_whole_or_streamed()
+    {
+        await using var gateway = await TestGateway.StartAsync(Section(new { Rate = "100/h", Burst = 100, Unit = "Tokens", Key = "caller" }));
+
+        using var whole = await Respond(gateway.Client, AliceKey, stream: false);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        var usage = JsonNode.Parse(await whole.Content.ReadAsStringAsync())!["usage"]!;
+        Assert.Equal(Cost, (int)usage["input_tokens"]! + (int)usage["output_tokens"]!);
+        Assert.Equal("\"tokens\";r=100;t=0", Header(whole, "RateLimit"));
+
+        // 37 left. The stream is passed as the server sent it (a strict server refuses include_usage here with 400), and
+        // charged from its response.completed event.
+        using var streamed = await Respond(gateway.Client, AliceKey, stream: true);
+        Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        Assert.Equal("text/event-stream", streamed.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("\"tokens\";r=37;", Header(streamed, "RateLimit"), StringComparison.Ordinal);
+        var events = await streamed.Content.ReadAsStringAsync();
+        Assert.Equal(60, events.Split("event: response.output_text.delta\n").Length - 1);
+        Assert.Contains("event: response.completed\ndata: {\"type\":\"response.completed\"", events, StringComparison.Ordinal);
+        Assert.EndsWith("\"usage\":{\"input_tokens\":3,\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":60,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":63}}}\n\n", events, StringComparison.Ordinal);
+
+        // 26 tokens of debt plus one to be positive again, at 36 s a token.
+        using var refused = await Respond(gateway.Client, AliceKey, stream: true);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        var retryAfter = int.Parse(Header(refused, "Retry-After"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 27 * 36 - 2, 27 * 36);
+        Assert.Equal(2, _server.Served);
+
+        Assert.Equal(6, await ObservabilityTests.ScrapeAsync(gateway, "gateway_model_input_tokens_total", ("route", "llm")));
+        Assert.Equal(120, await ObservabilityTests.ScrapeAsync(gateway, "gateway_model_output_tokens_total", ("route", "llm")));
+        Assert.Equal(1, await ObservabilityTests.ScrapeAsync(gateway, "gateway_model_time_to_first_token_seconds_count", ("route", "llm")));
     }
 
     [Fact]

@@ -57,6 +57,44 @@ public sealed class JsonUsageScannerTests
         Assert.Equal(new TokenUsage(prompt, completion), usage);
     }
 
+    [Fact]
+    public void Reads_the_usage_of_a_responses_api_answer_however_it_is_split()
+    {
+        const string Response = """
+            {"id":"resp_1","object":"response","status":"completed","model":"m","output":[{"type":"message","id":"msg_1","role":"assistant",
+             "content":[{"type":"output_text","text":"the \"usage\": {\"input_tokens\": 99}","annotations":[]}]}],"response":null,
+             "usage":{"input_tokens":36,"input_tokens_details":{"cached_tokens":4},"output_tokens":87,"output_tokens_details":{"reasoning_tokens":0},"total_tokens":123}}
+            """;
+
+        for (var chunk = 1; chunk <= Response.Length; chunk++)
+        {
+            Assert.Equal((true, new TokenUsage(36, 87)), Scan(Response, chunk));
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"type":"response.completed","sequence_number":9,"response":{"id":"r","output":[{"content":[{"text":"usage"}]}],"usage":{"input_tokens":5,"output_tokens":6,"total_tokens":11}}}""", 5, 6)]
+    [InlineData("""{"type":"response.incomplete","response":{"usage" : {"input_tokens":7,"output_tokens":1}},"sequence_number":3}""", 7, 1)]
+    [InlineData("""{"response":{"a":[{"usage":{"input_tokens":1000}}],"b":{"usage":{"input_tokens":1000}},"usage":{"input_tokens":2,"output_tokens":3}}}""", 2, 3)]
+    [InlineData("""{"response":{"usage":{"input_tokens":1,"output_tokens":1}},"usage":{"prompt_tokens":4,"completion_tokens":4}}""", 4, 4)]
+    public void Finds_the_usage_of_a_top_level_response_object(string json, long prompt, long completion)
+    {
+        Assert.Equal((true, new TokenUsage(prompt, completion)), Scan(json));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"response.created","response":{"id":"r","status":"in_progress","usage":null}}""")]
+    [InlineData("""{"event":{"response":{"usage":{"input_tokens":5,"output_tokens":6}}}}""")]    // not top-level
+    [InlineData("""{"response":{"item":{"usage":{"input_tokens":5,"output_tokens":6}}}}""")]     // too deep
+    [InlineData("""{"response":[{"usage":{"input_tokens":5,"output_tokens":6}}]}""")]            // not an object
+    [InlineData("""{"responses":{"usage":{"input_tokens":5,"output_tokens":6}}}""")]
+    [InlineData("""{"respons":{"usage":{"input_tokens":5,"output_tokens":6}}}""")]
+    [InlineData("""{"response":"{\"usage\":{\"input_tokens\":5}}"}""")]
+    public void Reports_no_usage_outside_the_top_level_response(string json)
+    {
+        Assert.False(Scan(json).Found);
+    }
+
     [Theory]
     [InlineData("""{"id":"x","choices":[]}""")]                                             // no usage
     [InlineData("""{"choices":[{"usage":{"prompt_tokens":5,"completion_tokens":7}}]}""")] // nested only

@@ -11,6 +11,20 @@ public sealed class SseUsageScannerTests
         "data: {\"id\":\"c\",\"choices\":[],\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":2,\"total_tokens\":23}}\n\n" +
         "data: [DONE]\n\n";
 
+    // A Responses API stream: typed events, text that looks like usage, an in-progress response whose usage is null, and
+    // the usage inside the response of response.completed, the last event (no [DONE]).
+    private const string ResponsesStream =
+        "event: response.created\n" +
+        "data: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"in_progress\",\"output\":[],\"usage\":null}}\n\n" +
+        "event: response.output_text.delta\n" +
+        "data: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"tok \"}\n\n" +
+        "event: response.output_text.delta\n" +
+        "data: {\"type\":\"response.output_text.delta\",\"sequence_number\":2,\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"data: {\\\"response\\\":{\\\"usage\\\":{\\\"input_tokens\\\":99}}}\"}\n\n" +
+        "event: response.completed\n" +
+        "data: {\"type\":\"response.completed\",\"sequence_number\":3,\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\"," +
+        "\"output\":[{\"type\":\"message\",\"id\":\"msg_1\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"tok data: {}\",\"annotations\":[]}]}]," +
+        "\"usage\":{\"input_tokens\":21,\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":2,\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":23}}}\n\n";
+
     private static (bool Found, TokenUsage Usage) Scan(string stream, int chunkSize = int.MaxValue, bool complete = true)
     {
         var bytes = Encoding.UTF8.GetBytes(stream);
@@ -25,6 +39,22 @@ public sealed class SseUsageScannerTests
             scanner.Complete();
         }
 
+        return (scanner.TryGetUsage(out var usage), usage);
+    }
+
+    /// <summary>The usage of <paramref name="bytes"/> fed in the pieces that <paramref name="cuts"/> (ascending offsets) make.</summary>
+    private static (bool Found, TokenUsage Usage) ScanCut(byte[] bytes, IReadOnlyList<int> cuts)
+    {
+        var scanner = new SseUsageScanner();
+        var start = 0;
+        foreach (var cut in cuts)
+        {
+            scanner.Feed(bytes.AsSpan(start, cut - start));
+            start = cut;
+        }
+
+        scanner.Feed(bytes.AsSpan(start));
+        scanner.Complete();
         return (scanner.TryGetUsage(out var usage), usage);
     }
 
@@ -45,6 +75,59 @@ public sealed class SseUsageScannerTests
             var (found, usage) = Scan(Stream, chunk);
             Assert.True(found, $"chunks of {chunk} bytes");
             Assert.Equal(new TokenUsage(21, 2), usage);
+        }
+    }
+
+    [Fact]
+    public void Reads_the_usage_of_a_responses_api_stream_from_its_completed_event()
+    {
+        Assert.Equal((true, new TokenUsage(21, 2)), Scan(ResponsesStream));
+
+        // The events before response.completed report none, however the text in them reads.
+        var beforeCompleted = ResponsesStream[..ResponsesStream.IndexOf("event: response.completed", StringComparison.Ordinal)];
+        Assert.False(Scan(beforeCompleted).Found);
+    }
+
+    [Theory]
+    [InlineData(ResponsesStream)]
+    [InlineData(Stream)]
+    public void Reads_the_same_usage_wherever_one_cut_falls(string stream)
+    {
+        var bytes = Encoding.UTF8.GetBytes(stream);
+        var expected = Scan(stream);
+        Assert.True(expected.Found);
+        for (var cut = 0; cut <= bytes.Length; cut++)
+        {
+            Assert.True(expected == ScanCut(bytes, [cut]), $"cut at byte {cut}");
+        }
+    }
+
+    /// <summary>
+    /// Property: for any way of cutting the stream into pieces (seeded, 2,000 ways per stream, from many small pieces to a
+    /// few large ones, CRLF line ends too), the usage read is that of the whole stream.
+    /// </summary>
+    [Theory]
+    [InlineData(ResponsesStream, 1)]
+    [InlineData(Stream, 2)]
+    public void Reads_the_same_usage_however_the_stream_is_cut_into_pieces(string stream, int seed)
+    {
+        var random = new Random(seed);
+        foreach (var text in new[] { stream, stream.ReplaceLineEndings("\r\n") })
+        {
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var expected = Scan(text);
+            Assert.True(expected.Found);
+            for (var round = 0; round < 1000; round++)
+            {
+                var meanPiece = 1 + random.Next(bytes.Length / 4);
+                var cuts = new List<int>();
+                for (var at = random.Next(1, meanPiece + 1); at < bytes.Length; at += random.Next(1, 2 * meanPiece))
+                {
+                    cuts.Add(at);
+                }
+
+                Assert.True(expected == ScanCut(bytes, cuts), $"cut at {string.Join(',', cuts)}");
+            }
         }
     }
 

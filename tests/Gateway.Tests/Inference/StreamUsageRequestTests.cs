@@ -37,6 +37,42 @@ public sealed class StreamUsageRequestTests
         Assert.Null(Apply(json));
     }
 
+    [Theory]
+    [InlineData("/v1/responses", true)]
+    [InlineData("/team-a/v1/responses", true)]
+    [InlineData("/v1/responses/", true)]
+    [InlineData("/V1/Responses", true)]
+    [InlineData("/v1/chat/completions", false)]
+    [InlineData("/v1/completions", false)]
+    [InlineData("/v1/myresponses", false)]
+    [InlineData("/v1/responses/resp_1/input_items", false)]
+    public void Knows_the_responses_api_by_its_path(string path, bool expected)
+    {
+        Assert.Equal(expected, StreamUsageRequest.IsResponsesApi(path));
+    }
+
+    [Fact]
+    public void A_streamed_responses_api_request_is_forwarded_as_the_client_sent_it()
+    {
+        const string Json = """{"model":"m","input":"Say something.","stream":true,"stream_options":{"include_obfuscation":false}}""";
+        using var body = Body(Json);
+
+        Assert.False(StreamUsageRequest.Apply(body, "/v1/responses"));
+        Assert.Equal(Json, Encoding.UTF8.GetString(body.Content));
+
+        // The same body on the Chat Completions path is asked for its usage.
+        Assert.True(StreamUsageRequest.Apply(body, "/v1/chat/completions"));
+        Assert.Contains("\"include_usage\":true", Encoding.UTF8.GetString(body.Content), StringComparison.Ordinal);
+    }
+
+    private static BufferedJsonBody Body(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(bytes.Length);
+        bytes.CopyTo(buffer, 0);
+        return new BufferedJsonBody(buffer, bytes.Length, "m", new ModelToken(9, 3));
+    }
+
     [Fact]
     public void The_model_position_follows_an_insertion_before_it()
     {
@@ -45,7 +81,7 @@ public sealed class StreamUsageRequestTests
         json.CopyTo(buffer, 0);
         using var body = new BufferedJsonBody(buffer, json.Length, "m", new ModelToken(23, 3));
 
-        Assert.True(StreamUsageRequest.Apply(body));
+        Assert.True(StreamUsageRequest.Apply(body, "/v1/chat/completions"));
         body.Rewrite("other");
 
         Assert.Equal("""{"stream_options":{"include_usage":true},"stream":true,"model":"other"}""", Encoding.UTF8.GetString(body.Content));

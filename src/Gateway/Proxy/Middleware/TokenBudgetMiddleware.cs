@@ -15,8 +15,9 @@ namespace Gateway.Proxy.Middleware;
 /// Meters the tokens of inference requests (those whose body was read for its model, and those of routes with a token
 /// budget). A route's token budget admits the request while the caller's budget is positive (else 429 with
 /// <c>Retry-After</c>) and announces it in the <c>RateLimit-Policy</c>/<c>RateLimit</c> headers; a streamed request is
-/// made to ask for its usage. The response passes through a <see cref="UsageObservingStream"/>, and when it ends its
-/// usage is charged to the budget and counted per model and variant, with time to first token and per output token.
+/// made to ask for its usage (the Responses API's always report it). The response passes through a
+/// <see cref="UsageObservingStream"/>, and when it ends its usage is charged to the budget and counted per model and
+/// variant, with time to first token and per output token.
 /// </summary>
 internal sealed class TokenBudgetMiddleware(RequestDelegate next, RateLimitMetrics limitMetrics, GatewayMetrics metrics, ModelFromBodyRoutes routes)
 {
@@ -80,7 +81,7 @@ internal sealed class TokenBudgetMiddleware(RequestDelegate next, RateLimitMetri
     private async Task MeterAsync(HttpContext context, RouteRuntime runtime, BufferedJsonBody? body, RouteRateLimiter? limiter, BucketKey key)
     {
         // A budget can charge a stream only when the server reports its usage, so the request asks for it.
-        if (limiter is not null && body is not null && StreamUsageRequest.Apply(body) && context.Request.ContentLength is not null)
+        if (limiter is not null && body is not null && StreamUsageRequest.Apply(body, context.Request.Path) && context.Request.ContentLength is not null)
         {
             context.Request.ContentLength = body.Length;
         }

@@ -130,12 +130,7 @@ internal static class ServiceAnnotations
         var (model, modelCanary) = ReadModel(Get, Problem, canaryOf, warnings, source, obj);
         var backend = ReadBackendSettings(Get, Problem);
         var rateLimit = ReadRateLimit(Get(RateLimit), Get(RateLimitBurst), Get(RateLimitKey), $"service/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}", source, Problem);
-        var tokenLimit = ReadTokenLimit(Get, $"service/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}/tokens", source, Problem);
-        var tokenLimitPolicy = Get(MlGatewayAnnotations.TokenLimitPolicy);
-        if (tokenLimitPolicy is not null && Get(TokenLimit) is not null)
-        {
-            Problem(MlGatewayAnnotations.TokenLimitPolicy, $"cannot be set with {TokenLimit}: the route has one token budget, either its own rate or a configured policy");
-        }
+        var tokenLimit = TokenLimitAnnotations.Read(Get, $"service/{service.Metadata.NamespaceProperty}/{service.Metadata.Name}/tokens", source, Problem, out var tokenLimitPolicy);
 
         if (problems.Count > errorCount)
         {
@@ -390,58 +385,8 @@ internal static class ServiceAnnotations
             : null;
     }
 
-    /// <summary>
-    /// The route's token budget, named after the Service: tokens per period (<c>100000/m</c>), a burst, and whose budget
-    /// (by default the caller: its identity when authenticated, else its address).
-    /// </summary>
-    internal static RateLimitPolicy? ReadTokenLimit(Func<string, string?> get, string name, string source, Action<string, string> problem)
-    {
-        var rate = get(TokenLimit);
-        var burst = get(TokenLimitBurst);
-        var key = get(TokenLimitKey);
-        if (rate is null)
-        {
-            if ((burst ?? key) is not null)
-            {
-                problem(burst is not null ? TokenLimitBurst : TokenLimitKey, $"needs {TokenLimit}, e.g. \"100000/m\"");
-            }
-
-            return null;
-        }
-
-        var valid = true;
-        if (!IsRate(rate) || !RateLimitRate.TryParse(rate, out _))
-        {
-            problem(TokenLimit, $"'{rate}' is not a token rate; write tokens per second, minute or hour (1 to {RateLimitRate.MaxTokens}), e.g. \"100000/m\"");
-            valid = false;
-        }
-
-        int? burstSize = null;
-        if (burst is not null)
-        {
-            if (!int.TryParse(burst, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed is < 1 or > RateLimitPolicyValidator.MaxBurst)
-            {
-                problem(TokenLimitBurst, $"'{burst}' must be a whole number of tokens, 1 to {RateLimitPolicyValidator.MaxBurst}");
-                valid = false;
-            }
-            else
-            {
-                burstSize = parsed;
-            }
-        }
-
-        if (key is not null && !RateLimitKeySpec.TryParse(key, out _, out var keyError))
-        {
-            problem(TokenLimitKey, keyError);
-            valid = false;
-        }
-
-        return valid
-            ? new RateLimitPolicy { Name = name, Source = source, Rate = rate, Burst = burstSize, Key = key ?? "caller", Unit = RateLimitUnit.Tokens }
-            : null;
-    }
-
-    private static bool IsRate(string text)
+    /// <summary>Whether <paramref name="text"/> is a count per second, minute or hour, e.g. <c>30/m</c>.</summary>
+    internal static bool IsRate(string text)
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         return slash > 0

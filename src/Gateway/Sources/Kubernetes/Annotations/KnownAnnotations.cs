@@ -25,12 +25,18 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.TokenLimitKey, MlGatewayAnnotations.TokenLimitPolicy, .. RolloutAnnotations.All,
     ];
 
-    public static ImmutableArray<string> Ingress { get; } = [MlGatewayAnnotations.AuthPolicy, .. RolloutAnnotations.All];
+    public static ImmutableArray<string> Ingress { get; } =
+    [
+        MlGatewayAnnotations.AuthPolicy, MlGatewayAnnotations.TokenLimit, MlGatewayAnnotations.TokenLimitBurst,
+        MlGatewayAnnotations.TokenLimitKey, MlGatewayAnnotations.TokenLimitPolicy, .. RolloutAnnotations.All,
+    ];
 
     public static ImmutableArray<string> HttpRoute { get; } =
     [
         MlGatewayAnnotations.RateLimit, MlGatewayAnnotations.RateLimitBurst, MlGatewayAnnotations.RateLimitKey,
         MlGatewayAnnotations.CanaryStickyHeader, MlGatewayAnnotations.CanaryStickyCookie, MlGatewayAnnotations.AuthPolicy,
+        MlGatewayAnnotations.TokenLimit, MlGatewayAnnotations.TokenLimitBurst, MlGatewayAnnotations.TokenLimitKey,
+        MlGatewayAnnotations.TokenLimitPolicy,
     ];
 
 }

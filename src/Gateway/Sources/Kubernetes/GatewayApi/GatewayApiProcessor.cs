@@ -70,7 +70,7 @@ internal sealed class GatewayApiProcessor(string controllerName)
                     backends[backend.Name] = backend;
                 }
 
-                if (translated.RateLimit is { } policy)
+                foreach (var policy in translated.Policies)
                 {
                     policies[policy.Name] = policy;
                 }
@@ -202,9 +202,12 @@ internal sealed class GatewayApiProcessor(string controllerName)
         return [.. result];
     }
 
-    /// <summary>The route's rules checked on their own (auth policy names are checked where the policies are, in the merged model).</summary>
+    /// <summary>
+    /// The route's rules checked on their own (auth policy and configured token budget names are checked where the
+    /// policies are, in the merged model).
+    /// </summary>
     private static List<ModelProblem> Validate(TranslatedRoute translated) =>
-        ModelParts.Check(translated.Routes, translated.Backends, translated.RateLimit is { } policy ? [policy] : []);
+        ModelParts.Check(translated.Routes, translated.Backends, translated.Policies);
 
     private static GatewayStatus GatewayStatusOf(GatewayObject gateway, List<ListenerState> listeners, IReadOnlyList<PublishedAddress> addresses)
     {

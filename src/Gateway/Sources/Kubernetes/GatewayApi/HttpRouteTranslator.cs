@@ -57,7 +57,7 @@ internal sealed class HttpRouteTranslator
             routes.Add(translator.Rule(rules[i], i, hostnames, policies));
         }
 
-        return new TranslatedRoute(routes.ToImmutable(), [.. translator._backends.Values], policies.RateLimit, [.. translator._unsupported], translator._refProblem);
+        return new TranslatedRoute(routes.ToImmutable(), [.. translator._backends.Values], [.. policies.Policies], [.. translator._unsupported], translator._refProblem);
     }
 
     private void Unsupported(string field, string message) => _unsupported.Add(new ModelProblem(_source, _object, field, message));
@@ -89,6 +89,7 @@ internal sealed class HttpRouteTranslator
                 ? new CanaryPolicy { Fallback = false, StickyHeader = policies.StickyHeader, StickyCookie = policies.StickyCookie }
                 : null,
             RateLimitPolicy = filters.Redirect is null ? policies.RateLimit?.Name : null,
+            TokenLimitPolicy = filters.Redirect is null ? policies.TokenLimit?.Name ?? policies.TokenLimitPolicy : null,
             AuthPolicies = policies.AuthPolicies,
         };
     }

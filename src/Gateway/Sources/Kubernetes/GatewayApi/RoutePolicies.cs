@@ -15,4 +15,27 @@ internal sealed record RoutePolicies
     public string? StickyCookie { get; init; }
 
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
+
+    /// <summary>The route's own token budget (<c>mlgateway.io/token-limit</c>), one policy for all its rules.</summary>
+    public RateLimitPolicy? TokenLimit { get; init; }
+
+    /// <summary>A configured token budget the rules use instead (<c>mlgateway.io/token-limit-policy</c>).</summary>
+    public string? TokenLimitPolicy { get; init; }
+
+    /// <summary>The policies the route brings: its request limit and its own token budget.</summary>
+    public IEnumerable<RateLimitPolicy> Policies
+    {
+        get
+        {
+            if (RateLimit is { } requests)
+            {
+                yield return requests;
+            }
+
+            if (TokenLimit is { } tokens)
+            {
+                yield return tokens;
+            }
+        }
+    }
 }

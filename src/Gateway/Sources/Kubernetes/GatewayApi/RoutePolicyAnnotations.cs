@@ -6,12 +6,16 @@ namespace Gateway.Sources.Kubernetes.GatewayApi;
 /// <summary>
 /// Annotations that attach our policies to every rule of an HTTPRoute: the rate limit as on a Service
 /// (<c>mlgateway.io/rate-limit</c>, <c>-burst</c>, <c>-key</c>), canary stickiness of the weighted backendRefs
-/// (<c>mlgateway.io/canary-sticky-header</c> / <c>-cookie</c>) and auth (<c>mlgateway.io/auth-policy</c>).
+/// (<c>mlgateway.io/canary-sticky-header</c> / <c>-cookie</c>), auth (<c>mlgateway.io/auth-policy</c>) and the token
+/// budget as on a Service (<c>mlgateway.io/token-limit</c> with <c>-burst</c> and <c>-key</c>, or
+/// <c>mlgateway.io/token-limit-policy</c>).
 /// </summary>
 internal static class RoutePolicyAnnotations
 {
     /// <param name="problems">Invalid values: the route is not accepted until they are fixed.</param>
-    /// <param name="warnings">Unknown annotations of ours, reported and ignored.</param>
+    /// <param name="warnings">
+    /// Unknown annotations of ours, reported and ignored, and invalid token budgets: the route is served without one.
+    /// </param>
     public static RoutePolicies Read(HttpRouteObject route, string source, string obj, List<ModelProblem> problems, List<ModelProblem> warnings)
     {
         var annotations = route.Metadata.Annotations;
@@ -48,6 +52,20 @@ internal static class RoutePolicyAnnotations
         var auth = Get(MlGatewayAnnotations.AuthPolicy) is { } text
             ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
-        return new RoutePolicies { RateLimit = rateLimit, StickyHeader = stickyHeader, StickyCookie = stickyCookie, AuthPolicies = [.. auth] };
+        var tokenLimit = TokenLimitAnnotations.Read(
+            Get,
+            name + "/tokens",
+            source,
+            (key, message) => warnings.Add(new ModelProblem(source, obj, MlGatewayAnnotations.Field(key), message + "; the HTTPRoute is served without a token budget until this is fixed")),
+            out var tokenLimitPolicy);
+        return new RoutePolicies
+        {
+            RateLimit = rateLimit,
+            StickyHeader = stickyHeader,
+            StickyCookie = stickyCookie,
+            AuthPolicies = [.. auth],
+            TokenLimit = tokenLimit,
+            TokenLimitPolicy = tokenLimitPolicy,
+        };
     }
 }

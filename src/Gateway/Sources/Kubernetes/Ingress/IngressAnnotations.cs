@@ -253,6 +253,7 @@ internal static class IngressAnnotations
             errors.Add(new ModelProblem(source, obj, NginxAnnotations.Field(MlGatewayAnnotations.AuthPolicy), "is empty; name one or more auth policies separated by commas"));
         }
 
+        var tokenLimit = ReadTokenLimit(ingress, source, annotations, canary is not null, warnings, out var tokenLimitPolicy);
         if (errors.Count > errorCount)
         {
             return null;
@@ -283,7 +284,41 @@ internal static class IngressAnnotations
             ServerAliases = aliases,
             Redirect = redirect,
             AuthPolicies = authPolicies,
+            TokenLimit = tokenLimit,
+            TokenLimitPolicy = tokenLimitPolicy,
         };
+    }
+
+    /// <summary>
+    /// The token budget of the Ingress's paths, as on a Service. A bad value is a warning and the Ingress is served
+    /// without a budget; on a canary Ingress the annotations are ignored, as its paths are the main Ingress's.
+    /// </summary>
+    private static RateLimitPolicy? ReadTokenLimit(
+        V1Ingress ingress, string source, IDictionary<string, string> annotations, bool isCanary, List<ModelProblem> warnings, out string? configured)
+    {
+        var obj = Object(ingress);
+        string? Get(string key) => annotations.TryGetValue(key, out var value) ? value.Trim() : null;
+        void Warn(string key, string message) => warnings.Add(new ModelProblem(source, obj, NginxAnnotations.Field(key), message));
+        if (isCanary)
+        {
+            foreach (var key in TokenLimitAnnotations.All)
+            {
+                if (Get(key) is not null)
+                {
+                    Warn(key, "is ignored on a canary Ingress: its paths are served with the main Ingress's token budget");
+                }
+            }
+
+            configured = null;
+            return null;
+        }
+
+        return TokenLimitAnnotations.Read(
+            Get,
+            $"ingress/{ingress.Metadata.NamespaceProperty}/{ingress.Metadata.Name}/tokens",
+            source,
+            (key, message) => Warn(key, message + "; the Ingress is served without a token budget until this is fixed"),
+            out configured);
     }
 
     private static IngressCanary? ReadCanary(

@@ -119,7 +119,7 @@ internal sealed class IngressProcessor(IngressOptions options)
                 backends[backend.Name] = backend;
             }
 
-            if (settings.RateLimit is { } policy)
+            foreach (var policy in IngressTranslator.Policies(settings))
             {
                 policies[policy.Name] = policy;
             }

@@ -67,6 +67,12 @@ internal sealed record IngressSettings
 
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
 
+    /// <summary>The token budget of the Ingress's paths (<c>mlgateway.io/token-limit</c>), shared by them as one policy.</summary>
+    public RateLimitPolicy? TokenLimit { get; init; }
+
+    /// <summary>A configured token budget the paths use instead (<c>mlgateway.io/token-limit-policy</c>).</summary>
+    public string? TokenLimitPolicy { get; init; }
+
     /// <summary>Whether the backends of this Ingress differ from plain HTTP with default timeouts, so they need their own names.</summary>
     public bool HasBackendSettings => Protocol != BackendProtocol.Http || ConnectTimeout is not null || ReadTimeout is not null || SendTimeout is not null;
 }

@@ -82,9 +82,26 @@ internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings setti
         });
     }
 
-    /// <summary>Every problem of this Ingress's part of the model; auth policies are checked with the merged model, where they are defined.</summary>
+    /// <summary>
+    /// Every problem of this Ingress's part of the model; auth policies and a configured token budget are checked with the
+    /// merged model, where they are defined.
+    /// </summary>
     public List<ModelProblem> Validate() =>
-        ModelParts.Check(_routes, _backends.Values, settings.RateLimit is { } policy ? [policy] : []);
+        ModelParts.Check(_routes, _backends.Values, [.. Policies(settings)]);
+
+    /// <summary>The policies the Ingress brings: its request limit and its own token budget.</summary>
+    public static IEnumerable<RateLimitPolicy> Policies(IngressSettings settings)
+    {
+        if (settings.RateLimit is { } requests)
+        {
+            yield return requests;
+        }
+
+        if (settings.TokenLimit is { } tokens)
+        {
+            yield return tokens;
+        }
+    }
 
     private RouteModel Route(string part, ImmutableArray<string> hosts, RouteMatch match, ImmutableArray<BackendRef> backends, CanaryPolicy? canary, bool redirectToHttps)
     {
@@ -112,6 +129,7 @@ internal sealed class IngressTranslator(V1Ingress ingress, IngressSettings setti
             Backends = redirect is null ? backends : [],
             Canary = redirect is null ? canary : null,
             RateLimitPolicy = settings.RateLimit?.Name,
+            TokenLimitPolicy = redirect is null ? settings.TokenLimit?.Name ?? settings.TokenLimitPolicy : null,
             MaxConcurrentRequestsPerClient = settings.MaxConcurrentRequestsPerClient,
             ConcurrencyExemptSources = settings.ConcurrencyExemptSources,
             ResponseHeadersTimeout = settings.ReadTimeout,

@@ -29,8 +29,11 @@ public sealed class IngressGoldenTests
         var objects = Load(Path.Combine(TestDataDirectory(), name + ".in.yaml"));
         var build = Build(objects);
 
-        // What the source publishes must be a model the gateway serves.
-        Assert.DoesNotContain(ModelValidator.Validate(build.Snapshot.Model), p => !p.Field.StartsWith("AuthPolic", StringComparison.Ordinal));
+        // What the source publishes must be a model the gateway serves (auth policies and configured token budgets are
+        // defined by the configuration files, and checked in the merged model).
+        Assert.DoesNotContain(
+            ModelValidator.Validate(build.Snapshot.Model),
+            p => !p.Field.StartsWith("AuthPolic", StringComparison.Ordinal) && !(p.Field == "TokenLimitPolicy" && p.Message.Contains("is not defined", StringComparison.Ordinal)));
         _ = YarpTranslator.Translate(build.Snapshot.Model);
 
         var actual = new JsonObject
