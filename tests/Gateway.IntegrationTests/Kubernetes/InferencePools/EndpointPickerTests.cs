@@ -252,7 +252,7 @@ public sealed class EndpointPickerTests : IAsyncLifetime
         };
         using var response = await gateway.Gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.Equal("data: one", await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal("data: one", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
         firstEventRead.SetResult();
         Assert.Equal("\ndata: two\n\n", await reader.ReadToEndAsync());
 

@@ -386,6 +386,11 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
         {
             return false;
         }
+        catch (IOException)
+        {
+            // The gateway reset the stream (it ends a pick whose response the picker does not follow at once).
+            return false;
+        }
     }
 
     private static async Task WriteAsync(Stream stream, ProcessingResponse response, CancellationToken cancellationToken)
