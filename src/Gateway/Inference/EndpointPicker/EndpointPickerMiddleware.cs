@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Gateway.Inference.EndpointPicker.Protocol;
 using Gateway.Primitives;
-using Gateway.Proxy.Middleware;
 using Gateway.Resilience;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Http;

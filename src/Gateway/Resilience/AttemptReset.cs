@@ -3,7 +3,7 @@ using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
-namespace Gateway.Proxy.Middleware;
+namespace Gateway.Resilience;
 
 /// <summary>Undoes what a failed forwarding attempt left on a response that has not started, so another attempt can answer.</summary>
 internal static class AttemptReset
