@@ -163,6 +163,7 @@ internal static partial class GatewayApp
         services.AddForwardingSteps();
         services.AddGatewayTls();
         services.AddGatewayLoadBalancing();
+        services.AddSingleton<Inference.EndpointPicker.PickerChannelPool>();
         services.AddSingleton<Inference.EndpointPicker.EndpointPickerClient>();
         services.AddSingleton<Inference.EndpointPicker.EndpointPickerMetrics>();
 

@@ -9,7 +9,17 @@ internal sealed class ClusterRuntimeTable
 {
     private IReadOnlyDictionary<string, ClusterRuntime> _runtimes = new Dictionary<string, ClusterRuntime>();
 
-    public void Publish(IReadOnlyDictionary<string, ClusterRuntime> runtimes) => Volatile.Write(ref _runtimes, runtimes);
+    /// <summary>Raised after <see cref="Publish"/>, on the applier's thread (e.g. to close what removed clusters used).</summary>
+    public event Action? Published;
+
+    /// <summary>Every published runtime.</summary>
+    public IEnumerable<ClusterRuntime> Runtimes => Volatile.Read(ref _runtimes).Values;
+
+    public void Publish(IReadOnlyDictionary<string, ClusterRuntime> runtimes)
+    {
+        Volatile.Write(ref _runtimes, runtimes);
+        Published?.Invoke();
+    }
 
     /// <summary>One dictionary lookup, no allocation: the hot path reads this per request.</summary>
     public ClusterRuntime Find(string clusterId) =>

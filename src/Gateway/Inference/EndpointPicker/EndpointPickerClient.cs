@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using System.Text;
 using Gateway.Inference.EndpointPicker.Protocol;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Inference.EndpointPicker;
@@ -13,12 +12,12 @@ namespace Gateway.Inference.EndpointPicker;
 /// <summary>
 /// Asks an InferencePool's endpoint picker which endpoint serves a request, over the Envoy external-processing stream:
 /// the request headers (with the candidate endpoints in the filter metadata), then the body when there is one, read
-/// until the picker has answered both. One pooled HTTP/2 channel per picker address, shared by every request.
+/// until the picker has answered both. The stream then stays open for the response phase (<see cref="PickerExchange"/>)
+/// unless the picker's mode override skips it. Channels come from the <see cref="PickerChannelPool"/>.
 /// </summary>
-internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> options) : IDisposable
+internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> options, PickerChannelPool channels, EndpointPickerMetrics metrics, ILogger<PickerExchange> logger)
 {
     private readonly EndpointPickerOptions _options = options.Value;
-    private readonly ConcurrentDictionary<string, (GrpcChannel Channel, ExternalProcessor.ExternalProcessorClient Client)> _channels = new(StringComparer.Ordinal);
     private int _next;
 
     public async Task<PickerAnswer> PickAsync(Model.EndpointPicker picker, HttpRequest request, ReadOnlyMemory<byte> body, ListValue candidates, CancellationToken cancellationToken)
@@ -30,20 +29,33 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
         }
 
         var address = endpoints[(int)((uint)Interlocked.Increment(ref _next) % (uint)endpoints.Length)];
-        var client = ClientFor(address);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
+        var channel = channels.Acquire(address);
+
+        // The stream's own lifetime: it bounds each phase with the timeout, and outlives the request phase when the picker follows the response.
+        var lifetime = new CancellationTokenSource(_options.Timeout);
+        var call = channel.Client.Process(cancellationToken: lifetime.Token);
+        var exchange = new PickerExchange(picker.Pool, channel, call, lifetime, _options.Timeout, metrics, logger);
+        var keep = false;
         try
         {
-            using var call = client.Process(cancellationToken: timeout.Token);
-            await call.RequestStream.WriteAsync(Headers(request, body.IsEmpty, candidates), timeout.Token);
+            await call.RequestStream.WriteAsync(Headers(request, body.IsEmpty, candidates), cancellationToken);
             if (!body.IsEmpty)
             {
-                await call.RequestStream.WriteAsync(new ProcessingRequest { RequestBody = new HttpBody { Body = ByteString.CopyFrom(body.Span), EndOfStream = true } }, timeout.Token);
+                await call.RequestStream.WriteAsync(new ProcessingRequest { RequestBody = new HttpBody { Body = ByteString.CopyFrom(body.Span), EndOfStream = true } }, cancellationToken);
             }
 
-            var answer = await ReadAsync(call.ResponseStream, expectBody: !body.IsEmpty, timeout.Token);
-            await call.RequestStream.CompleteAsync();
+            var answer = await ReadAsync(call.ResponseStream, expectBody: !body.IsEmpty, cancellationToken);
+            if (answer.Failure is null && answer.Immediate is null && exchange.Follows(answer.Mode))
+            {
+                lifetime.CancelAfter(Timeout.InfiniteTimeSpan);
+                answer.Exchange = exchange;
+                keep = true;
+            }
+            else
+            {
+                await call.RequestStream.CompleteAsync();
+            }
+
             return answer;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -64,13 +76,12 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
             // An answer that is not the protocol, or a stream that broke mid-way.
             return PickerAnswer.Failed("error");
         }
-    }
-
-    public void Dispose()
-    {
-        foreach (var (channel, _) in _channels.Values)
+        finally
         {
-            channel.Dispose();
+            if (!keep)
+            {
+                exchange.Dispose();
+            }
         }
     }
 
@@ -96,6 +107,7 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
                     return answer;
                 case ProcessingResponse.ResponseOneofCase.RequestHeaders:
                     Collect(answer, response.RequestHeaders.Response);
+                    answer.Mode = response.ModeOverride;
                     headersDone = true;
                     break;
                 case ProcessingResponse.ResponseOneofCase.RequestBody:
@@ -198,28 +210,6 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
         };
     }
 
-    private static void Add(HeaderMap map, string name, string value) =>
+    public static void Add(HeaderMap map, string name, string value) =>
         map.Headers.Add(new HeaderValue { Key = name, RawValue = ByteString.CopyFrom(value, Encoding.UTF8) });
-
-    private ExternalProcessor.ExternalProcessorClient ClientFor(string address) =>
-        _channels.GetOrAdd(address, static (key, options) =>
-        {
-            var target = options.Tls && key.StartsWith("http://", StringComparison.Ordinal) ? "https://" + key["http://".Length..] : key;
-            var handler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(30),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                ConnectTimeout = options.Timeout,
-            };
-            if (options.Tls)
-            {
-                // The reference picker's serving certificate is self-signed and made at its start: there is nothing to verify it against.
-                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-            }
-
-            var channel = GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-            return (channel, new ExternalProcessor.ExternalProcessorClient(channel));
-        }, _options).Client;
 }

@@ -13,9 +13,11 @@ namespace Gateway.Inference.EndpointPicker;
 
 /// <summary>
 /// The YARP pipeline step of InferencePool backends: asks the pool's endpoint picker which endpoint serves the request,
-/// applies the picker's header and body changes, and narrows the destinations to the endpoint picked. A pick that is not
-/// an endpoint of the pool is refused. When the picker fails, failureMode FailOpen leaves the choice to the gateway's own
-/// balancing and FailClose answers 503. Other backends pass with one dictionary lookup.
+/// applies the picker's header and body changes, and narrows the destinations to the endpoint picked; of a list, the next
+/// one serves when the connection to the one before fails. An endpoint of the pick that is not one of the pool's is
+/// refused. The picker then follows the response (<see cref="PickerExchange"/>). When the picker fails, failureMode
+/// FailOpen leaves the choice to the gateway's own balancing and FailClose answers 503. Other backends pass with one
+/// dictionary lookup.
 /// </summary>
 internal sealed partial class EndpointPickerMiddleware(
     RequestDelegate next,
@@ -67,17 +69,16 @@ internal sealed partial class EndpointPickerMiddleware(
         var failure = answer.Failure;
         if (failure is null)
         {
-            if (Find(feature.AvailableDestinations, answer.Endpoints!) is { } picked)
+            if (InPool(feature.AvailableDestinations, answer.Endpoints!, picker.Pool) is { } picked)
             {
                 metrics.Picked(picker.Pool, "picked");
                 Apply(context.Request, answer);
-                feature.AvailableDestinations = picked;
-                await next(context);
+                await ForwardAsync(context, feature, picker.Pool, picked, answer.Exchange);
                 return;
             }
 
+            answer.Exchange?.Dispose();
             failure = "endpoint_not_in_pool";
-            LogNotInPool(logger, picker.Pool, answer.Endpoints!);
         }
 
         metrics.Failed(picker.Pool, failure, picker.FailOpen);
@@ -128,18 +129,81 @@ internal sealed partial class EndpointPickerMiddleware(
         return copy.GetBuffer().AsMemory(0, (int)copy.Length);
     }
 
-    /// <summary>The first endpoint of the pick that is a destination of the pool; null when none is.</summary>
-    private static DestinationState? Find(IReadOnlyList<DestinationState> destinations, string endpoints)
+    /// <summary>
+    /// Forwards to the picked endpoints in order: when the connection to one fails before anything was sent, the next
+    /// one is tried. The picker, when it follows the response, sees the response of the endpoint that served.
+    /// </summary>
+    private async Task ForwardAsync(HttpContext context, IReverseProxyFeature feature, string pool, IReadOnlyList<DestinationState> picked, PickerExchange? exchange)
     {
+        var body = context.Response.Body;
+        exchange?.Attach(context, feature);
+        try
+        {
+            var earlyHeaders = picked.Count > 1 ? AttemptReset.Capture(context.Response.Headers) : null;
+            feature.AvailableDestinations = picked[0];
+            for (var i = 1; ; i++)
+            {
+                await next(context);
+                if (i == picked.Count || context.Response.HasStarted || !ConnectFailure.Is(context))
+                {
+                    return;
+                }
+
+                metrics.Fallback(pool);
+                LogFallback(logger, pool, HostPort(picked[i - 1].Model.Config.Address).ToString(), HostPort(picked[i].Model.Config.Address).ToString());
+                AttemptReset.Prepare(context, feature, earlyHeaders, picked[i]);
+            }
+        }
+        finally
+        {
+            if (exchange is not null)
+            {
+                context.Response.Body = body;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The endpoints of the pick that are destinations of the pool, in the pick's order (the destination itself when there
+    /// is one, allocating nothing); null when none is. Each endpoint outside the pool is refused and logged.
+    /// </summary>
+    private IReadOnlyList<DestinationState>? InPool(IReadOnlyList<DestinationState> destinations, string endpoints, string pool)
+    {
+        DestinationState? first = null;
+        List<DestinationState>? all = null;
         foreach (var range in endpoints.AsSpan().Split(','))
         {
             var endpoint = endpoints.AsSpan()[range].Trim();
-            foreach (var destination in destinations)
+            if (endpoint.IsEmpty)
             {
-                if (endpoint.Length > 0 && HostPort(destination.Model.Config.Address).SequenceEqual(endpoint))
-                {
-                    return destination;
-                }
+                continue;
+            }
+
+            if (Find(destinations, endpoint) is not { } destination)
+            {
+                LogNotInPool(logger, pool, endpoint.ToString());
+            }
+            else if (first is null)
+            {
+                first = destination;
+            }
+            else if (destination != first && all?.Contains(destination) != true)
+            {
+                all ??= [first];
+                all.Add(destination);
+            }
+        }
+
+        return all ?? (IReadOnlyList<DestinationState>?)first;
+    }
+
+    private static DestinationState? Find(IReadOnlyList<DestinationState> destinations, ReadOnlySpan<char> endpoint)
+    {
+        foreach (var destination in destinations)
+        {
+            if (HostPort(destination.Model.Config.Address).SequenceEqual(endpoint))
+            {
+                return destination;
             }
         }
 
@@ -147,7 +211,7 @@ internal sealed partial class EndpointPickerMiddleware(
     }
 
     /// <summary><c>ip:port</c> of a destination address such as <c>http://10.0.0.7:8000</c>.</summary>
-    private static ReadOnlySpan<char> HostPort(string address)
+    public static ReadOnlySpan<char> HostPort(string address)
     {
         var span = address.AsSpan();
         var scheme = span.IndexOf("://", StringComparison.Ordinal);
@@ -202,8 +266,11 @@ internal sealed partial class EndpointPickerMiddleware(
         return immediate.Body.IsEmpty ? Task.CompletedTask : response.Body.WriteAsync(immediate.Body.Memory, context.RequestAborted).AsTask();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The endpoint picker of InferencePool '{Pool}' picked '{Endpoints}', which is not a ready endpoint of the pool; the pick is refused")]
-    private static partial void LogNotInPool(ILogger logger, string pool, string endpoints);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The endpoint picker of InferencePool '{Pool}' picked '{Endpoint}', which is not a ready endpoint of the pool; that endpoint is refused")]
+    private static partial void LogNotInPool(ILogger logger, string pool, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "InferencePool '{Pool}': the connection to picked endpoint '{Failed}' failed; the request goes to the picker's next endpoint '{Next}'")]
+    private static partial void LogFallback(ILogger logger, string pool, string failed, string next);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "The endpoint picker of InferencePool '{Pool}' failed ({Reason}); the gateway picks the endpoint (failureMode FailOpen)")]
     private static partial void LogFailOpen(ILogger logger, string pool, string reason);

@@ -20,5 +20,11 @@ internal sealed class PickerAnswer
     /// <summary>The picker's own answer for the client (e.g. 429 when it sheds the request).</summary>
     public ImmediateResponse? Immediate { get; set; }
 
+    /// <summary>The phases of the response the picker asked for in its answer to the request headers; null for all of them.</summary>
+    public ProcessingMode? Mode { get; set; }
+
+    /// <summary>The open stream of a pick whose response the picker follows; whoever takes the answer attaches or disposes it.</summary>
+    public PickerExchange? Exchange { get; set; }
+
     public static PickerAnswer Failed(string reason) => new() { Failure = reason };
 }

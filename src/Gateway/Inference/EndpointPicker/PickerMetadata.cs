@@ -14,4 +14,7 @@ internal static class PickerMetadata
 
     /// <summary>The pick, as a request header or a dynamic metadata key: <c>ip:port</c>, or several comma-separated.</summary>
     public const string DestinationKey = "x-gateway-destination-endpoint";
+
+    /// <summary>The endpoint that served, <c>ip:port</c>, in the <see cref="PickNamespace"/> metadata of the response phase.</summary>
+    public const string ServedKey = "x-gateway-destination-endpoint-served";
 }

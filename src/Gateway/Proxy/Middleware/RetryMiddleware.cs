@@ -4,7 +4,6 @@ using Gateway.Resilience;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -44,7 +43,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ClusterRunti
     private async Task InvokeWithConnectRetryAsync(HttpContext context, IReverseProxyFeature proxy, string route)
     {
         var candidates = proxy.AvailableDestinations;
-        var earlyHeaders = EarlyHeaders(context.Response.Headers);
+        var earlyHeaders = AttemptReset.Capture(context.Response.Headers);
         await next(context);
         if (context.Response.HasStarted || !ConnectFailure.Is(context) || proxy.ProxiedDestination is not { } failed)
         {
@@ -65,7 +64,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ClusterRunti
             return;
         }
 
-        PrepareNextAttempt(context, proxy, earlyHeaders, remaining);
+        AttemptReset.Prepare(context, proxy, earlyHeaders, remaining);
         metrics.Retry(route, "connect");
         LogRetry(logger, route, failed.DestinationId, "connect", 2);
         await next(context);
@@ -84,7 +83,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ClusterRunti
         }
 
         // Headers set before forwarding (e.g. the canary variant) survive the reset between attempts.
-        var earlyHeaders = EarlyHeaders(context.Response.Headers);
+        var earlyHeaders = AttemptReset.Capture(context.Response.Headers);
         List<DestinationState>? tried = null;
         try
         {
@@ -114,7 +113,7 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ClusterRunti
 
                 metrics.Retry(route, reason);
                 LogRetry(logger, route, failed.DestinationId, reason, attempt + 1);
-                PrepareNextAttempt(context, proxy, earlyHeaders, remaining);
+                AttemptReset.Prepare(context, proxy, earlyHeaders, remaining);
             }
         }
         finally
@@ -124,23 +123,6 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ClusterRunti
                 context.Request.Body = body.Inner;
             }
         }
-    }
-
-    /// <summary>Undoes what the failed attempt left on the response (the 502, headers of response transforms) and narrows the endpoints.</summary>
-    private static void PrepareNextAttempt(
-        HttpContext context, IReverseProxyFeature proxy, KeyValuePair<string, StringValues>[]? earlyHeaders, IReadOnlyList<DestinationState> remaining)
-    {
-        context.Features.Set<IForwarderErrorFeature>(null);
-        context.Response.Clear();
-        if (earlyHeaders is not null)
-        {
-            foreach (var (name, value) in earlyHeaders)
-            {
-                context.Response.Headers[name] = value;
-            }
-        }
-
-        proxy.AvailableDestinations = remaining;
     }
 
     private async Task<bool> InvokeUnboundedAsync(HttpContext context)
@@ -169,23 +151,6 @@ internal sealed partial class RetryMiddleware(RequestDelegate next, ClusterRunti
         }
 
         return source.IsCancellationRequested && !clientAborted.IsCancellationRequested && !context.Response.HasStarted;
-    }
-
-    private static KeyValuePair<string, StringValues>[]? EarlyHeaders(IHeaderDictionary headers)
-    {
-        if (headers.Count == 0)
-        {
-            return null;
-        }
-
-        var copy = new KeyValuePair<string, StringValues>[headers.Count];
-        var i = 0;
-        foreach (var header in headers)
-        {
-            copy[i++] = header;
-        }
-
-        return copy;
     }
 
     private static string? RetryReason(HttpContext context, RetryState state)

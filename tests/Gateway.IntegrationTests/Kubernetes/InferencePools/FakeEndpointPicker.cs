@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Threading.Channels;
 using Gateway.Inference.EndpointPicker.Protocol;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -23,7 +24,10 @@ namespace Gateway.IntegrationTests.Kubernetes.InferencePools;
 /// An endpoint picker for tests: a real gRPC server (HTTP/2 on a loopback port) speaking the Envoy external-processing
 /// stream as the Inference Extension's pickers do. It answers the request headers (and the body, once it has all of
 /// it) with its pick in the <c>x-gateway-destination-endpoint</c> header and in the <c>envoy.lb</c> dynamic metadata,
-/// and records what it was sent. <see cref="Behavior"/> makes it pick by a header, always one endpoint, fail, or hang.
+/// and records what it was sent. <see cref="Behavior"/> makes it pick by a header, always one endpoint (or a list), fail,
+/// or hang. In the response phase it answers the response headers (with <see cref="SetResponseHeaders"/>) and each body
+/// chunk as the reference picker does, and records the response it followed in <see cref="Responses"/> when the stream
+/// ends. It counts its open connections, so a test sees the gateway close them.
 /// </summary>
 public sealed class FakeEndpointPicker : IAsyncDisposable
 {
@@ -31,6 +35,9 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
     public const string SelectionHeader = "test-epp-endpoint-selection";
 
     private readonly WebApplication _app;
+    private readonly Lock _connectionsLock = new();
+    private int _connections;
+    private TaskCompletionSource _noConnections = NewSignal(completed: true);
 
     private FakeEndpointPicker(WebApplication app) => _app = app;
 
@@ -50,26 +57,102 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
     /// <summary>What each exchange was sent: the candidate endpoints and the body.</summary>
     public ConcurrentQueue<(string[] Subset, string Body)> Seen { get; } = new();
 
+    /// <summary>Headers the picker sets on the response, answering the response headers.</summary>
+    public Dictionary<string, string> SetResponseHeaders { get; } = [];
+
+    /// <summary>Answers the request headers with a mode override that skips the response headers and body.</summary>
+    public bool SkipResponse { get; set; }
+
+    /// <summary>The response phase of each exchange that got a pick, written when its stream ends.</summary>
+    public Channel<ResponseSeen> Responses { get; } = Channel.CreateUnbounded<ResponseSeen>();
+
+    /// <summary>HTTP/2 connections open to the picker now.</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_connectionsLock)
+            {
+                return _connections;
+            }
+        }
+    }
+
+    /// <summary>Completes once no connection is open to the picker.</summary>
+    public Task NoConnectionsAsync()
+    {
+        lock (_connectionsLock)
+        {
+            return _noConnections.Task;
+        }
+    }
+
     /// <summary>Starts the picker; <paramref name="tls"/> serves TLS with a self-signed certificate made here, as the reference picker does.</summary>
     public static async Task<FakeEndpointPicker> StartAsync(bool tls = false)
     {
+        FakeEndpointPicker? picker = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
         {
             o.Protocols = HttpProtocols.Http2;
+            o.Use(next => async connection =>
+            {
+                picker!.ConnectionOpened();
+                try
+                {
+                    await next(connection);
+                }
+                finally
+                {
+                    picker.ConnectionClosed();
+                }
+            });
             if (tls)
             {
                 o.UseHttps(SelfSigned());
             }
         }));
         var app = builder.Build();
-        var picker = new FakeEndpointPicker(app);
+        picker = new FakeEndpointPicker(app);
         app.Run(picker.ProcessAsync);
         await app.StartAsync();
         picker.Port = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single()).Port;
         return picker;
+    }
+
+    private static TaskCompletionSource NewSignal(bool completed)
+    {
+        var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            signal.SetResult();
+        }
+
+        return signal;
+    }
+
+    private void ConnectionOpened()
+    {
+        lock (_connectionsLock)
+        {
+            if (_connections++ == 0)
+            {
+                _noConnections = NewSignal(completed: false);
+            }
+        }
+    }
+
+    private void ConnectionClosed()
+    {
+        lock (_connectionsLock)
+        {
+            if (--_connections == 0)
+            {
+                _noConnections.SetResult();
+            }
+        }
     }
 
     private static X509Certificate2 SelfSigned()
@@ -100,6 +183,8 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
         await context.Response.StartAsync();
         ProcessingRequest? headers = null;
         var body = new MemoryStream();
+        ResponseSeen? response = null;
+        var responseBody = new MemoryStream();
         while (await ReadAsync(context.Request.Body, context.RequestAborted) is { } request)
         {
             if (behavior == PickerBehavior.Hang)
@@ -124,6 +209,38 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
                     continue;
                 }
             }
+            else if (request.RequestCase == ProcessingRequest.RequestOneofCase.ResponseHeaders)
+            {
+                if (behavior == PickerBehavior.FailResponse)
+                {
+                    context.Response.AppendTrailer("grpc-status", "14");
+                    context.Response.AppendTrailer("grpc-message", "picker failing the response on purpose");
+                    return;
+                }
+
+                response = (response ?? new ResponseSeen()) with
+                {
+                    Headers = request.ResponseHeaders.Headers.Headers.ToDictionary(h => h.Key, h => h.RawValue.ToStringUtf8()),
+                    EndOfStream = request.ResponseHeaders.EndOfStream,
+                };
+                response = response with { Served = Served(request) ?? response.Served };
+                await WriteAsync(context.Response.Body, ResponseHeadersResponse(), context.RequestAborted);
+                continue;
+            }
+            else if (request.RequestCase == ProcessingRequest.RequestOneofCase.ResponseBody)
+            {
+                request.ResponseBody.Body.WriteTo(responseBody);
+                response = (response ?? new ResponseSeen()) with
+                {
+                    Served = (response?.Served) ?? Served(request),
+                    Body = Encoding.UTF8.GetString(responseBody.ToArray()),
+                    EndOfStream = request.ResponseBody.EndOfStream,
+                };
+
+                // The reference picker answers every chunk; the gateway reads and drops these answers.
+                await WriteAsync(context.Response.Body, new ProcessingResponse { ResponseBody = new BodyResponse { Response = new CommonResponse() } }, context.RequestAborted);
+                continue;
+            }
             else
             {
                 continue;
@@ -144,12 +261,33 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
             }
         }
 
+        if (headers is not null && behavior is not PickerBehavior.Shed)
+        {
+            Responses.Writer.TryWrite(response ?? new ResponseSeen());
+        }
+
         context.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    private static string? Served(ProcessingRequest request) =>
+        request.MetadataContext?.FilterMetadata.TryGetValue("envoy.lb", out var lb) == true && lb.Fields.TryGetValue("x-gateway-destination-endpoint-served", out var served)
+            ? served.StringValue
+            : null;
+
+    private ProcessingResponse ResponseHeadersResponse()
+    {
+        var mutation = new HeaderMutation();
+        foreach (var (name, value) in SetResponseHeaders)
+        {
+            mutation.SetHeaders.Add(Header(name, value));
+        }
+
+        return new ProcessingResponse { ResponseHeaders = new HeadersResponse { Response = new CommonResponse { HeaderMutation = mutation } } };
     }
 
     private string Pick(ProcessingRequest headers) => Behavior switch
     {
-        PickerBehavior.Always => Endpoint!,
+        PickerBehavior.Always or PickerBehavior.FailResponse => Endpoint!,
         _ => headers.RequestHeaders.Headers.Headers.FirstOrDefault(h => h.Key == SelectionHeader) is { } header ? header.RawValue.ToStringUtf8() : Subset(headers)[0],
     };
 
@@ -173,6 +311,9 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
         {
             RequestHeaders = new HeadersResponse { Response = new CommonResponse { HeaderMutation = mutation, ClearRouteCache = true } },
             DynamicMetadata = metadata,
+            ModeOverride = SkipResponse
+                ? new ProcessingMode { ResponseHeaderMode = ProcessingMode.Types.HeaderSendMode.Skip, ResponseBodyMode = ProcessingMode.Types.BodySendMode.None }
+                : null,
         };
     }
 
@@ -243,6 +384,11 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            return false;
+        }
+        catch (IOException)
+        {
+            // The gateway reset the stream (it ends a pick whose response the picker does not follow at once).
             return false;
         }
     }
