@@ -19,10 +19,10 @@ public sealed class ConnectFailoverTests(ITestOutputHelper output)
 
     private static object Section(string live, int deadPort, object? failover = null) => new
     {
-        Routes = new[] { new { Name = "r", Matches = new[] { new { Path = "/m" } }, Backends = new[] { "pool" } } },
+        Routes = new[] { new { Name = "connect-failover", Matches = new[] { new { Path = "/m" } }, Backends = new[] { "connect-failover-pool" } } },
         Backends = new Dictionary<string, object>
         {
-            ["pool"] = failover is null
+            ["connect-failover-pool"] = failover is null
                 ? new { Endpoints = new[] { $"http://127.0.0.1:{deadPort}", live } }
                 : new { Endpoints = new[] { $"http://127.0.0.1:{deadPort}", live }, ConnectFailover = failover },
         },
@@ -58,7 +58,7 @@ public sealed class ConnectFailoverTests(ITestOutputHelper output)
         Assert.Equal(2 * Requests, live.RequestCount);
         await Kubernetes.Eventually.TrueAsync(async () => await Retries(gateway) >= 1, "a retry counted");
         await Kubernetes.Eventually.TrueAsync(
-            async () => await ObservabilityTests.ScrapeAsync(gateway, "gateway_health_transitions_total", ("backend", "pool"), ("check", "passive"), ("state", "unhealthy")) >= 1,
+            async () => await ObservabilityTests.ScrapeAsync(gateway, "gateway_health_transitions_total", ("backend", "connect-failover-pool"), ("check", "passive"), ("state", "unhealthy")) >= 1,
             "an ejection counted");
     }
 
@@ -91,7 +91,7 @@ public sealed class ConnectFailoverTests(ITestOutputHelper output)
         Assert.Equal(1, DeadAttempts());
         await Kubernetes.Eventually.EqualAsync(1.0, () => Retries(gateway), "the one retry");
         await Kubernetes.Eventually.EqualAsync(
-            1.0, () => ObservabilityTests.ScrapeAsync(gateway, "gateway_health_transitions_total", ("backend", "pool"), ("check", "passive"), ("state", "unhealthy")), "the ejection");
+            1.0, () => ObservabilityTests.ScrapeAsync(gateway, "gateway_health_transitions_total", ("backend", "connect-failover-pool"), ("check", "passive"), ("state", "unhealthy")), "the ejection");
     }
 
     [Fact]
@@ -216,7 +216,7 @@ public sealed class ConnectFailoverTests(ITestOutputHelper output)
         logs.Lines.Where(l => l.Contains($"Route {route}", StringComparison.Ordinal)).ToArray();
 
     private static Task<double> Retries(TestGateway gateway) =>
-        ObservabilityTests.ScrapeAsync(gateway, "gateway_retries_total", ("route", "r"), ("reason", "connect"));
+        ObservabilityTests.ScrapeAsync(gateway, "gateway_retries_total", ("route", "connect-failover"), ("reason", "connect"));
 
     /// <summary>Answers the first request on <paramref name="listener"/> with "revived", as a restarted model server would.</summary>
     private static async Task AnswerOnceAsync(TcpListener listener)
