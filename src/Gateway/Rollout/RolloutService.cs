@@ -72,8 +72,10 @@ internal sealed partial class RolloutService(
                 {
                     decision = new RolloutDecision(RolloutDecisionKind.Resumed, stored with { Message = $"resumed from the shared state at step {stored.StepIndex + 1} ({stored.Weight}%): {stored.Message}" }, []);
                 }
-                else if (tracked.State is { } state && state.Definition == definition)
+                else if (tracked.State is { Message: not WaitingForLeader } state && state.Definition == definition)
                 {
+                    // Judged only when decided by a leader: the 0 % a follower held while waiting is no step, and a
+                    // replica elected before any leader published this rollout starts it.
                     decision = RolloutEngine.Evaluate(state, policy, Sample(tracked, state), now);
                 }
                 else

@@ -14,13 +14,22 @@ public sealed class RolloutReplicaTests : KubernetesTest
 {
     private const string ThroughFollower = "x-through-follower";
 
+    // Ticks and statistics fast enough for a test, and no drain delay at shutdown. The Lease keeps its default timings,
+    // so the replica that leads first keeps leading on a busy machine.
     private static readonly string[] Args =
     [
+        "--Gateway:Rollout:TickInterval=00:00:00.1",
+        "--Gateway:Rollout:StatisticsInterval=00:00:00.2",
+        "--Gateway:Shutdown:Delay=00:00:00",
+    ];
+
+    // A short Lease, for the test that stops the leader: the other replica takes over within seconds.
+    private static readonly string[] FastFailover =
+    [
+        .. Args,
         "--Gateway:Kubernetes:LeaderElection:LeaseDuration=00:00:02",
         "--Gateway:Kubernetes:LeaderElection:RenewDeadline=00:00:01.500",
         "--Gateway:Kubernetes:LeaderElection:RetryPeriod=00:00:00.300",
-        "--Gateway:Rollout:TickInterval=00:00:00.1",
-        "--Gateway:Rollout:StatisticsInterval=00:00:00.2",
     ];
 
     private static readonly Dictionary<string, string> FailFast = new()
@@ -52,8 +61,8 @@ public sealed class RolloutReplicaTests : KubernetesTest
             ["mlgateway.io/rollout-max-error-rate"] = "10%",
         }));
         Api.Apply(EndpointSlice("model-v2-x1", "model-v2", PortOf(B.Url), endpoints: Endpoint.ReadyPod));
-        var first = await KubernetesGateway.StartAsync(Api, null, waitUntilReady: true, Args);
-        await using var second = await KubernetesGateway.StartAsync(Api, null, waitUntilReady: true, Args);
+        var first = await KubernetesGateway.StartAsync(Api, null, waitUntilReady: true, FastFailover);
+        await using var second = await KubernetesGateway.StartAsync(Api, null, waitUntilReady: true, FastFailover);
         await Eventually.TrueAsync(async () => await LeadsAsync(first) != await LeadsAsync(second), "one replica to lead");
         var (leader, follower) = await LeadsAsync(first) ? (first, second) : (second, first);
 

@@ -188,6 +188,23 @@ public sealed class RolloutServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_replica_elected_before_any_state_was_published_starts_the_rollout_it_held_at_0()
+    {
+        await PublishAsync(Policy);
+        var share = new SharedStates();
+        var service = ServiceWith(share, _registry);
+        service.Tick();
+        Assert.Equal(0, Slot.CanaryWeight);
+
+        share.Decides = true;
+        service.Tick();
+
+        Assert.Equal(10, Slot.CanaryWeight);
+        Assert.Equal("started at step 1 of 3 (10%)", Slot.Status!.State.Message);
+        Assert.Equal(10, share.Shared["predict"].Weight);
+    }
+
+    [Fact]
     public async Task A_replica_that_starts_deciding_resumes_each_rollout_from_the_shared_state()
     {
         await PublishAsync(Policy);
