@@ -6,6 +6,9 @@ namespace Gateway.Rollout;
 /// </summary>
 internal interface IRolloutStateShare
 {
+    /// <summary>Raised when <see cref="Shared"/> changes, so a follower applies a published step at once rather than at its next tick.</summary>
+    event Action? Changed;
+
     /// <summary>True while this process decides: it leads, and has read what the previous leader published.</summary>
     bool Decides { get; }
 

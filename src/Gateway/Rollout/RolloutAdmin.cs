@@ -61,6 +61,7 @@ internal static class RolloutAdmin
         status.State.Weight,
         status.State.Holding,
         StepStartedAt = status.State.StepStartedAt,
+        status.AppliedAt,
         status.State.Message,
         Checks = status.Checks.Select(c => new { c.Name, c.Passed, c.Value, c.Bound, c.Text }),
         status.Instruction,

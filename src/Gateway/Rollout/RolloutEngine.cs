@@ -51,7 +51,7 @@ internal static class RolloutEngine
 
         if (breach is not null)
         {
-            var message = $"rolled back at step {state.StepIndex + 1} ({state.Weight}%): {breach.Text}";
+            var message = $"rolled back at step {state.StepIndex + 1} ({state.Weight}%): {breach.Text}{Counted(sample)}";
             return new RolloutDecision(RolloutDecisionKind.RolledBack, state with { Phase = RolloutPhase.RolledBack, Weight = 0, StepStartedAt = now, Holding = false, Message = message }, checks);
         }
 
@@ -67,7 +67,7 @@ internal static class RolloutEngine
                 return RolloutDecision.Unchanged(state, checks);
             }
 
-            var message = $"holding at step {state.StepIndex + 1} ({state.Weight}%): {sample.Canary.Requests} canary requests of the {policy.MinRequests} a step needs";
+            var message = $"holding at step {state.StepIndex + 1} ({state.Weight}%): {sample.Canary.Requests} canary requests of the {policy.MinRequests} a step needs{Counted(sample)}";
             return new RolloutDecision(RolloutDecisionKind.Held, state with { Holding = true, Message = message }, checks);
         }
 
@@ -75,11 +75,11 @@ internal static class RolloutEngine
         var next = state.StepIndex + 1;
         if (next >= policy.Steps.Length || policy.Steps[next] >= 100)
         {
-            var message = $"promoted after step {state.StepIndex + 1} ({state.Weight}%) passed with {sample.Canary.Requests} requests: {passed}";
+            var message = $"promoted after step {state.StepIndex + 1} ({state.Weight}%) passed with {sample.Canary.Requests} requests: {passed}{Counted(sample)}";
             return new RolloutDecision(RolloutDecisionKind.Promoted, state with { Phase = RolloutPhase.Promoted, StepIndex = Math.Min(next, policy.Steps.Length - 1), Weight = 100, StepStartedAt = now, Holding = false, Message = message }, checks);
         }
 
-        var stepped = $"stepped to {policy.Steps[next]}% (step {next + 1} of {policy.Steps.Length}) after {state.Weight}% passed with {sample.Canary.Requests} requests: {passed}";
+        var stepped = $"stepped to {policy.Steps[next]}% (step {next + 1} of {policy.Steps.Length}) after {state.Weight}% passed with {sample.Canary.Requests} requests: {passed}{Counted(sample)}";
         return new RolloutDecision(RolloutDecisionKind.Stepped, state with { StepIndex = next, Weight = policy.Steps[next], StepStartedAt = now, Holding = false, Message = stepped }, checks);
     }
 
@@ -109,6 +109,14 @@ internal static class RolloutEngine
     {
         RolloutPhase.RolledBack => "rolled back",
         _ => phase.ToString().ToLower(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Where the numbers of a decision come from, when replicas pool their counts.</summary>
+    private static string Counted(StepSample sample) => sample.Replicas switch
+    {
+        0 => "",
+        1 => "; counted on 1 replica",
+        var replicas => $"; counted on {replicas} replicas",
     };
 
     /// <summary>The policy's control: pause holds while it is set, abort and promote are final for this definition.</summary>

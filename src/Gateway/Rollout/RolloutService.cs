@@ -9,8 +9,10 @@ namespace Gateway.Rollout;
 /// Runs every route's rollout in this process: on each tick it reads the current model, starts the rollouts of new or
 /// changed canaries, judges the running ones on their step's statistics, and puts the resulting share in the route's
 /// slot, which the next request reads. Manual commands from the admin endpoints go through the same gate. With a
-/// <see cref="IRolloutStateShare"/>, only the deciding replica judges and publishes; the others follow its states, and a
-/// new decider resumes each rollout from the published state instead of starting it again.
+/// <see cref="IRolloutStateShare"/>, only the deciding replica judges and publishes; the others follow its states as
+/// soon as they change, and a new decider resumes each rollout from the published state instead of starting it again.
+/// With an <see cref="IRolloutStatisticsShare"/>, the others hand over their counts of each step and the decider judges
+/// on the sum.
 /// </summary>
 internal sealed partial class RolloutService(
     ModelStore store,
@@ -20,7 +22,8 @@ internal sealed partial class RolloutService(
     TimeProvider timeProvider,
     IEnumerable<IRolloutObserver> observers,
     ILogger<RolloutService> logger,
-    IRolloutStateShare? share = null) : BackgroundService
+    IRolloutStateShare? share = null,
+    IRolloutStatisticsShare? statistics = null) : BackgroundService
 {
     private const string WaitingForLeader = "waiting for the leader to publish this rollout's state";
 
@@ -41,6 +44,7 @@ internal sealed partial class RolloutService(
             _decided = deciding;
             var changed = false;
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            var counted = new Dictionary<string, StepCounts>(StringComparer.Ordinal);
             foreach (var route in store.Status.Model.Routes)
             {
                 if (route.Canary is not { Backend: { } canary, Rollout: { } policy })
@@ -68,9 +72,11 @@ internal sealed partial class RolloutService(
                 {
                     decision = new RolloutDecision(RolloutDecisionKind.Resumed, stored with { Message = $"resumed from the shared state at step {stored.StepIndex + 1} ({stored.Weight}%): {stored.Message}" }, []);
                 }
-                else if (tracked.State is { } state && state.Definition == definition)
+                else if (tracked.State is { Message: not WaitingForLeader } state && state.Definition == definition)
                 {
-                    decision = RolloutEngine.Evaluate(state, policy, Sample(tracked), now);
+                    // Judged only when decided by a leader: the 0 % a follower held while waiting is no step, and a
+                    // replica elected before any leader published this rollout starts it.
+                    decision = RolloutEngine.Evaluate(state, policy, Sample(tracked, state), now);
                 }
                 else
                 {
@@ -79,6 +85,11 @@ internal sealed partial class RolloutService(
 
                 changed |= decision.Kind != RolloutDecisionKind.Unchanged;
                 Apply(tracked, decision, now);
+                if (!deciding && stored is { Phase: RolloutPhase.Progressing } && tracked.State == stored)
+                {
+                    // Only steps the leader published: its own counts of them are what the leader can add up.
+                    counted[route.Name] = new StepCounts(stored.Definition, stored.StepStartedAt, tracked.Slot.Canary.Snapshot().Minus(tracked.CanaryBaseline), tracked.Slot.Primary.Snapshot().Minus(tracked.PrimaryBaseline));
+                }
             }
 
             foreach (var name in _tracked.Keys.Where(name => !seen.Contains(name)).ToList())
@@ -91,6 +102,11 @@ internal sealed partial class RolloutService(
             if (deciding && changed)
             {
                 Publish();
+            }
+
+            if (!deciding)
+            {
+                statistics?.Publish(counted);
             }
         }
     }
@@ -124,6 +140,11 @@ internal sealed partial class RolloutService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.TickInterval, timeProvider);
+        if (share is not null)
+        {
+            share.Changed += Tick;
+        }
+
         try
         {
             do
@@ -134,6 +155,13 @@ internal sealed partial class RolloutService(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            if (share is not null)
+            {
+                share.Changed -= Tick;
+            }
         }
     }
 
@@ -158,9 +186,19 @@ internal sealed partial class RolloutService(
     private void Publish() =>
         share?.Publish(_tracked.Values.Where(t => t.State is not null).ToDictionary(t => t.Route, t => t.State!, StringComparer.Ordinal));
 
-    private static StepSample Sample(TrackedRollout tracked) => new(
-        tracked.Slot.Canary.Snapshot().Since(tracked.CanaryBaseline),
-        tracked.Slot.Primary.Snapshot().Since(tracked.PrimaryBaseline));
+    /// <summary>This process's counts since the step began, plus the other replicas' counts of the same step when they pool them.</summary>
+    private StepSample Sample(TrackedRollout tracked, RolloutState state)
+    {
+        var canary = tracked.Slot.Canary.Snapshot().Minus(tracked.CanaryBaseline);
+        var primary = tracked.Slot.Primary.Snapshot().Minus(tracked.PrimaryBaseline);
+        if (statistics is null)
+        {
+            return new StepSample(canary.Sample(), primary.Sample());
+        }
+
+        var others = statistics.Others(tracked.Route, state);
+        return new StepSample(canary.Plus(others.Canary).Sample(), primary.Plus(others.Primary).Sample(), others.Replicas + 1);
+    }
 
     private static string? Instruction(TrackedRollout tracked, RolloutPhase phase) => phase switch
     {
@@ -181,6 +219,7 @@ internal sealed partial class RolloutService(
 
         if (state.StartsNewWindow(previous))
         {
+            tracked.AppliedAt = now;
             tracked.CanaryBaseline = tracked.Slot.Canary.Snapshot();
             tracked.PrimaryBaseline = tracked.Slot.Primary.Snapshot();
         }
@@ -199,7 +238,7 @@ internal sealed partial class RolloutService(
             }
         }
 
-        var status = new RolloutStatus(tracked.Route, tracked.Canary, state, tracked.LastChecks, tracked.Policy.Steps, Instruction(tracked, state.Phase), tracked.History);
+        var status = new RolloutStatus(tracked.Route, tracked.Canary, state, tracked.LastChecks, tracked.Policy.Steps, Instruction(tracked, state.Phase), tracked.History, tracked.AppliedAt);
         tracked.Slot.Apply(status);
         if (decision.Kind != RolloutDecisionKind.Unchanged)
         {

@@ -5,6 +5,7 @@ namespace Gateway.Rollout;
 /// <param name="Steps">The policy's steps, for showing progress.</param>
 /// <param name="Instruction">What the user must change in their object to finish, once promoted or rolled back; null before.</param>
 /// <param name="History">The latest decisions, oldest first, each with its time and numbers.</param>
+/// <param name="AppliedAt">When this process put the current step's share in place (by its own clock): where the leader decided it, or where a follower received it.</param>
 internal sealed record RolloutStatus(
     string Route,
     string Canary,
@@ -12,4 +13,5 @@ internal sealed record RolloutStatus(
     IReadOnlyList<RolloutCheck> Checks,
     IReadOnlyList<int> Steps,
     string? Instruction,
-    IReadOnlyList<string> History);
+    IReadOnlyList<string> History,
+    DateTimeOffset AppliedAt);

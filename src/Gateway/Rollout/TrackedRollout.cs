@@ -22,6 +22,9 @@ internal sealed class TrackedRollout(string route, RolloutSlot slot)
 
     public RolloutState? State { get; set; }
 
+    /// <summary>When this process began the current step's window (see <see cref="RolloutStatus.AppliedAt"/>).</summary>
+    public DateTimeOffset AppliedAt { get; set; }
+
     public VariantCounts CanaryBaseline { get; set; } = VariantCounts.Zero;
 
     public VariantCounts PrimaryBaseline { get; set; } = VariantCounts.Zero;

@@ -40,10 +40,10 @@ public sealed class RolloutServiceTests : IDisposable
 
     private RolloutSlot Slot => _registry.Find("predict")!;
 
-    private RolloutService ServiceWith(IRolloutStateShare share, RolloutRegistry registry)
+    private RolloutService ServiceWith(IRolloutStateShare share, RolloutRegistry registry, IRolloutStatisticsShare? statistics = null)
     {
         var meters = _services.GetRequiredService<IMeterFactory>();
-        return new RolloutService(_store, registry, new RolloutMetrics(meters, registry), Options.Create(new RolloutOptions()), _time, [], new LoggerFactory([_logs]).CreateLogger<RolloutService>(), share);
+        return new RolloutService(_store, registry, new RolloutMetrics(meters, registry), Options.Create(new RolloutOptions()), _time, [], new LoggerFactory([_logs]).CreateLogger<RolloutService>(), share, statistics);
     }
 
     private Task PublishAsync(RolloutPolicy? policy) => _store.PublishAsync(
@@ -59,17 +59,19 @@ public sealed class RolloutServiceTests : IDisposable
             []),
         precedence: 0);
 
-    private void Serve(int canary, int canaryErrors, int primary)
+    private void Serve(int canary, int canaryErrors, int primary) => Serve(Slot, canary, canaryErrors, primary);
+
+    private static void Serve(RolloutSlot slot, int canary, int canaryErrors, int primary)
     {
         var elapsed = Stopwatch.Frequency / 50;
         for (var i = 0; i < canary; i++)
         {
-            Slot.Record(true, i < canaryErrors ? RequestOutcome.ServerError : RequestOutcome.Success, elapsed);
+            slot.Record(true, i < canaryErrors ? RequestOutcome.ServerError : RequestOutcome.Success, elapsed);
         }
 
         for (var i = 0; i < primary; i++)
         {
-            Slot.Record(false, RequestOutcome.Success, elapsed);
+            slot.Record(false, RequestOutcome.Success, elapsed);
         }
     }
 
@@ -186,6 +188,23 @@ public sealed class RolloutServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_replica_elected_before_any_state_was_published_starts_the_rollout_it_held_at_0()
+    {
+        await PublishAsync(Policy);
+        var share = new SharedStates();
+        var service = ServiceWith(share, _registry);
+        service.Tick();
+        Assert.Equal(0, Slot.CanaryWeight);
+
+        share.Decides = true;
+        service.Tick();
+
+        Assert.Equal(10, Slot.CanaryWeight);
+        Assert.Equal("started at step 1 of 3 (10%)", Slot.Status!.State.Message);
+        Assert.Equal(10, share.Shared["predict"].Weight);
+    }
+
+    [Fact]
     public async Task A_replica_that_starts_deciding_resumes_each_rollout_from_the_shared_state()
     {
         await PublishAsync(Policy);
@@ -203,5 +222,83 @@ public sealed class RolloutServiceTests : IDisposable
         await PublishAsync(Policy with { Revision = "v3" });
         service.Tick();
         Assert.Equal(10, Slot.CanaryWeight);
+    }
+
+    [Fact]
+    public async Task The_leader_rolls_back_on_errors_only_a_follower_saw_and_says_how_many_replicas_counted()
+    {
+        await PublishAsync(Policy);
+        var share = new SharedStates();
+        var statistics = new SharedStatistics(_time);
+        var followerSlots = new RolloutRegistry();
+        var follower = ServiceWith(share, followerSlots, statistics);
+        var leader = ServiceWith(share, _registry, statistics);
+        share.Decides = true;
+        leader.Tick();
+        share.Decides = false;
+        follower.Tick();
+
+        // Alone, the leader has too few canary requests and no error; the follower's failures decide.
+        Serve(canary: 15, canaryErrors: 0, primary: 135);
+        Serve(followerSlots.Find("predict")!, canary: 10, canaryErrors: 10, primary: 90);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        follower.Tick();
+        statistics.Deliver("follower");
+        share.Decides = true;
+        leader.Tick();
+
+        Assert.Equal(0, Slot.CanaryWeight);
+        Assert.Equal(RolloutPhase.RolledBack, Slot.Status!.State.Phase);
+        Assert.Equal("rolled back at step 1 (10%): error rate 40% (10 of 25) against at most 10%; counted on 2 replicas", Slot.Status.State.Message);
+        share.Decides = false;
+        follower.Tick();
+        Assert.Equal(0, followerSlots.Find("predict")!.CanaryWeight);
+    }
+
+    [Fact]
+    public async Task A_follower_publishes_its_counts_of_the_leaders_step_only_and_starts_afresh_at_the_next()
+    {
+        await PublishAsync(Policy);
+        var share = new SharedStates();
+        var statistics = new SharedStatistics(_time);
+        var followerSlots = new RolloutRegistry();
+        var follower = ServiceWith(share, followerSlots, statistics);
+        var leader = ServiceWith(share, _registry, statistics);
+
+        // Waiting for the leader, the follower's canary is at 0 % and it counts nothing a leader could add.
+        follower.Tick();
+        Assert.Empty(statistics.Published);
+
+        share.Decides = true;
+        leader.Tick();
+        var first = _registry.Find("predict")!.Status!.State;
+        share.Decides = false;
+        follower.Tick();
+        Serve(followerSlots.Find("predict")!, canary: 30, canaryErrors: 0, primary: 270);
+        _time.Advance(Policy.Interval);
+        follower.Tick();
+        var counts = statistics.Published["predict"];
+        Assert.True(counts.IsOf(first));
+        Assert.Equal(30, counts.Canary.Requests);
+        Assert.Equal(270, counts.Primary.Requests);
+
+        statistics.Deliver("follower");
+        share.Decides = true;
+        leader.Tick();
+        Assert.Equal(50, Slot.CanaryWeight);
+        Assert.Contains("after 10% passed with 30 requests: error rate 0% (0 of 30) against at most 10%; counted on 2 replicas", Slot.Status!.State.Message);
+
+        // The follower's last counts, still live, are of the first step: the leader does not count them for the second.
+        _time.Advance(Policy.Interval);
+        statistics.Deliver("follower");
+        leader.Tick();
+        Assert.Equal("holding at step 2 (50%): 0 canary requests of the 20 a step needs; counted on 1 replica", Slot.Status!.State.Message);
+
+        share.Decides = false;
+        follower.Tick();
+        counts = statistics.Published["predict"];
+        Assert.True(counts.IsOf(_registry.Find("predict")!.Status!.State));
+        Assert.Equal(0, counts.Canary.Requests);
+        Assert.Equal(_time.GetUtcNow(), followerSlots.Find("predict")!.Status!.AppliedAt);
     }
 }

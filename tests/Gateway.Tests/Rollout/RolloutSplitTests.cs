@@ -17,7 +17,7 @@ public sealed class RolloutSplitTests
     }
 
     private static void SetWeight(RolloutSlot slot, int weight) =>
-        slot.Apply(new RolloutStatus("predict", "v2", new RolloutState("d", RolloutPhase.Progressing, 0, weight, DateTimeOffset.UnixEpoch, false, false, ""), [], [1, 100], null, []));
+        slot.Apply(new RolloutStatus("predict", "v2", new RolloutState("d", RolloutPhase.Progressing, 0, weight, DateTimeOffset.UnixEpoch, false, false, ""), [], [1, 100], null, [], DateTimeOffset.UnixEpoch));
 
     [Fact]
     public void Until_the_rollout_sets_a_step_the_canary_takes_nothing_whatever_its_declared_weight()

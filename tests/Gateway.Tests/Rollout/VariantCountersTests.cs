@@ -19,7 +19,7 @@ public sealed class VariantCountersTests
         counters.Record(RequestOutcome.Timeout, Ticks(5));
         counters.Record(RequestOutcome.Timeout, Ticks(5));
 
-        var sample = counters.Snapshot().Since(baseline);
+        var sample = counters.Snapshot().Minus(baseline).Sample();
 
         Assert.Equal(new VariantSample(4, 0, 1, 2, TimeSpan.FromMilliseconds(5)), sample);
         Assert.Equal(0.75, sample.ErrorRate);
@@ -39,10 +39,10 @@ public sealed class VariantCountersTests
             counters.Record(RequestOutcome.Success, Ticks(900));
         }
 
-        Assert.Equal(TimeSpan.FromMilliseconds(50), counters.Snapshot().Since(VariantCounts.Zero).P99);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), counters.Snapshot().Sample().P99);
 
         counters.Record(RequestOutcome.Success, Ticks(900));
-        Assert.Equal(TimeSpan.FromMilliseconds(1000), counters.Snapshot().Since(VariantCounts.Zero).P99);
+        Assert.Equal(TimeSpan.FromMilliseconds(1000), counters.Snapshot().Sample().P99);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class VariantCountersTests
     {
         Assert.Equal(LatencyBuckets.Count - 1, LatencyBuckets.IndexOf(Ticks(10 * 60 * 1000)));
         Assert.Equal(0, LatencyBuckets.IndexOf(0));
-        Assert.Null(new VariantCounters().Snapshot().Since(VariantCounts.Zero).P99);
+        Assert.Null(new VariantCounters().Snapshot().Sample().P99);
     }
 
     [Theory]

@@ -10,6 +10,9 @@ internal sealed class KubernetesLeadership
     /// <summary>Raised when this replica becomes the leader, so writers can catch up on what they skipped as followers.</summary>
     public event Action? Elected;
 
+    /// <summary>Raised when this replica stops leading, so work only a leader does stops.</summary>
+    public event Action? Deposed;
+
     public bool IsLeader => Volatile.Read(ref _isLeader) == 1;
 
     /// <summary>The holder identity this replica writes into the Lease: the pod name, made unique per process.</summary>
@@ -22,6 +25,10 @@ internal sealed class KubernetesLeadership
         if (isLeader && !was)
         {
             Elected?.Invoke();
+        }
+        else if (!isLeader && was)
+        {
+            Deposed?.Invoke();
         }
     }
 }

@@ -1,3 +1,5 @@
+using k8s;
+
 namespace Gateway.Sources.Kubernetes;
 
 /// <summary>
@@ -22,6 +24,10 @@ internal sealed class LeaderElectionOptions
 
     /// <summary>How often candidates try to acquire, and the leader renews.</summary>
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The Lease's namespace as <see cref="LeaseNamespace"/> describes it; the rollout objects live there too.</summary>
+    public string ResolveNamespace(KubernetesClientConfiguration clientConfiguration) =>
+        LeaseNamespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? clientConfiguration.Namespace ?? "default";
 
     public IEnumerable<string> Validate()
     {

@@ -19,7 +19,7 @@ internal sealed partial class LeaderElectionService(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var ns = options.LeaseNamespace ?? Environment.GetEnvironmentVariable("POD_NAMESPACE") ?? clientConfiguration.Namespace ?? "default";
+        var ns = options.ResolveNamespace(clientConfiguration);
         var config = new LeaderElectionConfig(new LeaseLock(client, ns, options.LeaseName, leadership.Identity))
         {
             LeaseDuration = options.LeaseDuration,

@@ -44,6 +44,11 @@ internal static class KubernetesDiscovery
             services.AddSingleton<RolloutStateConfigMap>();
             services.AddSingleton<IRolloutStateShare>(sp => sp.GetRequiredService<RolloutStateConfigMap>());
             services.AddHostedService(sp => sp.GetRequiredService<RolloutStateConfigMap>());
+
+            // ... and the leader judges on every replica's counts.
+            services.AddSingleton<RolloutStatisticsConfigMaps>();
+            services.AddSingleton<IRolloutStatisticsShare>(sp => sp.GetRequiredService<RolloutStatisticsConfigMaps>());
+            services.AddHostedService(sp => sp.GetRequiredService<RolloutStatisticsConfigMaps>());
         }
 
         services.AddHostedService<KubernetesDiscoveryService>();
