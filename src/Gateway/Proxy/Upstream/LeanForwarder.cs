@@ -132,7 +132,7 @@ internal sealed class LeanForwarder(
 
                 stage = Stage.ResponseHead;
                 activity.CancelAfter(activityTimeout);
-                var (result, head, headError, nothingReceived) = await ReadHeadAsync(context, connection.Reader, isHead, plan, token);
+                var (result, head, headError, nothingReceived) = await ReadHeadAsync(context, connection, isHead, plan, token);
                 if (result == HeadParseResult.Incomplete && retryStale && nothingReceived)
                 {
                     connection.Dispose();
@@ -200,8 +200,9 @@ internal sealed class LeanForwarder(
 
     /// <summary>Reads response heads until a final one; 100 Continue and 103 Early Hints are skipped, as SocketsHttpHandler skips them.</summary>
     private static async ValueTask<(HeadParseResult Result, ResponseHead Head, string? Error, bool NothingReceived)> ReadHeadAsync(
-        HttpContext context, PipeReader reader, bool isHead, LeanRoutePlan plan, CancellationToken token)
+        HttpContext context, UpstreamConnection connection, bool isHead, LeanRoutePlan plan, CancellationToken token)
     {
+        var reader = connection.Reader;
         var received = false;
         while (true)
         {
@@ -219,7 +220,7 @@ internal sealed class LeanForwarder(
             received |= !read.Buffer.IsEmpty;
 
             var buffer = read.Buffer;
-            var (result, head, error) = Parse(context, buffer, isHead, plan);
+            var (result, head, error) = Parse(context, buffer, isHead, plan, connection.HeaderValues);
             switch (result)
             {
                 case HeadParseResult.Incomplete when !read.IsCompleted:
@@ -245,7 +246,7 @@ internal sealed class LeanForwarder(
     }
 
     /// <summary>Parses the head in the buffer and, once it is complete and final, copies it to the client's response.</summary>
-    private static (HeadParseResult, ResponseHead, string?) Parse(HttpContext context, ReadOnlySequence<byte> buffer, bool isHead, LeanRoutePlan plan)
+    private static (HeadParseResult, ResponseHead, string?) Parse(HttpContext context, ReadOnlySequence<byte> buffer, bool isHead, LeanRoutePlan plan, string?[] values)
     {
         var length = (int)Math.Min(buffer.Length, ResponseHeadParser.DefaultMaxHeadSize);
         byte[]? rented = null;
@@ -254,7 +255,7 @@ internal sealed class LeanForwarder(
         {
             var result = ResponseHeadParser.TryParse(span, isHead, out var head, out var error);
             if (result == HeadParseResult.Complete && !head.IsInformational && head.StatusCode != StatusCodes.Status101SwitchingProtocols
-                && !ResponseHeadCopier.TryCopy(context, span, head, plan.ResponseHeaders))
+                && !ResponseHeadCopier.TryCopy(context, span, head, plan.ResponseHeaders, values))
             {
                 return (HeadParseResult.Invalid, head, "The backend's response head is not ASCII.");
             }

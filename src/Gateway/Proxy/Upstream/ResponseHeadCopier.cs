@@ -27,8 +27,19 @@ internal static class ResponseHeadCopier
         "Proxy-Authorization", "Proxy-Features", "Proxy-Instruction", "Security-Scheme", "ALPN", "Close", "HTTP2-Settings",
         "Upgrade-Insecure-Requests", "TE", "Alt-Svc");
 
+    /// <summary>How many slots <see cref="TryCopy"/>'s value cache needs.</summary>
+    public static int KnownCount => Known.Length;
+
     /// <summary>Copies the head; false when a field value or the reason is not ASCII, which Kestrel would refuse to send.</summary>
-    public static bool TryCopy(HttpContext context, ReadOnlySpan<byte> head, ResponseHead parsed, HeaderOperation[] transforms)
+    /// <param name="context">The client's request, whose response gets the head.</param>
+    /// <param name="head">The bytes the head was parsed from.</param>
+    /// <param name="parsed">The parsed head.</param>
+    /// <param name="transforms">The route's response header transforms.</param>
+    /// <param name="values">
+    /// The last value of each known field on this connection (<see cref="KnownCount"/> slots), reused when the same bytes
+    /// come again, as they mostly do (the same Content-Type, Server, and Date within a second).
+    /// </param>
+    public static bool TryCopy(HttpContext context, ReadOnlySpan<byte> head, ResponseHead parsed, HeaderOperation[] transforms, string?[] values)
     {
         if (!Ascii.IsValid(head[..parsed.Length]))
         {
@@ -47,8 +58,21 @@ internal static class ResponseHeadCopier
         var fields = new HeaderFieldEnumerator(head[parsed.FieldsStart..parsed.Length]);
         while (fields.MoveNext())
         {
-            var name = Name(fields.Name);
-            if (name is not null)
+            var known = KnownIndex(fields.Name);
+            if (known >= 0)
+            {
+                var value = values[known];
+                if (value is null || !Ascii.Equals(fields.Value, value))
+                {
+                    values[known] = value = Encoding.ASCII.GetString(fields.Value);
+                }
+
+                headers.Append(Known[known], value);
+                continue;
+            }
+
+            var name = Encoding.ASCII.GetString(fields.Name);
+            if (!Skipped.Contains(name))
             {
                 headers.Append(name, Encoding.ASCII.GetString(fields.Value));
             }
@@ -73,18 +97,17 @@ internal static class ResponseHeadCopier
         return true;
     }
 
-    /// <summary>The name to copy the field under, or null for a hop-by-hop field.</summary>
-    private static string? Name(ReadOnlySpan<byte> name)
+    /// <summary>The position of a field name in the known names, or -1.</summary>
+    private static int KnownIndex(ReadOnlySpan<byte> name)
     {
-        foreach (var known in Known)
+        for (var i = 0; i < Known.Length; i++)
         {
-            if (Ascii.EqualsIgnoreCase(name, known))
+            if (Ascii.EqualsIgnoreCase(name, Known[i]))
             {
-                return known;
+                return i;
             }
         }
 
-        var text = Encoding.ASCII.GetString(name);
-        return Skipped.Contains(text) ? null : text;
+        return -1;
     }
 }

@@ -27,6 +27,9 @@ internal sealed class UpstreamConnection : IDisposable
 
     public ChunkedBodyDecoder Chunked { get; } = new();
 
+    /// <summary>The last value of each well-known response field on this connection, reused while it does not change.</summary>
+    public string?[] HeaderValues { get; } = new string?[ResponseHeadCopier.KnownCount];
+
     /// <summary>True once a request went out on this connection: a failure before its answer may then be a stale connection.</summary>
     public bool Reused { get; set; }
 
