@@ -238,6 +238,47 @@ public sealed class LeanUpstreamTests
     }
 
     [Fact]
+    public async Task An_endpoint_refusing_connections_is_absorbed_by_the_other_for_every_method()
+    {
+        await using var backend = RawBackend.Start("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        await using var gateway = await TestGateway.StartAsync(
+            new
+            {
+                Routes = new object[] { new { Name = "r", Backends = new[] { "pool" } } },
+                Backends = new Dictionary<string, object> { ["pool"] = new { Endpoints = new[] { $"http://127.0.0.1:{ResilienceTests.UnusedPort()}", backend.Url } } },
+            },
+            "--Gateway:Transport:LeanUpstream=true");
+
+        // A refused connect is reported as YARP's forwarder reports it, so the connect retry sends it to the live endpoint.
+        for (var i = 0; i < 20; i++)
+        {
+            using var get = await gateway.Client.GetAsync($"/get-{i}");
+            using var post = await gateway.Client.PostAsync($"/post-{i}", new StringContent("{}"));
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (get.StatusCode, post.StatusCode));
+        }
+
+        Assert.Equal(40, backend.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_backend_that_never_answers_is_a_504_at_the_routes_timeout()
+    {
+        await using var backend = RawBackend.Start("");
+        await using var gateway = await TestGateway.StartAsync(
+            new
+            {
+                Routes = new object[] { new { Name = "r", Backends = new[] { "b" }, Timeout = "300ms" } },
+                Backends = new Dictionary<string, object> { ["b"] = new { Endpoints = new[] { backend.Url } } },
+            },
+            "--Gateway:Transport:LeanUpstream=true");
+
+        using var response = await gateway.Client.GetAsync("/x");
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Single(backend.Requests);
+    }
+
+    [Fact]
     public async Task The_backend_sees_the_same_request_head_as_through_YARPs_forwarder()
     {
         await using var backend = RawBackend.Start("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
