@@ -160,7 +160,7 @@ internal static partial class GatewayApp
         services.AddReverseProxy();
         services.AddConfigValidationCache();
         services.AddGatewayResilience();
-        services.AddForwardingSteps();
+        services.AddForwardingSteps(options.Transport.LeanUpstream);
         services.AddGatewayTls();
         services.AddGatewayLoadBalancing();
         services.AddSingleton<Inference.EndpointPicker.PickerChannelPool>();

@@ -27,6 +27,12 @@ internal sealed class TransportOptions
     /// <summary>Waits for data before renting a read buffer, so idle connections hold no buffer; false saves a zero-byte read per request.</summary>
     public bool WaitForDataBeforeAllocatingBuffer { get; set; } = true;
 
+    /// <summary>
+    /// Forwards plain <c>http://</c> HTTP/1.1 requests over the gateway's own pooled connections instead of YARP's
+    /// HttpClient; everything else (TLS, HTTP/2, upgrades) still goes through YARP's forwarder.
+    /// </summary>
+    public bool LeanUpstream { get; set; }
+
     public IEnumerable<string> Validate()
     {
         if (IOQueueCount is < 0 or > 64)
