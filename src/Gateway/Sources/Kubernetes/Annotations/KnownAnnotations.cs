@@ -31,6 +31,8 @@ internal static class KnownAnnotations
     [
         MlGatewayAnnotations.RateLimit, MlGatewayAnnotations.RateLimitBurst, MlGatewayAnnotations.RateLimitKey,
         MlGatewayAnnotations.CanaryStickyHeader, MlGatewayAnnotations.CanaryStickyCookie, MlGatewayAnnotations.AuthPolicy,
+        .. RouteRolloutAnnotations.All,
     ];
 
+    public static ImmutableArray<string> VirtualService { get; } = RouteRolloutAnnotations.All;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 
 namespace Gateway.Sources.Kubernetes.GatewayApi;
 
@@ -15,4 +16,7 @@ internal sealed record RoutePolicies
     public string? StickyCookie { get; init; }
 
     public ImmutableArray<string> AuthPolicies { get; init; } = [];
+
+    /// <summary>The rollout each rule that splits traffic runs; null keeps the declared weights.</summary>
+    public RouteRollout? Rollout { get; init; }
 }

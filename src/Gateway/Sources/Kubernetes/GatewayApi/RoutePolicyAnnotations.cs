@@ -6,7 +6,8 @@ namespace Gateway.Sources.Kubernetes.GatewayApi;
 /// <summary>
 /// Annotations that attach our policies to every rule of an HTTPRoute: the rate limit as on a Service
 /// (<c>mlgateway.io/rate-limit</c>, <c>-burst</c>, <c>-key</c>), canary stickiness of the weighted backendRefs
-/// (<c>mlgateway.io/canary-sticky-header</c> / <c>-cookie</c>) and auth (<c>mlgateway.io/auth-policy</c>).
+/// (<c>mlgateway.io/canary-sticky-header</c> / <c>-cookie</c>), auth (<c>mlgateway.io/auth-policy</c>) and the rollout of
+/// the rules that split traffic (<c>mlgateway.io/rollout-*</c>, see <see cref="RouteRolloutAnnotations"/>).
 /// </summary>
 internal static class RoutePolicyAnnotations
 {
@@ -48,6 +49,13 @@ internal static class RoutePolicyAnnotations
         var auth = Get(MlGatewayAnnotations.AuthPolicy) is { } text
             ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
-        return new RoutePolicies { RateLimit = rateLimit, StickyHeader = stickyHeader, StickyCookie = stickyCookie, AuthPolicies = [.. auth] };
+        return new RoutePolicies
+        {
+            RateLimit = rateLimit,
+            StickyHeader = stickyHeader,
+            StickyCookie = stickyCookie,
+            AuthPolicies = [.. auth],
+            Rollout = RouteRolloutAnnotations.Read(Get, Problem),
+        };
     }
 }
