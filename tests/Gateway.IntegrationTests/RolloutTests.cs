@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 
 namespace Gateway.IntegrationTests;
@@ -147,6 +148,54 @@ public sealed class RolloutTests(ITestOutputHelper output) : IAsyncLifetime
             context.Response.StatusCode = 500;
             return Task.CompletedTask;
         }
+    }
+
+    [Fact]
+    public async Task A_streaming_canary_is_judged_on_its_first_byte_and_promoted_under_a_p99_bound_its_whole_stream_would_breach()
+    {
+        // The canary answers its first event at once and ends its stream 1.2 s later: measured to the end, every canary
+        // request would be over the 500 ms bound and the rollout rolled back at its first judgement.
+        const string Stream = "data: first\n\ndata: [DONE]\n\n";
+        _v2.Handler = async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("data: first\n\n");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(TimeSpan.FromMilliseconds(1200));
+            await context.Response.WriteAsync("data: [DONE]\n\n");
+        };
+        await using var gateway = await StartAsync(Config(new { Steps = new[] { 50, 100 }, Interval = "500ms", MinRequests = 10, MaxP99Latency = "500ms" }));
+        var clock = Stopwatch.StartNew();
+        var streams = 0;
+
+        var status = await RolloutAsync(gateway);
+        while ((string?)status["phase"] != "promoted")
+        {
+            Assert.True((string?)status["phase"] == "progressing", $"The streaming canary was not promoted: {status.ToJsonString()}");
+            Assert.True(clock.Elapsed < Patience, $"The rollout was not promoted in {Patience}: {status.ToJsonString()}");
+
+            // Concurrently, so a round lasts about one stream.
+            var bodies = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => gateway.Client.GetStringAsync("/predict")));
+            foreach (var body in bodies)
+            {
+                if (body.StartsWith("data:", StringComparison.Ordinal))
+                {
+                    Assert.Equal(Stream, body);
+                    streams++;
+                }
+                else
+                {
+                    Assert.Contains("\"v1\"", body);
+                }
+            }
+
+            status = await RolloutAsync(gateway);
+        }
+
+        Assert.True(streams >= 10, $"Only {streams} streams were answered before the promotion.");
+        var p99 = status["checks"]!.AsArray().Single(c => (string?)c!["name"] == "p99_latency")!;
+        Assert.True((bool)p99["passed"]!, p99.ToJsonString());
+        Assert.Equal(Stream, await gateway.Client.GetStringAsync("/predict"));
     }
 
     [Fact]

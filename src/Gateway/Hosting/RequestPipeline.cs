@@ -79,6 +79,11 @@ internal static class RequestPipeline
         // 12. Rate limits last of the refusals: a request that takes a token will be served or answered by its route.
         app.UseMiddleware<RateLimitMiddleware>();
 
+        //     A route under rollout times its answers' first body byte here, for the streams it judges on it: after the
+        //     refusals (which are never streams), before the token metering, so the metering's body wrapper sits inside
+        //     the timer's and each is taken off in turn; the telemetry step takes the timer off when it counts the request.
+        app.UseMiddleware<RolloutTimingMiddleware>();
+
         //     Then the token budget, and the metering of inference responses' tokens (it wraps the response body, so
         //     it sees every byte the route's own answers and YARP write).
         app.UseMiddleware<TokenBudgetMiddleware>();

@@ -34,7 +34,8 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
         }
         finally
         {
-            var elapsed = Stopwatch.GetElapsedTime(start);
+            var end = Stopwatch.GetTimestamp();
+            var elapsed = Stopwatch.GetElapsedTime(start, end);
             var status = failed && !context.Response.HasStarted ? StatusCodes.Status500InternalServerError : context.Response.StatusCode;
             var endpoint = context.GetEndpoint();
             var runtime = endpoint?.Metadata.GetMetadata<RouteRuntime>();
@@ -42,10 +43,17 @@ internal sealed class RequestTelemetryMiddleware(RequestDelegate next, GatewayMe
             var backend = context.Features.Get<IReverseProxyFeature>()?.Cluster.Config.ClusterId ?? "";
             metrics.RecordRequest(route, backend, status, elapsed);
             runtime?.Stats?.Record(Environment.TickCount64 / 1000, status >= 500);
-            if (runtime?.Canary is { Rollout: { } rollout } canary && !context.RequestAborted.IsCancellationRequested)
+            if (runtime?.Canary is { Rollout: { } rollout } canary)
             {
+                // The timer comes off whether or not the request counts (RolloutTimingMiddleware put it on).
+                var firstByte = FirstByteTimer.Detach(context);
+
                 // A request the client gave up on says nothing about the variant, so it is not counted.
-                rollout.Record(canary.IsCanary(backend), RequestOutcomes.Of(status, context.Features.Get<IForwarderErrorFeature>()?.Error), Stopwatch.GetTimestamp() - start);
+                if (!context.RequestAborted.IsCancellationRequested)
+                {
+                    var latency = RolloutLatency.Of(context.Response, context.Features.Get<BufferedJsonBody>() is not null, start, firstByte, end);
+                    rollout.Record(canary.IsCanary(backend), RequestOutcomes.Of(status, context.Features.Get<IForwarderErrorFeature>()?.Error), latency);
+                }
             }
 
             var activity = Activity.Current;

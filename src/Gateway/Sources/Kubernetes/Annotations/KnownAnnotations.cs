@@ -37,6 +37,8 @@ internal static class KnownAnnotations
         MlGatewayAnnotations.CanaryStickyHeader, MlGatewayAnnotations.CanaryStickyCookie, MlGatewayAnnotations.AuthPolicy,
         MlGatewayAnnotations.TokenLimit, MlGatewayAnnotations.TokenLimitBurst, MlGatewayAnnotations.TokenLimitKey,
         MlGatewayAnnotations.TokenLimitPolicy,
+        .. RouteRolloutAnnotations.All,
     ];
 
+    public static ImmutableArray<string> VirtualService { get; } = RouteRolloutAnnotations.All;
 }

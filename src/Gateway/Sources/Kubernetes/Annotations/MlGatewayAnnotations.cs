@@ -34,6 +34,12 @@ internal static class MlGatewayAnnotations
     public const string RolloutMaxP99LatencyRatio = Prefix + "rollout-max-p99-latency-ratio";
     public const string RolloutRevision = Prefix + "rollout-revision";
     public const string RolloutControl = Prefix + "rollout-control";
+
+    /// <summary>
+    /// On an HTTPRoute or a VirtualService under rollout: the backend of each splitting rule that is the canary (a
+    /// backendRef's Service or InferencePool name; a destination's host or subset).
+    /// </summary>
+    public const string RolloutCanary = Prefix + "rollout-canary";
     public const string RateLimit = Prefix + "rate-limit";
     public const string RateLimitBurst = Prefix + "rate-limit-burst";
     public const string RateLimitKey = Prefix + "rate-limit-key";

@@ -1,5 +1,6 @@
 using Gateway.Primitives;
 using Gateway.Rollout;
+using Gateway.Sources.Kubernetes.Rollouts;
 using k8s;
 using k8s.Exceptions;
 using Microsoft.Extensions.DependencyInjection;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Gateway.Model;
 using Gateway.Model.Store;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
 using static Gateway.Sources.Kubernetes.GatewayApi.GatewayApiConditions;
 
@@ -149,6 +150,12 @@ internal sealed class GatewayApiProcessor(string controllerName)
         var policies = RoutePolicyAnnotations.Read(route, Source, obj, problems, warnings);
         var translated = HttpRouteTranslator.Translate(route, Hostnames(attached), policies, catalog, grants, pools, Source);
         problems.AddRange(translated.Unsupported);
+        if (policies.Rollout is not null && problems.Count == 0 && !translated.Routes.Any(r => r.Canary?.Rollout is not null))
+        {
+            // After a promotion the canary may be a rule's only backend: nothing to roll out, and nothing to refuse.
+            warnings.Add(new ModelProblem(Source, obj, MlGatewayAnnotations.Field(MlGatewayAnnotations.Prefix + "rollout-*"), "is ignored: no rule splits traffic between two or more backendRefs, so there is no canary to roll out"));
+        }
+
         if (problems.Count == 0 && !translated.Routes.IsEmpty)
         {
             problems.AddRange(Validate(translated));

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 
 namespace Gateway.Sources.Kubernetes.GatewayApi;
 
@@ -85,13 +86,39 @@ internal sealed class HttpRouteTranslator
             Filters = filters,
             Backends = backends,
             Timeout = timeout,
-            Canary = backends.Length > 1
-                ? new CanaryPolicy { Fallback = false, StickyHeader = policies.StickyHeader, StickyCookie = policies.StickyCookie }
-                : null,
+            Canary = backends.Length > 1 ? Canary(rule, backends, policies, field) : null,
             RateLimitPolicy = filters.Redirect is null ? policies.RateLimit?.Name : null,
             TokenLimitPolicy = filters.Redirect is null ? policies.TokenLimit?.Name ?? policies.TokenLimitPolicy : null,
             AuthPolicies = policies.AuthPolicies,
         };
+    }
+
+    /// <summary>The split of a rule with several backendRefs; under a rollout, with the canary it steps (see <see cref="SplitCanary"/>).</summary>
+    private CanaryPolicy Canary(HttpRouteRule rule, ImmutableArray<BackendRef> backends, RoutePolicies policies, string field)
+    {
+        var canary = new CanaryPolicy { Fallback = false, StickyHeader = policies.StickyHeader, StickyCookie = policies.StickyCookie };
+        if (policies.Rollout is not { } rollout)
+        {
+            return canary;
+        }
+
+        // A rule with several backends has one backend per backendRef, in order.
+        var refs = rule.BackendRefs!;
+        var candidates = new (string Shown, string[] Names, int Weight)[refs.Count];
+        for (var i = 0; i < refs.Count; i++)
+        {
+            var ns = string.IsNullOrEmpty(refs[i].Namespace) ? Namespace : refs[i].Namespace;
+            candidates[i] = ($"'{refs[i].Name}'", [refs[i].Name, $"{ns}/{refs[i].Name}"], backends[i].Weight);
+        }
+
+        var index = SplitCanary.Choose(rollout.Canary, candidates, out var problem);
+        if (index < 0)
+        {
+            Unsupported($"{field}.backendRefs", problem);
+            return canary;
+        }
+
+        return canary with { Backend = backends[index].Name, Rollout = rollout.Policy };
     }
 
     private RouteMatch Match(HttpRouteMatch match, string field)

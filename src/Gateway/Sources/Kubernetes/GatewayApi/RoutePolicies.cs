@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 
 namespace Gateway.Sources.Kubernetes.GatewayApi;
 
@@ -38,4 +39,7 @@ internal sealed record RoutePolicies
             }
         }
     }
+
+    /// <summary>The rollout each rule that splits traffic runs; null keeps the declared weights.</summary>
+    public RouteRollout? Rollout { get; init; }
 }

@@ -6,9 +6,10 @@ namespace Gateway.Sources.Kubernetes.GatewayApi;
 /// <summary>
 /// Annotations that attach our policies to every rule of an HTTPRoute: the rate limit as on a Service
 /// (<c>mlgateway.io/rate-limit</c>, <c>-burst</c>, <c>-key</c>), canary stickiness of the weighted backendRefs
-/// (<c>mlgateway.io/canary-sticky-header</c> / <c>-cookie</c>), auth (<c>mlgateway.io/auth-policy</c>) and the token
+/// (<c>mlgateway.io/canary-sticky-header</c> / <c>-cookie</c>), auth (<c>mlgateway.io/auth-policy</c>), the token
 /// budget as on a Service (<c>mlgateway.io/token-limit</c> with <c>-burst</c> and <c>-key</c>, or
-/// <c>mlgateway.io/token-limit-policy</c>).
+/// <c>mlgateway.io/token-limit-policy</c>) and the rollout of the rules that split traffic (<c>mlgateway.io/rollout-*</c>,
+/// see <see cref="RouteRolloutAnnotations"/>).
 /// </summary>
 internal static class RoutePolicyAnnotations
 {
@@ -66,6 +67,7 @@ internal static class RoutePolicyAnnotations
             AuthPolicies = [.. auth],
             TokenLimit = tokenLimit,
             TokenLimitPolicy = tokenLimitPolicy,
+            Rollout = RouteRolloutAnnotations.Read(Get, Problem),
         };
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Gateway.Model;
+using Gateway.Sources.Kubernetes.Annotations;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -111,7 +112,12 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
         var hostnames = hosts.Contains("*")
             ? ImmutableArray<string>.Empty
             : hosts.SelectMany(h => IstioHosts.Expand(h, ns)).Distinct(StringComparer.Ordinal).ToImmutableArray();
-        var translator = new VirtualServiceTranslator(virtualService, report, resolver, options);
+        if (!TryReadRollout(virtualService, report, out var rollout))
+        {
+            return routes;
+        }
+
+        var translator = new VirtualServiceTranslator(virtualService, report, resolver, options, rollout);
         var items = Array(spec, "http", "spec", report);
         for (var i = 0; i < items.Length; i++)
         {
@@ -132,7 +138,40 @@ internal sealed partial class IstioProcessor(IstioOptions options, ILogger logge
                 problems => Emit(virtualService, report.Object, problems)));
         }
 
+        if (rollout is not null && !routes.Exists(p => p.Routes.Any(r => r.Canary?.Rollout is not null)))
+        {
+            // After a promotion the canary may be a route's only destination: nothing to roll out, and nothing to refuse.
+            report.Ignored(MlGatewayAnnotations.Field(MlGatewayAnnotations.Prefix + "rollout-*"), "no http route splits traffic between two or more destinations, so there is no canary to roll out");
+        }
+
         return routes;
+    }
+
+    /// <summary>
+    /// The rollout the VirtualService's annotations declare for its http routes that split traffic; false (reported)
+    /// when a value is invalid, which leaves the VirtualService out, as a route is never served with part of its behaviour.
+    /// </summary>
+    private static bool TryReadRollout(IstioObject virtualService, ObjectReport report, out RouteRollout? rollout)
+    {
+        rollout = null;
+        if (virtualService.Metadata.Annotations is not { Count: > 0 } annotations)
+        {
+            return true;
+        }
+
+        foreach (var key in annotations.Keys)
+        {
+            if (key.StartsWith(MlGatewayAnnotations.Prefix, StringComparison.Ordinal) && !KnownAnnotations.VirtualService.Contains(key))
+            {
+                report.Ignored(MlGatewayAnnotations.Field(key), $"it is not a VirtualService annotation; known annotations: {string.Join(", ", KnownAnnotations.VirtualService)}");
+            }
+        }
+
+        var blocking = report.Blocking;
+        rollout = RouteRolloutAnnotations.Read(
+            key => annotations.TryGetValue(key, out var value) ? value.Trim() : null,
+            (key, message) => report.Invalid(MlGatewayAnnotations.Field(key), $"{message}; the VirtualService is left out until this is fixed"));
+        return report.Blocking == blocking;
     }
 
     /// <summary>Parsed rules by the Service they name; a rule in the Service's own namespace wins, then the oldest.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Gateway.Model;
 using Gateway.Primitives;
+using Gateway.Sources.Kubernetes.Annotations;
 using static Gateway.Sources.Kubernetes.Istio.IstioJson;
 using ValueMatch = Gateway.Model.ValueMatch;
 
@@ -10,9 +11,10 @@ namespace Gateway.Sources.Kubernetes.Istio;
 
 /// <summary>
 /// Turns one entry of a VirtualService's <c>http</c> list into a route. Any unsupported or invalid field leaves the
-/// whole route out (reported), so a route is never served with part of its behaviour missing.
+/// whole route out (reported), so a route is never served with part of its behaviour missing. A route that splits
+/// traffic runs the VirtualService's <paramref name="rollout"/>, when it declares one.
 /// </summary>
-internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport report, DestinationResolver destinations, IstioOptions options)
+internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport report, DestinationResolver destinations, IstioOptions options, RouteRollout? rollout = null)
 {
     public const string LeftOut = "the http route is left out";
 
@@ -314,6 +316,7 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
         var refs = ImmutableArray.CreateBuilder<BackendRef>();
         var resolved = new List<ResolvedDestination>();
         var weights = new List<int?>();
+        var named = new List<(string Host, string? Subset)>();
         for (var i = 0; i < items.Length; i++)
         {
             var field = $"{path}.route[{i}]";
@@ -338,6 +341,7 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
             {
                 resolved.Add(target);
                 weights.Add(weight);
+                named.Add((Text(destination, "host") ?? "", Text(destination, "subset")));
             }
         }
 
@@ -349,8 +353,33 @@ internal sealed class VirtualServiceTranslator(IstioObject service, ObjectReport
             refs.Add(new BackendRef(resolved[i].Backend, resolved.Count == 1 ? Math.Max(weight, 1) : weight));
         }
 
-        return (refs.ToImmutable(), StickySubsets(resolved));
+        var canary = StickySubsets(resolved);
+        if (rollout is not null && refs.Count > 1)
+        {
+            var candidates = new (string Shown, string[] Names, int Weight)[refs.Count];
+            for (var i = 0; i < refs.Count; i++)
+            {
+                var (host, subset) = named[i];
+                candidates[i] = subset is null ? ($"'{host}'", [host], refs[i].Weight) : ($"'{host}' subset '{subset}'", [host, subset], refs[i].Weight);
+            }
+
+            var index = SplitCanary.Choose(rollout.Canary, candidates, out var problem);
+            if (index < 0)
+            {
+                report.Invalid($"{path}.route", $"{problem}; {LeftOut}");
+            }
+            else
+            {
+                canary = (canary ?? new CanaryPolicy()) with { Backend = refs[index].Name, Rollout = rollout.Policy };
+            }
+        }
+
+        return (refs.ToImmutable(), canary);
     }
+
+    /// <summary>A string field read quietly: the resolver has already reported what is wrong with the destination.</summary>
+    private static string? Text(JsonElement obj, string name) =>
+        TryGet(obj, name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>
     /// When every destination of a split hashes on the same header or cookie, the same key also picks the same
