@@ -17,7 +17,13 @@ internal static class GatewayHost
     {
         var section = JsonNode.Parse(await File.ReadAllTextAsync(configPath))!;
         await using var gateway = await TestGateway.StartAsync(section);
-        Console.WriteLine($"ready {gateway.Client.BaseAddress} {gateway.Admin.BaseAddress}");
+        await ServeAsync(gateway.Client.BaseAddress!);
+    }
+
+    /// <summary>Announces the proxy's address, then samples this process until the parent closes standard input.</summary>
+    public static async Task ServeAsync(Uri proxy)
+    {
+        Console.WriteLine($"ready {proxy}");
         using var timer = new PeriodicTimer(SampleInterval);
         var sampling = Task.Run(async () =>
         {

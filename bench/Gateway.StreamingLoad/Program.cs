@@ -7,16 +7,25 @@ using Gateway.StreamingLoad;
 
 // Streaming through the real gateway, beside the model server reached directly, in one run:
 // 1. time to the first Server-Sent Event of a streamed chat completion (a simulated model server, first token at once):
-//    direct; through a gateway whose route matches the model read from the body; through a gateway whose route also has a
-//    token budget, so the request is made to ask for its usage and every response byte passes the usage scanner.
-//    Requests one at a time, interleaved request by request (A B C A B C ...), the order rotated every round.
-// 2. one streamed completion of a gigabyte of chunk events through each, in rotated order: throughput, and the gateway
-//    process's working set and GC heap sampled every 0.5 s inside it.
-// Each gateway runs in a child process of its own (this program with --serve-gateway), so its memory is its own.
+//    direct; through bare YARP forwarding (the floor of any YARP-based proxy); through a gateway routing by path alone
+//    (model from the body off, so nothing is metered); through a gateway whose route matches the model read from the
+//    body (an inference request: its response passes the usage scanner for the token metrics); through a gateway whose
+//    route also has a token budget, so the request is made to ask for its usage, which is charged. Requests one at a time, interleaved request by request
+//    (A B C D E A B C D E ...), the order rotated every round; also each proxy's CPU time per request.
+// 2. one streamed completion of a gigabyte of chunk events through each, in rotated order, after a 64 MB warm-up
+//    stream: throughput, each proxy's CPU time per gigabyte, and its working set and GC heap sampled every 0.5 s.
+// Each proxy runs in a child process of its own (this program with --serve-gateway or --serve-floor), so the memory and
+// CPU it reports are its own.
 // Usage: dotnet run -c Release --project bench/Gateway.StreamingLoad -- [requests per round [rounds [megabytes [stream rounds]]]]
 if (args is [GatewayHost.Argument, var configPath])
 {
     await GatewayHost.RunAsync(configPath);
+    return;
+}
+
+if (args is [FloorHost.Argument, var modelServer, var streamSource])
+{
+    await FloorHost.RunAsync(modelServer, streamSource);
     return;
 }
 
@@ -25,6 +34,7 @@ var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) 
 var megabytes = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 1024;
 var streamRounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2;
 const int WarmupRequests = 200;
+const long WarmupStreamBytes = 64L * 1024 * 1024;
 const string Done = "data: [DONE]\n\n";
 
 var clock = Stopwatch.StartNew();
@@ -35,18 +45,23 @@ await using var pod = await SimulatedModelServer.StartAsync("pod", new Simulator
     PrefillTimePerPromptToken = TimeSpan.Zero,
 });
 await using var firehose = await SseFirehose.StartAsync();
-await using var plain = await GatewayProcess.StartAsync("model-from-body", Section(budget: false), clock);
-await using var budgeted = await GatewayProcess.StartAsync("token-budget", Section(budget: true), clock);
+await using var floor = await GatewayProcess.StartFloorAsync(pod.Url, firehose.Url, clock);
+await using var byPath = await GatewayProcess.StartGatewayAsync("by-path", PathSection(), clock);
+await using var plain = await GatewayProcess.StartGatewayAsync("model-from-body", Section(budget: false), clock);
+await using var budgeted = await GatewayProcess.StartGatewayAsync("token-budget", Section(budget: true), clock);
 using var direct = Clients.Create(new Uri(pod.Url));
 using var directStreams = Clients.Create(new Uri(firehose.Url));
 Contender[] contenders =
 [
     new("direct", direct, directStreams, null),
+    new("yarp floor", floor.Client, floor.Client, floor),
+    new("gateway, routed by path", byPath.Client, byPath.Client, byPath),
     new("gateway", plain.Client, plain.Client, plain),
     new("gateway + token budget", budgeted.Client, budgeted.Client, budgeted),
 ];
 
 // 1. Time to first event.
+Console.WriteLine($"Load average {LoadAverage()}.");
 Console.WriteLine($"Time to first event: {rounds} rounds of {requests} requests per contender, one at a time, interleaved, after {WarmupRequests} each to warm up.");
 var buffer = new byte[64 * 1024];
 foreach (var contender in contenders)
@@ -57,6 +72,7 @@ foreach (var contender in contenders)
     }
 }
 
+var cpuBefore = await CpuSamplesAsync(contenders, clock.Elapsed);
 var firstEvents = contenders.ToDictionary(c => c, _ => new List<double>());
 var roundMedians = contenders.ToDictionary(c => c, _ => new List<double>());
 for (var round = 0; round < rounds; round++)
@@ -81,24 +97,33 @@ for (var round = 0; round < rounds; round++)
         string.Join(", ", contenders.Select(c => Invariant($"{c.Name} {roundMedians[c][^1]:F3} ms"))));
 }
 
+var cpuAfter = await CpuSamplesAsync(contenders, clock.Elapsed);
 var directP50 = Percentile(firstEvents[contenders[0]], 0.5);
 var directP99 = Percentile(firstEvents[contenders[0]], 0.99);
 Console.WriteLine();
-Console.WriteLine("| Contender | Requests | p50 (ms) | p99 (ms) | p50 − direct (ms) | p99 − direct (ms) | p50 − direct per round (ms) |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
+Console.WriteLine($"Load average {LoadAverage()}.");
+Console.WriteLine();
+Console.WriteLine("| Contender | Requests | p50 (ms) | p99 (ms) | p50 − direct (ms) | p99 − direct (ms) | p50 − direct per round (ms) | Proxy CPU per request (µs) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---|---:|");
 foreach (var contender in contenders)
 {
     var times = firstEvents[contender];
     var p50 = Percentile(times, 0.5);
     var p99 = Percentile(times, 0.99);
     var perRound = string.Join(" / ", roundMedians[contender].Select((m, i) => Invariant($"{m - roundMedians[contenders[0]][i]:+0.000;-0.000}")));
-    Console.WriteLine(Invariant($"| {contender.Name} | {times.Count} | {p50:F3} | {p99:F3} | {p50 - directP50:+0.000;-0.000} | {p99 - directP99:+0.000;-0.000} | {perRound} |"));
+    var cpu = contender.Gateway is null ? "–" : Invariant($"{(cpuAfter[contender] - cpuBefore[contender]).TotalMicroseconds / times.Count:F0}");
+    Console.WriteLine(Invariant($"| {contender.Name} | {times.Count} | {p50:F3} | {p99:F3} | {p50 - directP50:+0.000;-0.000} | {p99 - directP99:+0.000;-0.000} | {perRound} | {cpu} |"));
 }
 
 // 2. One long stream per contender and round.
 var streamBytes = megabytes * 1024 * 1024;
 Console.WriteLine();
 Console.WriteLine(Invariant($"Long stream: {SseFirehose.StreamLength(streamBytes) / 1024.0 / 1024:F0} MB per stream, {streamRounds} round(s), memory sampled every {GatewayHost.SampleInterval.TotalSeconds} s."));
+foreach (var contender in contenders)
+{
+    await StreamAsync(contender.Streams, WarmupStreamBytes, "warm-up", buffer);
+}
+
 var streams = new List<StreamResult>();
 for (var round = 0; round < streamRounds; round++)
 {
@@ -116,16 +141,17 @@ for (var round = 0; round < streamRounds; round++)
     }
 }
 
+Console.WriteLine($"Load average {LoadAverage()}.");
 Console.WriteLine();
-Console.WriteLine("| Contender | Round | MB/s | × direct | Working set start / max / end (MB) | GC heap start / max / end (MB) | Allocated per MB streamed | Gen-2 GCs | Samples |");
-Console.WriteLine("|---|---:|---:|---:|---|---|---:|---:|---:|");
+Console.WriteLine("| Contender | Round | MB/s | × direct | Proxy CPU per GB (s) | Working set start / max / end (MB) | GC heap start / max / end (MB) | Allocated per MB streamed | Gen-2 GCs | Samples |");
+Console.WriteLine("|---|---:|---:|---:|---:|---|---|---:|---:|---:|");
 foreach (var result in streams.OrderBy(r => Array.IndexOf(contenders, r.Contender)).ThenBy(r => streams.IndexOf(r)))
 {
     var round = streams.Where(r => r.Contender == result.Contender).ToList().IndexOf(result) + 1;
     var directSpeed = streams.Where(r => r.Contender == contenders[0]).ElementAt(round - 1).MegabytesPerSecond;
     var memory = result.Before is not { } before || result.After is not { } after
-        ? "– | – | – | – | –"
-        : Invariant($"{Mb(before.WorkingSet)} / {Mb(result.MaxWorkingSet)} / {Mb(after.WorkingSet)} | {Mb(before.GcHeap)} / {Mb(result.MaxGcHeap)} / {Mb(after.GcHeap)} | {result.AllocatedPerMegabyte:F0} B | {result.Gen2Collections} | {result.During.Count}");
+        ? "– | – | – | – | – | –"
+        : Invariant($"{result.CpuSecondsPerGigabyte:F2} | {Mb(before.WorkingSet)} / {Mb(result.MaxWorkingSet)} / {Mb(after.WorkingSet)} | {Mb(before.GcHeap)} / {Mb(result.MaxGcHeap)} / {Mb(after.GcHeap)} | {result.AllocatedPerMegabyte:F0} B | {result.Gen2Collections} | {result.During.Count}");
     Console.WriteLine(Invariant($"| {result.Contender.Name} | {round} | {result.MegabytesPerSecond:F0} | {result.MegabytesPerSecond / directSpeed:F2} | {memory} |"));
 }
 
@@ -133,6 +159,22 @@ object Section(bool budget) => new
 {
     RateLimitPolicies = budget ? new Dictionary<string, object> { ["tokens"] = new { Unit = "Tokens", Rate = "1000000/s", Key = "header:X-Caller" } } : null,
     Routes = new[] { Route("llm", "sim-model", "pod", budget), Route("firehose", SseFirehose.Model, "firehose", budget) },
+    Backends = new Dictionary<string, object>
+    {
+        ["pod"] = new { Endpoints = new[] { pod.Url } },
+        ["firehose"] = new { Endpoints = new[] { firehose.Url } },
+    },
+};
+
+// Without the model read from the body, requests are not metered: no usage scanner in the path.
+object PathSection() => new
+{
+    Inference = new { ModelFromBody = new { Enabled = false } },
+    Routes = new object[]
+    {
+        new { Name = "llm", Matches = new[] { new { Path = "/v1" } }, Backends = new[] { "pod" } },
+        new { Name = "firehose", Matches = new[] { new { Path = "/v1", Headers = new[] { new { Name = FloorHost.StreamHeader, Value = "1" } } } }, Backends = new[] { "firehose" } },
+    },
     Backends = new Dictionary<string, object>
     {
         ["pod"] = new { Endpoints = new[] { pod.Url } },
@@ -158,6 +200,11 @@ static HttpRequestMessage Completion(string model, long maxTokens, string caller
             "application/json"),
     };
     request.Headers.Add("X-Caller", caller);
+    if (model == SseFirehose.Model)
+    {
+        request.Headers.Add(FloorHost.StreamHeader, "1");
+    }
+
     return request;
 }
 
@@ -238,6 +285,20 @@ static double Percentile(List<double> values, double p)
     var sorted = values.Order().ToArray();
     return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
+
+// Each proxy's CPU time now (after its next sample).
+static async Task<Dictionary<Contender, TimeSpan>> CpuSamplesAsync(Contender[] contenders, TimeSpan after)
+{
+    var cpu = new Dictionary<Contender, TimeSpan>();
+    foreach (var contender in contenders)
+    {
+        cpu[contender] = contender.Gateway is { } gateway ? (await gateway.SampleAfterAsync(after)).Cpu : TimeSpan.Zero;
+    }
+
+    return cpu;
+}
+
+static string LoadAverage() => string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) + " (1 / 5 / 15 min)";
 
 static string Mb(long bytes) => Invariant($"{bytes / 1024.0 / 1024:F1}");
 

@@ -17,5 +17,8 @@ internal sealed record StreamResult(Contender Contender, long Bytes, TimeSpan El
 
     public int Gen2Collections => After!.Value.Gen2Collections - Before!.Value.Gen2Collections;
 
+    /// <summary>CPU seconds the proxy process spent per gigabyte it streamed (its idle sampling included, a few milliseconds).</summary>
+    public double CpuSecondsPerGigabyte => (After!.Value.Cpu - Before!.Value.Cpu).TotalSeconds / (Bytes / Megabyte / 1024);
+
     private IEnumerable<MemorySample> Samples() => [Before!.Value, .. During, After!.Value];
 }
