@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Gateway.IntegrationTests.Infrastructure;
 using Gateway.IntegrationTests.Kubernetes;
 using Gateway.ModelServerSimulator;
@@ -138,5 +139,86 @@ public sealed class LoadAwareBalancingTests
         await Eventually.EqualAsync(1.0, () => ObservabilityTests.ScrapeAsync(gateway, "gateway_inference_shed_total", ("criticality", "Standard"), ("reason", "queue_full")), "the refusal by the full queue to be counted");
         Assert.Equal(1, await ObservabilityTests.ScrapeAsync(gateway, "gateway_inference_shed_total", ("criticality", "Sheddable"), ("reason", "saturated")));
         Assert.Equal(2, await ObservabilityTests.ScrapeAsync(gateway, "gateway_inference_queued_total", ("backend", "llm")));
+    }
+
+    [Fact]
+    public async Task The_routes_page_shows_each_endpoints_in_flight_count_scraped_load_and_the_gateway_queue()
+    {
+        // Both pods generate only when the test moves their clock, so their load holds still while the page is read.
+        var clock = new FakeTimeProvider();
+        await using var busy = await SimulatedModelServer.StartAsync("busy", Fast with { MaxRunning = 1, KvCacheTokens = 100, TimeProvider = clock });
+        await using var quiet = await SimulatedModelServer.StartAsync("quiet", Fast with { ExposeMetrics = false, TimeProvider = clock });
+        var loadAware = new { Mode = "LoadAware", ScrapeInterval = "500ms", StaleAfterIntervals = 60, MaxQueueDepth = 1, MaxQueued = 1, MaxQueueWait = "60s", CriticalMaxQueueWait = "60s" };
+        await using var gateway = await TestGateway.StartAsync(new
+        {
+            Routes = new object[]
+            {
+                new { Name = "plain", Matches = new[] { new { Path = "/v1", Headers = new[] { new { Name = "X-Pool", Value = "plain" } } } }, Backends = new[] { "plain" } },
+                new { Name = "llm", Matches = new[] { new { Path = "/v1" } }, Backends = new[] { "llm" } },
+            },
+            Backends = new Dictionary<string, object>
+            {
+                ["llm"] = new { Endpoints = new[] { busy.Url }, LoadBalancing = loadAware },
+                ["plain"] = new { Endpoints = new[] { quiet.Url }, LoadBalancing = loadAware },
+            },
+        });
+
+        var running = gateway.Client.SendAsync(Completion(maxTokens: 10));
+        var waiting = gateway.Client.SendAsync(Completion(maxTokens: 10));
+        var plainRequest = Completion(maxTokens: 10);
+        plainRequest.Headers.Add("X-Pool", "plain");
+        var plain = gateway.Client.SendAsync(plainRequest);
+        await Eventually.TrueAsync(() => Task.FromResult(busy.Running == 1 && busy.Waiting == 1 && quiet.Running == 1), "two requests at the busy pod and one at the quiet one");
+        await Eventually.EqualAsync("1", async () => Cell(await gateway.Admin.GetStringAsync("/routes"), busy.Url, "waiting"), "the page to show the busy pod's queue");
+
+        // The busy pod's queue is at MaxQueueDepth: the next request waits at the gateway.
+        var queued = gateway.Client.SendAsync(Completion(maxTokens: 10));
+        await Eventually.EqualAsync("1", async () => Queued(await gateway.Admin.GetStringAsync("/routes"), "llm"), "the page to show the request waiting at the gateway");
+
+        var html = await gateway.Admin.GetStringAsync("/routes");
+        Assert.Equal("2", Cell(html, busy.Url, "in-flight"));
+        Assert.Equal("1", Cell(html, busy.Url, "running"));
+        // The running request's 3 prompt and 10 output tokens in a cache of 100.
+        Assert.Equal("13%", Cell(html, busy.Url, "kv-cache"));
+        Assert.Matches(@"^\d+\.\d s old$", Cell(html, busy.Url, "reading"));
+        Assert.Equal("1", Cell(html, quiet.Url, "in-flight"));
+        Assert.Equal("-", Cell(html, quiet.Url, "waiting"));
+        Assert.Equal("none: scored by its in-flight count", Cell(html, quiet.Url, "reading"));
+        Assert.Equal("0", Queued(html, "plain"));
+
+        await Eventually.TrueAsync(
+            () =>
+            {
+                clock.Advance(TimeSpan.FromSeconds(1));
+                return Task.FromResult(running.IsCompleted && waiting.IsCompleted && queued.IsCompleted && plain.IsCompleted);
+            },
+            "every request to be answered as the pods' clock moves");
+        foreach (var answered in new[] { running, waiting, queued, plain })
+        {
+            using var response = await answered;
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The count drops as the gateway's side of each request ends, which may be just after the client has its answer.
+        await Eventually.EqualAsync("0", async () => Cell(await gateway.Admin.GetStringAsync("/routes"), busy.Url, "in-flight"), "the busy pod's in-flight count after the answers");
+        Assert.Equal("0", Queued(await gateway.Admin.GetStringAsync("/routes"), "llm"));
+    }
+
+    /// <summary>The text of the cell of class <paramref name="column"/> in the endpoint's row of the load table.</summary>
+    private static string Cell(string html, string endpoint, string column)
+    {
+        var row = Regex.Match(html, $"<tr data-backend=\"[^\"]*\" data-endpoint=\"{Regex.Escape(endpoint)}\">(.*?)</tr>");
+        Assert.True(row.Success, $"no row for {endpoint} on /routes");
+        var cell = Regex.Match(row.Groups[1].Value, $"<td class=\"[^\"]*\\b{column}\\b[^\"]*\">(.*?)</td>");
+        Assert.True(cell.Success, $"no {column} cell for {endpoint} on /routes");
+        return cell.Groups[1].Value;
+    }
+
+    /// <summary>The requests the page says wait at the gateway for <paramref name="backend"/>.</summary>
+    private static string Queued(string html, string backend)
+    {
+        var match = Regex.Match(html, $"<tr class=\"backend\" data-backend=\"{Regex.Escape(backend)}\">.*?<span class=\"queued\">(\\d+)</span>");
+        Assert.True(match.Success, $"no row for backend {backend} on /routes");
+        return match.Groups[1].Value;
     }
 }

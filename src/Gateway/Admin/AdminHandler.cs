@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gateway.LoadBalancing;
 using Gateway.Model;
 using Gateway.Model.Store;
 using Gateway.Observability;
@@ -10,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 namespace Gateway.Admin;
 
 /// <summary>The admin listener's endpoints. They live on their own port, outside proxy routing, so no route can shadow or expose them.</summary>
-internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, AdminAccess access, RolloutService rollouts, RolloutRegistry rolloutSlots, KubernetesLeadership? leadership = null)
+internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeStats, ShutdownState shutdown, ReadinessRegistry readiness, CertificateRegistry tls, AdminAccess access, RolloutService rollouts, RolloutRegistry rolloutSlots, LoadReporter loads, KubernetesLeadership? leadership = null)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -43,7 +44,7 @@ internal sealed class AdminHandler(ModelStore store, RouteStatsRegistry routeSta
                 var current = store.Status;
                 routeStats.Retain(current.Model.Routes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal));
                 context.Response.ContentType = "text/html; charset=utf-8";
-                return context.Response.WriteAsync(RoutesPage.Render(current, routeStats, rolloutSlots, Environment.TickCount64 / 1000));
+                return context.Response.WriteAsync(RoutesPage.Render(current, routeStats, rolloutSlots, loads.Read(), Environment.TickCount64 / 1000));
             case "/version":
                 return context.Response.WriteAsJsonAsync(new { GatewayVersion.Version, GatewayVersion.Commit, Runtime = RuntimeInformation.FrameworkDescription }, ModelJson.Indented);
             case { } path when RolloutAdmin.Handles(path):

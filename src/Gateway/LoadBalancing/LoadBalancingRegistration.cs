@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.LoadBalancing;
 
 namespace Gateway.LoadBalancing;
 
-/// <summary>Registers the gateway's load-balancing policies and the load-aware mode's scraper, queues and metrics.</summary>
+/// <summary>Registers the gateway's load-balancing policies and the load-aware mode's scraper, queues, metrics and admin report.</summary>
 internal static class LoadBalancingRegistration
 {
     public static IServiceCollection AddGatewayLoadBalancing(this IServiceCollection services)
@@ -13,6 +13,7 @@ internal static class LoadBalancingRegistration
         services.AddSingleton<EndpointLoadTable>();
         services.AddSingleton<AdmissionQueueTable>();
         services.AddSingleton<LoadBalancingMetrics>();
+        services.AddSingleton<LoadReporter>();
         services.AddHostedService<LoadScraper>();
         return services;
     }

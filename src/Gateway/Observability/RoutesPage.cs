@@ -7,12 +7,15 @@ using Gateway.Rollout;
 
 namespace Gateway.Observability;
 
-/// <summary>Renders <c>/routes</c>: every route with its matches, backends, weights and recent traffic, for a human.</summary>
+/// <summary>
+/// Renders <c>/routes</c>: every route with its matches, backends, weights and recent traffic, then the endpoints of the
+/// load-aware backends with their load, for a human.
+/// </summary>
 internal static class RoutesPage
 {
     private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
 
-    public static string Render(ModelStatus status, RouteStatsRegistry stats, RolloutRegistry rollouts, long nowSeconds)
+    public static string Render(ModelStatus status, RouteStatsRegistry stats, RolloutRegistry rollouts, IReadOnlyList<BackendLoadReport> loads, long nowSeconds)
     {
         var html = new StringBuilder();
         html.Append("""
@@ -74,8 +77,49 @@ internal static class RoutesPage
                 .Append(CultureInfo.InvariantCulture, $"</td><td class=\"num\">{requests:0.00}</td><td class=\"num{(errors > 0 ? " error" : "")}\">{errors:0.00}</td></tr>");
         }
 
-        return html.Append("</tbody></table></body></html>").ToString();
+        html.Append("</tbody></table>");
+        AppendLoads(html, loads);
+        return html.Append("</body></html>").ToString();
     }
+
+    /// <summary>One header row per load-aware backend (its gateway queue), then one row per endpoint.</summary>
+    private static void AppendLoads(StringBuilder html, IReadOnlyList<BackendLoadReport> loads)
+    {
+        if (loads.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Load-aware backends</h2><table id=\"endpoints\"><thead><tr><th>Endpoint</th><th>In flight from this gateway</th>")
+            .Append("<th>Waiting at the server</th><th>Running at the server</th><th>KV cache</th><th>Reading</th></tr></thead><tbody>");
+        foreach (var backend in loads)
+        {
+            html.Append("<tr class=\"backend\" data-backend=\"").Append(Encode(backend.Backend)).Append("\"><th colspan=\"6\"><code>")
+                .Append(Encode(backend.Backend))
+                .Append(CultureInfo.InvariantCulture, $"</code>: <span class=\"queued\">{backend.Queued}</span> request{(backend.Queued == 1 ? "" : "s")} waiting at the gateway")
+                .Append(CultureInfo.InvariantCulture, $"; a reading older than {backend.StaleAfter.TotalSeconds:0.###} s is ignored</th></tr>");
+            foreach (var endpoint in backend.Endpoints)
+            {
+                html.Append("<tr data-backend=\"").Append(Encode(backend.Backend)).Append("\" data-endpoint=\"").Append(Encode(endpoint.Address))
+                    .Append("\"><td><code>").Append(Encode(endpoint.Address)).Append("</code></td>")
+                    .Append(CultureInfo.InvariantCulture, $"<td class=\"num in-flight\">{endpoint.InFlight}</td>")
+                    .Append("<td class=\"num waiting\">").Append(Count(endpoint.Waiting)).Append("</td>")
+                    .Append("<td class=\"num running\">").Append(Count(endpoint.Running)).Append("</td>")
+                    .Append("<td class=\"num kv-cache\">").Append(!double.IsNaN(endpoint.KvCacheUsage) ? (endpoint.KvCacheUsage * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : "-").Append("</td>")
+                    .Append(endpoint.Stale ? "<td class=\"reading error\">" : "<td class=\"reading\">").Append(DescribeReading(endpoint)).Append("</td></tr>");
+            }
+        }
+
+        html.Append("</tbody></table>");
+    }
+
+    /// <summary>A count the server reported; "-" when it has not (no reading, or a server without that gauge).</summary>
+    private static string Count(double value) =>
+        double.IsNaN(value) ? "-" : value.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static string DescribeReading(EndpointLoadReport endpoint) => endpoint.Age is not { } age
+        ? "none: scored by its in-flight count"
+        : string.Create(CultureInfo.InvariantCulture, $"{age.TotalSeconds:0.0} s old{(endpoint.Stale ? ", stale: scored by its in-flight count" : "")}");
 
     private static string Describe(RouteMatch match)
     {

@@ -185,4 +185,17 @@ public sealed class SseUsageScannerTests
 
         Assert.Equal((true, new TokenUsage(10, 20_000)), Scan(builder.ToString(), chunkSize: 4096));
     }
+
+    [Fact]
+    public void Reads_the_usage_of_an_event_longer_than_the_data_kept_per_event()
+    {
+        var content = new string('z', SseUsageScanner.EventBufferSize);
+        var stream = "data: {\"choices\":[]}\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"" + content +
+            "\"}}],\"usage\":{\"prompt_tokens\":6,\"completion_tokens\":7}}\n\ndata: {\"choices\":[]}\n\ndata: [DONE]\n\n";
+
+        foreach (var chunk in new[] { 1, 7, 1000, 4096, int.MaxValue })
+        {
+            Assert.Equal((true, new TokenUsage(6, 7)), Scan(stream, chunk));
+        }
+    }
 }
