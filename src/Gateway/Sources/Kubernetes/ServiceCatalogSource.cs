@@ -27,6 +27,9 @@ internal sealed class ServiceCatalogSource
         SliceCaches = [.. services, .. slices];
     }
 
+    /// <summary>The Service caches the catalog reads, one per watch.</summary>
+    public IReadOnlyList<ResourceCache<V1Service>> ServiceCaches => _services;
+
     /// <summary>The live endpoint sets of every Service port.</summary>
     public EndpointTracker Endpoints { get; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Gateway.Model;
 using Gateway.Sources.Kubernetes.Annotations;
 using k8s.Models;
@@ -14,156 +15,380 @@ namespace Gateway.Sources.Kubernetes;
 /// only.
 /// </summary>
 /// <remarks>
-/// Rebuilds are incremental: the cache hands out a new object only when it changed, so results are kept per object
-/// and per route group, and a rollout touching one Service costs one group, not all of them. When nothing changed the
-/// previous snapshot itself is returned.
+/// Work is in proportion to what changed: <see cref="Update"/> takes the Services that changed, re-reads those alone
+/// and rebuilds only the route groups they belong to (their own, and that of the stable Service a canary names); every
+/// other route, part, backend and warning is the previous instance. When nothing changed the previous snapshot itself
+/// is returned.
 /// </remarks>
 internal sealed class ServiceProcessor
 {
     public const string Source = "kubernetes services";
 
-    private Dictionary<V1Service, ParsedService> _parsed = new(ReferenceEqualityComparer.Instance);
-    private Dictionary<string, ServiceBackend> _backends = new(StringComparer.Ordinal);
-    private Dictionary<string, RouteGroup> _groups = new(StringComparer.Ordinal);
+    // Above this many changed groups the route list is sorted anew rather than edited in place.
+    private const int EditLimit = 64;
+
+    private readonly Dictionary<string, Entry> _services = new(StringComparer.Ordinal);
+
+    // The canaries that name each stable Service (admitted or not), in name order.
+    private readonly Dictionary<string, SortedSet<string>> _canaries = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, Outcome> _outcomes = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, ImmutableArray<ModelProblem>> _serviceWarnings = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, ImmutableArray<ModelProblem>> _groupWarnings = new(StringComparer.Ordinal);
+    private readonly List<string> _routeIds = [];
+    private readonly List<RouteGroup> _routeGroups = [];
+    private ImmutableDictionary<string, BackendModel> _backends = ImmutableDictionary<string, BackendModel>.Empty.WithComparers(StringComparer.Ordinal);
+    private ImmutableDictionary<string, RateLimitPolicy> _policies = ImmutableDictionary<string, RateLimitPolicy>.Empty.WithComparers(StringComparer.Ordinal);
     private SourceSnapshot? _last;
 
     public static string BackendName(string ns, string name) => $"service/{ns}/{name}";
 
+    /// <summary>The model of exactly <paramref name="services"/>: every Service is read again (each one's parse is kept while its object is the same).</summary>
     public SourceSnapshot Build(IEnumerable<V1Service> services, IServiceEndpoints endpoints)
     {
-        var warnings = new List<ModelProblem>();
-        var parsed = new Dictionary<V1Service, ParsedService>(ReferenceEqualityComparer.Instance);
-        var backends = new Dictionary<string, ServiceBackend>(StringComparer.Ordinal);
-        var exposures = new Dictionary<string, (ServiceExposure Exposure, BackendModel Backend)>(StringComparer.Ordinal);
-        var excluded = new HashSet<string>(StringComparer.Ordinal);
+        var changes = new List<(string Key, V1Service? Service)>();
+        var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var service in services)
         {
-            if (!_parsed.TryGetValue(service, out var result))
-            {
-                result = Parse(service);
-            }
+            var key = Key(service);
+            present.Add(key);
+            changes.Add((key, service));
+        }
 
-            parsed[service] = result;
-            warnings.AddRange(result.Warnings);
-            if (result.Exposure is not { } exposure)
+        foreach (var key in _services.Keys)
+        {
+            if (!present.Contains(key))
             {
-                excluded.Add($"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}");
+                changes.Add((key, null));
+            }
+        }
+
+        return Apply(changes, endpoints);
+    }
+
+    /// <summary>
+    /// The model after the Services named by <paramref name="changed"/> (namespace/name) changed: <paramref name="find"/>
+    /// gives each one's exposed object now, or null when it is gone or no longer labelled. Nothing else is read.
+    /// </summary>
+    public SourceSnapshot Update(IEnumerable<string> changed, Func<string, V1Service?> find, IServiceEndpoints endpoints)
+    {
+        var changes = new List<(string Key, V1Service? Service)>();
+        foreach (var key in changed)
+        {
+            changes.Add((key, find(key)));
+        }
+
+        return Apply(changes, endpoints);
+    }
+
+    private SourceSnapshot Apply(List<(string Key, V1Service? Service)> changes, IServiceEndpoints endpoints)
+    {
+        var affected = new HashSet<string>(StringComparer.Ordinal);
+        var changed = _last is null;
+        foreach (var (key, service) in changes)
+        {
+            _services.TryGetValue(key, out var previous);
+            var entry = service is null ? null : Read(service, previous, endpoints);
+            if (entry is not null && previous is not null && ReferenceEquals(entry.Parsed, previous.Parsed) && ReferenceEquals(entry.Backend, previous.Backend))
+            {
+                // The same parse and backend (a new object with the same annotations and ports): no group changes.
+                _services[key] = entry;
                 continue;
             }
 
-            var id = exposure.Id;
-            var serviceEndpoints = endpoints.EndpointsOf(exposure.Namespace, exposure.Name, result.Port!.Name);
-            if (!_backends.TryGetValue(id, out var backend) || !backend.BuiltFrom(serviceEndpoints, result.Port.Name, exposure.Backend))
+            if (previous?.Parsed.Exposure?.CanaryOf is not null)
             {
-                backend = new ServiceBackend(serviceEndpoints, result.Port.Name, exposure.Backend, exposure.Backend.ApplyTo(new BackendModel
+                var stable = StableId(previous.Parsed.Exposure);
+                _canaries[stable].Remove(key);
+                if (_canaries[stable].Count == 0)
                 {
-                    Name = BackendName(exposure.Namespace, exposure.Name),
-                    Source = Source,
-                    Endpoints = serviceEndpoints,
-                }));
+                    _canaries.Remove(stable);
+                }
+
+                affected.Add(stable);
             }
 
-            backends[id] = backend;
-            exposures[id] = (exposure, backend.Backend);
+            if (entry is null)
+            {
+                _services.Remove(key);
+            }
+            else
+            {
+                _services[key] = entry;
+                if (entry.Parsed.Exposure?.CanaryOf is not null)
+                {
+                    var stable = StableId(entry.Parsed.Exposure);
+                    ref var siblings = ref CollectionsMarshal.GetValueRefOrAddDefault(_canaries, stable, out _);
+                    (siblings ??= new SortedSet<string>(StringComparer.Ordinal)).Add(key);
+                    affected.Add(stable);
+                }
+            }
+
+            affected.Add(key);
+            changed |= SetWarnings(_serviceWarnings, key, entry?.Parsed.Warnings ?? []);
         }
 
-        _parsed = parsed;
-        _backends = backends;
-
-        var groups = new Dictionary<string, RouteGroup>(StringComparer.Ordinal);
-        var canaries = CanariesByStable(exposures, excluded, warnings);
-        foreach (var (id, (exposure, backend)) in exposures)
+        var edits = new List<(string Id, RouteGroup? Previous, RouteGroup? Current)>();
+        foreach (var id in affected)
         {
-            if (exposure.CanaryOf is null)
+            _outcomes.TryGetValue(id, out var previous);
+            var outcome = Regroup(id, previous?.Group);
+            changed |= SetWarnings(_groupWarnings, id, outcome.Warnings);
+            if (!ReferenceEquals(outcome.Group, previous?.Group))
             {
-                canaries.Remove(id, out var own);
-                groups[id] = Group(id, exposure, backend, own ?? []);
+                edits.Add((id, previous?.Group, outcome.Group));
+            }
+
+            if (outcome.Group is null && outcome.Warnings.IsEmpty)
+            {
+                _outcomes.Remove(id);
+            }
+            else
+            {
+                _outcomes[id] = outcome;
             }
         }
 
-        // Canaries whose stable Service does not exist still get a route, so the missing Service shows up as a 500
-        // (and on /config) instead of the canary silently taking all traffic or none.
-        foreach (var (stableId, own) in canaries)
+        if (!changed && edits.Count == 0)
         {
-            var first = own[0].Exposure;
-            var missing = new BackendModel
-            {
-                Name = BackendName(first.Namespace, first.CanaryOf!),
-                Source = Source,
-                UnresolvedReason = $"Service '{stableId}' named by {MlGatewayAnnotations.CanaryOf} on Service '{first.Id}' does not exist or is not labelled {MlGatewayAnnotations.ExposeLabel}=true",
-            };
-            warnings.Add(new ModelProblem(Source, $"Service '{first.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), missing.UnresolvedReason + "; requests for the stable share get 500"));
-            var stable = first with { Name = first.CanaryOf!, PathPrefix = "/" + first.CanaryOf, CanaryOf = null, CanaryWeight = 0 };
-            groups[stableId] = Group(stableId, stable, missing, own);
+            return _last!;
         }
 
-        var ids = groups.Keys.ToArray();
-        Array.Sort(ids, StringComparer.Ordinal);
-        var routes = ImmutableArray.CreateBuilder<RouteModel>(ids.Length);
-        var parts = ImmutableArray.CreateBuilder<ModelPart>(ids.Length);
-        foreach (var id in ids)
+        ApplyEdits(edits);
+        var routes = ImmutableArray.CreateBuilder<RouteModel>(_routeGroups.Count);
+        var parts = ImmutableArray.CreateBuilder<ModelPart>(_routeGroups.Count);
+        foreach (var group in _routeGroups)
         {
-            var group = groups[id];
             routes.Add(group.Route!);
             parts.Add(group.Part!);
         }
 
-        var backendModels = UpdateBackends(groups, out var unchanged);
-        _groups = groups;
-        if (unchanged && _last!.Warnings.SequenceEqual(warnings))
+        var warnings = ImmutableArray.CreateBuilder<ModelProblem>();
+        foreach (var list in _serviceWarnings.Values)
         {
-            return _last;
+            warnings.AddRange(list);
         }
 
-        var policies = ImmutableDictionary.CreateBuilder<string, RateLimitPolicy>(StringComparer.Ordinal);
-        foreach (var id in ids)
+        foreach (var list in _groupWarnings.Values)
         {
-            if (groups[id] is { Stable.RateLimit: { } policy })
+            warnings.AddRange(list);
+        }
+
+        var model = new GatewayModel { Routes = routes.MoveToImmutable(), Backends = _backends, RateLimitPolicies = _policies };
+        return _last = new SourceSnapshot(Source, model, []) { Warnings = warnings.ToImmutable(), Parts = parts.MoveToImmutable() };
+    }
+
+    /// <summary>The Service's parse (kept while the object is the same) and backend (kept while its inputs are).</summary>
+    private static Entry Read(V1Service service, Entry? previous, IServiceEndpoints endpoints)
+    {
+        var parsed = previous is not null && ReferenceEquals(previous.Service, service) ? previous.Parsed : Parse(service);
+        if (parsed.Exposure is not { } exposure)
+        {
+            return new Entry(service, parsed, null);
+        }
+
+        var serviceEndpoints = endpoints.EndpointsOf(exposure.Namespace, exposure.Name, parsed.Port!.Name);
+        var backend = previous?.Backend;
+        if (backend is null || !backend.BuiltFrom(serviceEndpoints, parsed.Port.Name, exposure.Backend))
+        {
+            backend = new ServiceBackend(serviceEndpoints, parsed.Port.Name, exposure.Backend, exposure.Backend.ApplyTo(new BackendModel
+            {
+                Name = BackendName(exposure.Namespace, exposure.Name),
+                Source = Source,
+                Endpoints = serviceEndpoints,
+            }));
+        }
+
+        return new Entry(service, parsed, backend);
+    }
+
+    /// <summary>
+    /// The route group of stable Service <paramref name="id"/> with the canaries that name it, and the warnings of the
+    /// canaries that cannot join it. A stable Service that does not exist still gets a route when it has canaries.
+    /// </summary>
+    private Outcome Regroup(string id, RouteGroup? previous)
+    {
+        var warnings = new List<ModelProblem>();
+        var canaries = Canaries(id, warnings);
+        if (_services.TryGetValue(id, out var stable) && stable.Parsed.Exposure is { CanaryOf: null } exposure)
+        {
+            return new Outcome(Group(previous, exposure, stable.Backend!.Backend, canaries), [.. warnings]);
+        }
+
+        if (canaries.Count == 0)
+        {
+            return new Outcome(null, [.. warnings]);
+        }
+
+        // Canaries whose stable Service does not exist still get a route, so the missing Service shows up as a 500
+        // (and on /config) instead of the canary silently taking all traffic or none.
+        var first = canaries[0].Exposure;
+        var missing = new BackendModel
+        {
+            Name = BackendName(first.Namespace, first.CanaryOf!),
+            Source = Source,
+            UnresolvedReason = $"Service '{id}' named by {MlGatewayAnnotations.CanaryOf} on Service '{first.Id}' does not exist or is not labelled {MlGatewayAnnotations.ExposeLabel}=true",
+        };
+        warnings.Add(new ModelProblem(Source, $"Service '{first.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), missing.UnresolvedReason + "; requests for the stable share get 500"));
+        var stand = first with { Name = first.CanaryOf!, PathPrefix = "/" + first.CanaryOf, CanaryOf = null, CanaryWeight = 0 };
+        return new Outcome(Group(previous, stand, missing, canaries), [.. warnings]);
+    }
+
+    /// <summary>The canaries of stable Service <paramref name="stableId"/>, in name order; a canary that cannot join it is reported and dropped.</summary>
+    private List<(ServiceExposure Exposure, BackendModel Backend)> Canaries(string stableId, List<ModelProblem> warnings)
+    {
+        var result = new List<(ServiceExposure Exposure, BackendModel Backend)>();
+        if (!_canaries.TryGetValue(stableId, out var names))
+        {
+            return result;
+        }
+
+        _services.TryGetValue(stableId, out var stable);
+        foreach (var name in names)
+        {
+            var entry = _services[name];
+            var canary = entry.Parsed.Exposure!;
+            string? reason = null;
+            if (stable is { Parsed.Exposure: null })
+            {
+                reason = $"its stable Service '{stableId}' is left out because of its own problem";
+            }
+            else if (stable is { Parsed.Exposure.CanaryOf: not null })
+            {
+                reason = $"'{stableId}' is itself a canary; name the stable Service";
+            }
+
+            var total = result.Sum(c => c.Exposure.CanaryWeight) + canary.CanaryWeight;
+            if (reason is null && total > 100)
+            {
+                reason = $"the canaries of '{stableId}' would get {total}% of requests together; their weights must add up to 100 or less";
+            }
+
+            if (reason is null && canary.Rollout is not null && result.Any(c => c.Exposure.Rollout is not null))
+            {
+                reason = $"another canary of '{stableId}' already has a rollout; one canary at a time is rolled out";
+            }
+
+            if (reason is null && result.Any(c => IsForced(c.Exposure) && canary.Rollout is not null || c.Exposure.Rollout is not null && IsForced(canary)))
+            {
+                reason = $"another canary of '{stableId}' has the override header or cookie or the rollout; a rollout needs its canary to be the one the overrides select";
+            }
+
+            if (reason is not null)
+            {
+                warnings.Add(Excluded(new ModelProblem(Source, $"Service '{canary.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), reason)));
+                continue;
+            }
+
+            result.Add((canary, entry.Backend!.Backend));
+        }
+
+        return result;
+    }
+
+    /// <summary>Puts the changed groups' routes, backends and policies in place of their previous ones.</summary>
+    private void ApplyEdits(List<(string Id, RouteGroup? Previous, RouteGroup? Current)> edits)
+    {
+        var backends = _backends.ToBuilder();
+        var policies = _policies.ToBuilder();
+        foreach (var (_, previous, _) in edits)
+        {
+            foreach (var backend in previous?.Backends ?? [])
+            {
+                backends.Remove(backend.Name);
+            }
+
+            foreach (var policy in PoliciesOf(previous))
+            {
+                policies.Remove(policy.Name);
+            }
+        }
+
+        foreach (var (_, _, current) in edits)
+        {
+            foreach (var backend in current?.Backends ?? [])
+            {
+                backends[backend.Name] = backend;
+            }
+
+            foreach (var policy in PoliciesOf(current))
             {
                 policies[policy.Name] = policy;
             }
-
-            if (groups[id] is { Stable.TokenLimit: { } tokenPolicy })
-            {
-                policies[tokenPolicy.Name] = tokenPolicy;
-            }
         }
 
-        var model = new GatewayModel { Routes = routes.ToImmutable(), Backends = backendModels, RateLimitPolicies = policies.ToImmutable() };
-        return _last = new SourceSnapshot(Source, model, []) { Warnings = [.. warnings], Parts = parts.MoveToImmutable() };
+        _backends = backends.ToImmutable();
+        _policies = policies.ToImmutable();
+        if (edits.Count > EditLimit)
+        {
+            SortRoutes();
+            return;
+        }
+
+        foreach (var (id, _, current) in edits)
+        {
+            var index = _routeIds.BinarySearch(id, StringComparer.Ordinal);
+            if (index >= 0 && current is null)
+            {
+                _routeIds.RemoveAt(index);
+                _routeGroups.RemoveAt(index);
+            }
+            else if (index >= 0)
+            {
+                _routeGroups[index] = current!;
+            }
+            else if (current is not null)
+            {
+                _routeIds.Insert(~index, id);
+                _routeGroups.Insert(~index, current);
+            }
+        }
     }
 
-    /// <summary>The previous snapshot's backends with only the changed groups' backends replaced: a small edit of a large map.</summary>
-    private ImmutableDictionary<string, BackendModel> UpdateBackends(Dictionary<string, RouteGroup> groups, out bool unchanged)
+    private void SortRoutes()
     {
-        var builder = (_last?.Model.Backends ?? ImmutableDictionary<string, BackendModel>.Empty.WithComparers(StringComparer.Ordinal)).ToBuilder();
-        unchanged = _last is not null && groups.Count == _groups.Count;
-        foreach (var (id, previous) in _groups)
+        _routeIds.Clear();
+        foreach (var (id, outcome) in _outcomes)
         {
-            if (!groups.TryGetValue(id, out var current) || !ReferenceEquals(current, previous))
+            if (outcome.Group is not null)
             {
-                unchanged = false;
-                foreach (var backend in previous.Backends)
-                {
-                    builder.Remove(backend.Name);
-                }
+                _routeIds.Add(id);
             }
         }
 
-        foreach (var (id, current) in groups)
+        _routeIds.Sort(StringComparer.Ordinal);
+        _routeGroups.Clear();
+        foreach (var id in _routeIds)
         {
-            if (!_groups.TryGetValue(id, out var previous) || !ReferenceEquals(current, previous))
-            {
-                unchanged = false;
-                foreach (var backend in current.Backends)
-                {
-                    builder[backend.Name] = backend;
-                }
-            }
+            _routeGroups.Add(_outcomes[id].Group!);
         }
-
-        return builder.ToImmutable();
     }
+
+    private static bool SetWarnings(SortedDictionary<string, ImmutableArray<ModelProblem>> warnings, string key, ImmutableArray<ModelProblem> current)
+    {
+        var previous = warnings.TryGetValue(key, out var found) ? found : [];
+        if (previous.SequenceEqual(current))
+        {
+            return false;
+        }
+
+        if (current.IsEmpty)
+        {
+            warnings.Remove(key);
+        }
+        else
+        {
+            warnings[key] = current;
+        }
+
+        return true;
+    }
+
+    private static ImmutableArray<RateLimitPolicy> PoliciesOf(RouteGroup? group) => group is null ? [] : PoliciesOf(group.Stable);
+
+    private static string Key(V1Service service) => $"{service.Metadata.NamespaceProperty}/{service.Metadata.Name}";
+
+    private static string StableId(ServiceExposure canary) => $"{canary.Namespace}/{canary.CanaryOf}";
 
     private static ParsedService Parse(V1Service service)
     {
@@ -212,67 +437,11 @@ internal sealed class ServiceProcessor
     private static string PortList(IList<V1ServicePort> ports) =>
         ports.Count == 0 ? "none" : string.Join(", ", ports.Select(p => p.Name is { Length: > 0 } name ? $"{name} ({p.Port})" : p.Port.ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>Canaries grouped by stable Service id, in name order; a canary that cannot join its stable is reported and dropped.</summary>
-    private static Dictionary<string, List<(ServiceExposure Exposure, BackendModel Backend)>> CanariesByStable(
-        Dictionary<string, (ServiceExposure Exposure, BackendModel Backend)> exposures,
-        HashSet<string> excluded,
-        List<ModelProblem> warnings)
-    {
-        var result = new Dictionary<string, List<(ServiceExposure Exposure, BackendModel Backend)>>(StringComparer.Ordinal);
-        var all = exposures.Values.Where(e => e.Exposure.CanaryOf is not null).OrderBy(e => e.Exposure.Id, StringComparer.Ordinal);
-        foreach (var (canary, backend) in all)
-        {
-            var stable = canary.CanaryOf!;
-
-            var stableId = $"{canary.Namespace}/{stable}";
-            string? reason = null;
-            if (excluded.Contains(stableId))
-            {
-                reason = $"its stable Service '{stableId}' is left out because of its own problem";
-            }
-            else if (exposures.TryGetValue(stableId, out var found) && found.Exposure.CanaryOf is not null)
-            {
-                reason = $"'{stableId}' is itself a canary; name the stable Service";
-            }
-
-            var total = (result.TryGetValue(stableId, out var siblings) ? siblings.Sum(c => c.Exposure.CanaryWeight) : 0) + canary.CanaryWeight;
-            if (reason is null && total > 100)
-            {
-                reason = $"the canaries of '{stableId}' would get {total}% of requests together; their weights must add up to 100 or less";
-            }
-
-            if (reason is null && canary.Rollout is not null && siblings is not null && siblings.Any(c => c.Exposure.Rollout is not null))
-            {
-                reason = $"another canary of '{stableId}' already has a rollout; one canary at a time is rolled out";
-            }
-
-            if (reason is null && siblings is not null && siblings.Any(c => IsForced(c.Exposure) && canary.Rollout is not null || c.Exposure.Rollout is not null && IsForced(canary)))
-            {
-                reason = $"another canary of '{stableId}' has the override header or cookie or the rollout; a rollout needs its canary to be the one the overrides select";
-            }
-
-            if (reason is not null)
-            {
-                warnings.Add(Excluded(new ModelProblem(Source, $"Service '{canary.Id}'", MlGatewayAnnotations.Field(MlGatewayAnnotations.CanaryOf), reason)));
-                continue;
-            }
-
-            if (siblings is null)
-            {
-                result[stableId] = siblings = [];
-            }
-
-            siblings.Add((canary, backend));
-        }
-
-        return result;
-    }
-
     /// <summary>The group's previous result when its inputs are unchanged; otherwise a freshly built one.</summary>
-    private RouteGroup Group(string id, ServiceExposure stable, BackendModel stableBackend, List<(ServiceExposure Exposure, BackendModel Backend)> canaries)
+    private static RouteGroup Group(RouteGroup? previous, ServiceExposure stable, BackendModel stableBackend, List<(ServiceExposure Exposure, BackendModel Backend)> canaries)
     {
         var group = new RouteGroup(stable, stableBackend, [.. canaries]);
-        return _groups.TryGetValue(id, out var previous) && previous.SameInputs(group) ? previous : Build(group);
+        return previous is not null && previous.SameInputs(group) ? previous : Build(group);
     }
 
     private static RouteGroup Build(RouteGroup group)
@@ -327,7 +496,7 @@ internal sealed class ServiceProcessor
 
     /// <summary>
     /// The route's canary: the one an override header or cookie forces, or the one a rollout steps (the same one, as
-    /// <see cref="CanariesByStable"/> leaves out a canary that would make them differ).
+    /// <see cref="Canaries"/> leaves out a canary that would make them differ).
     /// </summary>
     private static CanaryPolicy? CanaryOf((ServiceExposure Exposure, BackendModel Backend) forced, (ServiceExposure Exposure, BackendModel Backend) rolling)
     {
@@ -365,4 +534,10 @@ internal sealed class ServiceProcessor
         : field;
 
     private static ModelProblem Excluded(ModelProblem problem) => problem with { Message = problem.Message + "; the Service is left out until this is fixed" };
+
+    /// <summary>An exposed Service's object, what it says, and its backend (null when the Service is left out).</summary>
+    private sealed record Entry(V1Service Service, ParsedService Parsed, ServiceBackend? Backend);
+
+    /// <summary>A stable Service's route group (null when it has no route) and the warnings of its canaries.</summary>
+    private sealed record Outcome(RouteGroup? Group, ImmutableArray<ModelProblem> Warnings);
 }

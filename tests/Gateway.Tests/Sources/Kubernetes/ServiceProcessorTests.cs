@@ -217,6 +217,89 @@ public sealed class ServiceProcessorTests
         Assert.Equal([new("service/ml/a", 50), new BackendRef("service/ml/c", 50)], model.Routes[0].Backends.ToArray());
     }
 
+    [Fact]
+    public void A_changed_service_reads_that_service_alone_and_keeps_every_other_route()
+    {
+        var processor = new ServiceProcessor();
+        var services = Enumerable.Range(0, 200).Select(i => CachedObjectCompaction.Compact(K8s.Service($"model-{i}"))).ToDictionary(s => $"ml/{s.Metadata.Name}");
+        var endpoints = new CountingEndpoints(new EndpointSliceIndex([]));
+        var first = processor.Build(services.Values, endpoints).Model;
+        Assert.Equal(200, endpoints.Asked);
+
+        endpoints.Asked = 0;
+        services["ml/model-7"] = CachedObjectCompaction.Compact(K8s.Service("model-7", new() { ["mlgateway.io/path-prefix"] = "/seven" }));
+        var second = processor.Update(["ml/model-7"], key => services.GetValueOrDefault(key), endpoints).Model;
+
+        Assert.Equal(1, endpoints.Asked);
+        Assert.Equal("/seven", second.Routes.Single(r => r.Name == "service/ml/model-7").Matches.Single().Path.Value);
+        Assert.Equal(199, first.Routes.Count(r => second.Routes.Contains(r, ReferenceEqualityComparer.Instance)));
+        Assert.Equal(200, first.Backends.Count(b => ReferenceEquals(b.Value, second.Backends[b.Key])));
+    }
+
+    [Fact]
+    public void Updates_give_the_model_and_warnings_of_a_full_build_through_a_sequence_of_changes()
+    {
+        var random = new Random(7);
+        var incremental = new ServiceProcessor();
+        var endpoints = new EndpointSliceIndex([]);
+        var services = new Dictionary<string, V1Service>(StringComparer.Ordinal);
+        incremental.Build([], endpoints);
+        for (var step = 0; step < 300; step++)
+        {
+            var name = $"s{random.Next(12)}";
+            var key = $"ml/{name}";
+            var annotations = new Dictionary<string, string>();
+            switch (random.Next(6))
+            {
+                case 0:
+                    services.Remove(key);
+                    break;
+                case 1 or 2:
+                    annotations["mlgateway.io/canary-of"] = $"s{random.Next(12)}";
+                    annotations["mlgateway.io/canary-weight"] = random.Next(2) == 0 ? "lots" : $"{random.Next(0, 70)}";
+                    if (random.Next(3) == 0)
+                    {
+                        annotations["mlgateway.io/canary-header"] = "x-canary";
+                    }
+
+                    services[key] = CachedObjectCompaction.Compact(K8s.Service(name, annotations));
+                    break;
+                case 3:
+                    annotations["mlgateway.io/strip-prefix"] = random.Next(2) == 0 ? "maybe" : "false";
+                    annotations["mlgateway.io/rate-limit"] = "10/s";
+                    services[key] = CachedObjectCompaction.Compact(K8s.Service(name, annotations));
+                    break;
+                default:
+                    services[key] = CachedObjectCompaction.Compact(K8s.Service(name));
+                    break;
+            }
+
+            var updated = incremental.Update([key], k => services.GetValueOrDefault(k), endpoints);
+            var fresh = new ServiceProcessor().Build(services.Values, endpoints);
+            Assert.Equal(Json(fresh), Json(updated));
+        }
+    }
+
+    private static string Json(SourceSnapshot snapshot) => string.Join(
+        '\n',
+        System.Text.Json.JsonSerializer.Serialize(snapshot.Model.Routes, ModelJson.Options),
+        System.Text.Json.JsonSerializer.Serialize(new SortedDictionary<string, BackendModel>(snapshot.Model.Backends, StringComparer.Ordinal), ModelJson.Options),
+        System.Text.Json.JsonSerializer.Serialize(new SortedDictionary<string, RateLimitPolicy>(snapshot.Model.RateLimitPolicies, StringComparer.Ordinal), ModelJson.Options),
+        string.Join('\n', snapshot.Warnings),
+        snapshot.Parts.Length);
+
+    /// <summary>Counts the Services whose endpoints the processor asks for: one per Service it reads.</summary>
+    private sealed class CountingEndpoints(IServiceEndpoints inner) : IServiceEndpoints
+    {
+        public int Asked { get; set; }
+
+        public EndpointSet EndpointsOf(string ns, string service, string? portName)
+        {
+            Asked++;
+            return inner.EndpointsOf(ns, service, portName);
+        }
+    }
+
     private static SourceSnapshot Build(ServiceProcessor processor, IEnumerable<V1Service> services, IEnumerable<V1EndpointSlice> slices) =>
         processor.Build(services, new EndpointSliceIndex(slices));
 }
