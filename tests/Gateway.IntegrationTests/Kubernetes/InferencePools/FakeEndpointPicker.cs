@@ -50,13 +50,16 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
     /// <summary>What each exchange was sent: the candidate endpoints and the body.</summary>
     public ConcurrentQueue<(string[] Subset, string Body)> Seen { get; } = new();
 
-    /// <summary>Starts the picker; <paramref name="tls"/> serves TLS with a self-signed certificate made here, as the reference picker does.</summary>
-    public static async Task<FakeEndpointPicker> StartAsync(bool tls = false)
+    /// <summary>
+    /// Starts the picker; <paramref name="tls"/> serves TLS with a self-signed certificate made here, as the reference
+    /// picker does. <paramref name="port"/> 0 takes a free port; another (a stopped picker's) starts it again there.
+    /// </summary>
+    public static async Task<FakeEndpointPicker> StartAsync(bool tls = false, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
         {
             o.Protocols = HttpProtocols.Http2;
             if (tls)
