@@ -39,7 +39,8 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
             await call.RequestStream.WriteAsync(Headers(request, body.IsEmpty, candidates), timeout.Token);
             if (!body.IsEmpty)
             {
-                await call.RequestStream.WriteAsync(new ProcessingRequest { RequestBody = new HttpBody { Body = ByteString.CopyFrom(body.Span), EndOfStream = true } }, timeout.Token);
+                // Wrapped, not copied: the body's buffer outlives the write, which is serialized before it completes.
+                await call.RequestStream.WriteAsync(new ProcessingRequest { RequestBody = new HttpBody { Body = UnsafeByteOperations.UnsafeWrap(body), EndOfStream = true } }, timeout.Token);
             }
 
             var answer = await ReadAsync(call.ResponseStream, expectBody: !body.IsEmpty, timeout.Token);
@@ -188,7 +189,7 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
         }
 
         var hint = new Struct();
-        hint.Fields[PickerMetadata.SubsetKey] = Value.ForList([.. candidates.Values]);
+        hint.Fields[PickerMetadata.SubsetKey] = new Value { ListValue = candidates };
         var metadata = new Protocol.Metadata();
         metadata.FilterMetadata[PickerMetadata.SubsetNamespace] = hint;
         return new ProcessingRequest

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Gateway.Inference.EndpointPicker.Protocol;
 using Gateway.Primitives;
@@ -97,7 +98,10 @@ internal sealed partial class EndpointPickerMiddleware(
         await ProblemResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"The endpoint picker of InferencePool '{picker.Pool}' failed ({failure}); the pool's failureMode is FailClose.");
     }
 
-    /// <summary>The whole body, kept readable for the forward; empty when there is none; null when it is too large to hold.</summary>
+    /// <summary>
+    /// The whole body, kept readable for the forward; empty when there is none; null when it is too large to hold. A body
+    /// the model step read whole already is taken from it, not read and copied again.
+    /// </summary>
     private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request)
     {
         if (request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
@@ -110,18 +114,30 @@ internal sealed partial class EndpointPickerMiddleware(
             return null;
         }
 
-        request.EnableBuffering(_maxBodySize);
-        using var copy = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+        if (request.HttpContext.Features.Get<BufferedJsonBody>() is { } buffered)
         {
-            if (copy.Length + read > _maxBodySize)
-            {
-                return null;
-            }
+            return buffered.Length > _maxBodySize ? null : buffered.ContentMemory;
+        }
 
-            copy.Write(buffer, 0, read);
+        request.EnableBuffering(_maxBodySize);
+        using var copy = new MemoryStream((int)(request.ContentLength ?? 0));
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (copy.Length + read > _maxBodySize)
+                {
+                    return null;
+                }
+
+                copy.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         request.Body.Position = 0;
