@@ -36,9 +36,6 @@ internal sealed class BufferedJsonBody : Stream
     /// <summary>The body as it will be forwarded.</summary>
     public ReadOnlySpan<byte> Content => _buffer.AsSpan(0, _length);
 
-    /// <summary><see cref="Content"/> for an asynchronous reader; valid until the next change or the end of the request.</summary>
-    public ReadOnlyMemory<byte> ContentMemory => _buffer.AsMemory(0, _length);
-
     public override bool CanRead => true;
 
     public override bool CanSeek => true;

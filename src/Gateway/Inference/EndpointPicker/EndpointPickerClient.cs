@@ -39,7 +39,7 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
             await call.RequestStream.WriteAsync(Headers(request, body.IsEmpty, candidates), timeout.Token);
             if (!body.IsEmpty)
             {
-                // Wrapped, not copied: the body's buffer outlives the write, which is serialized before it completes.
+                // Wrapped, not copied: the body's buffer is the step's own and outlives the write.
                 await call.RequestStream.WriteAsync(new ProcessingRequest { RequestBody = new HttpBody { Body = UnsafeByteOperations.UnsafeWrap(body), EndOfStream = true } }, timeout.Token);
             }
 

@@ -100,7 +100,7 @@ internal sealed partial class EndpointPickerMiddleware(
 
     /// <summary>
     /// The whole body, kept readable for the forward; empty when there is none; null when it is too large to hold. A body
-    /// the model step read whole already is taken from it, not read and copied again.
+    /// that is seekable already (the model step read it whole) is copied once and rewound, not buffered again.
     /// </summary>
     private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request)
     {
@@ -114,9 +114,18 @@ internal sealed partial class EndpointPickerMiddleware(
             return null;
         }
 
-        if (request.HttpContext.Features.Get<BufferedJsonBody>() is { } buffered)
+        if (request.Body is { CanSeek: true } seekable)
         {
-            return buffered.Length > _maxBodySize ? null : buffered.ContentMemory;
+            var start = seekable.Position;
+            if (seekable.Length - start > _maxBodySize)
+            {
+                return null;
+            }
+
+            var whole = new byte[seekable.Length - start];
+            await seekable.ReadExactlyAsync(whole, request.HttpContext.RequestAborted);
+            seekable.Position = start;
+            return whole;
         }
 
         request.EnableBuffering(_maxBodySize);
