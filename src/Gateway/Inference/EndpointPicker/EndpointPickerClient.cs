@@ -41,7 +41,8 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
             await call.RequestStream.WriteAsync(Headers(request, body.IsEmpty, candidates), cancellationToken);
             if (!body.IsEmpty)
             {
-                await call.RequestStream.WriteAsync(new ProcessingRequest { RequestBody = new HttpBody { Body = ByteString.CopyFrom(body.Span), EndOfStream = true } }, cancellationToken);
+                // Wrapped, not copied: the body's buffer is the step's own and outlives the write.
+                await call.RequestStream.WriteAsync(new ProcessingRequest { RequestBody = new HttpBody { Body = UnsafeByteOperations.UnsafeWrap(body), EndOfStream = true } }, cancellationToken);
             }
 
             var answer = await ReadAsync(call.ResponseStream, expectBody: !body.IsEmpty, cancellationToken);
@@ -200,7 +201,7 @@ internal sealed class EndpointPickerClient(IOptions<EndpointPickerOptions> optio
         }
 
         var hint = new Struct();
-        hint.Fields[PickerMetadata.SubsetKey] = Value.ForList([.. candidates.Values]);
+        hint.Fields[PickerMetadata.SubsetKey] = new Value { ListValue = candidates };
         var metadata = new Protocol.Metadata();
         metadata.FilterMetadata[PickerMetadata.SubsetNamespace] = hint;
         return new ProcessingRequest

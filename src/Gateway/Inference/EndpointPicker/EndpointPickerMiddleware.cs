@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using Gateway.Inference.EndpointPicker.Protocol;
 using Gateway.Primitives;
@@ -98,7 +99,10 @@ internal sealed partial class EndpointPickerMiddleware(
         await ProblemResponse.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"The endpoint picker of InferencePool '{picker.Pool}' failed ({failure}); the pool's failureMode is FailClose.");
     }
 
-    /// <summary>The whole body, kept readable for the forward; empty when there is none; null when it is too large to hold.</summary>
+    /// <summary>
+    /// The whole body, kept readable for the forward; empty when there is none; null when it is too large to hold. A body
+    /// that is seekable already (the model step read it whole) is copied once and rewound, not buffered again.
+    /// </summary>
     private async Task<ReadOnlyMemory<byte>?> ReadBodyAsync(HttpRequest request)
     {
         if (request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0))
@@ -111,18 +115,39 @@ internal sealed partial class EndpointPickerMiddleware(
             return null;
         }
 
-        request.EnableBuffering(_maxBodySize);
-        using var copy = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+        if (request.Body is { CanSeek: true } seekable)
         {
-            if (copy.Length + read > _maxBodySize)
+            var start = seekable.Position;
+            if (seekable.Length - start > _maxBodySize)
             {
                 return null;
             }
 
-            copy.Write(buffer, 0, read);
+            var whole = new byte[seekable.Length - start];
+            await seekable.ReadExactlyAsync(whole, request.HttpContext.RequestAborted);
+            seekable.Position = start;
+            return whole;
+        }
+
+        request.EnableBuffering(_maxBodySize);
+        using var copy = new MemoryStream((int)(request.ContentLength ?? 0));
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, request.HttpContext.RequestAborted)) > 0)
+            {
+                if (copy.Length + read > _maxBodySize)
+                {
+                    return null;
+                }
+
+                copy.Write(buffer, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         request.Body.Position = 0;

@@ -126,6 +126,11 @@ internal sealed class PickerChannelPool : IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
 
-        return new PickerChannel(GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true }));
+        // An HttpClient rather than the handler: the channel then leaves connections to SocketsHttpHandler, which
+        // connects again on the next request once a restarted picker listens. Given the handler, gRPC's own
+        // connection management would fail every call for its reconnect backoff (1 s, growing to 2 min) after the
+        // picker came back, and add a balancing step to each call; the gateway spreads requests over pickers itself.
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        return new PickerChannel(GrpcChannel.ForAddress(target, new GrpcChannelOptions { HttpClient = http, DisposeHttpClient = true }));
     }
 }

@@ -87,14 +87,17 @@ public sealed class FakeEndpointPicker : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the picker; <paramref name="tls"/> serves TLS with a self-signed certificate made here, as the reference picker does.</summary>
-    public static async Task<FakeEndpointPicker> StartAsync(bool tls = false)
+    /// <summary>
+    /// Starts the picker; <paramref name="tls"/> serves TLS with a self-signed certificate made here, as the reference
+    /// picker does. <paramref name="port"/> 0 takes a free port; another (a stopped picker's) starts it again there.
+    /// </summary>
+    public static async Task<FakeEndpointPicker> StartAsync(bool tls = false, int port = 0)
     {
         FakeEndpointPicker? picker = null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o =>
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
         {
             o.Protocols = HttpProtocols.Http2;
             o.Use(next => async connection =>
