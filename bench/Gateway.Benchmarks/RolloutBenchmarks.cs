@@ -30,7 +30,7 @@ public class RolloutBenchmarks
     public void Setup()
     {
         _slot = new RolloutSlot();
-        _slot.Apply(new RolloutStatus("predict", "model-v2", new RolloutState("d", RolloutPhase.Progressing, 2, 10, DateTimeOffset.UnixEpoch, false, false, ""), [], [1, 5, 10, 100], null, []));
+        _slot.Apply(new RolloutStatus("predict", "model-v2", new RolloutState("d", RolloutPhase.Progressing, 2, 10, DateTimeOffset.UnixEpoch, false, false, ""), [], [1, 5, 10, 100], null, [], DateTimeOffset.UnixEpoch));
         _declared = Table(new CanaryPolicy { Backend = "model-v2" }, null);
         _rollout = Table(new CanaryPolicy { Backend = "model-v2", Rollout = new RolloutPolicy() }, _slot);
         _stickyRollout = Table(new CanaryPolicy { Backend = "model-v2", StickyHeader = "X-User-Id", Rollout = new RolloutPolicy() }, _slot);

@@ -209,7 +209,7 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, await Status(gateway, "/closed"));
         Assert.Equal(0, await CircuitOpen(gateway));
 
-        redis.Kill();
+        await redis.KillAsync();
         var untilOpen = Stopwatch.StartNew();
         var failedBeforeOpen = 0;
         await Kubernetes.Eventually.TrueAsync(
@@ -268,7 +268,7 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/closed"));
         Assert.Equal(HttpStatusCode.TooManyRequests, await Status(gateway, "/closed"));
 
-        redis.Kill();
+        await redis.KillAsync();
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/open"));
@@ -305,7 +305,7 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
         await using var gateway = await TestGateway.StartAsync(FailModeSection(redis));
         Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/closed"));
 
-        redis.Freeze(true);
+        await redis.FreezeAsync(true);
         var watch = Stopwatch.StartNew();
         Assert.Equal(HttpStatusCode.OK, await Status(gateway, "/open"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await Status(gateway, "/closed"));
@@ -313,7 +313,7 @@ public sealed class RateLimitingTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"two decisions against a frozen Redis took {watch.ElapsedMilliseconds} ms (timeout 50 ms each)");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}; the client library's own 5 s timeout must not apply");
 
-        redis.Freeze(false);
+        await redis.FreezeAsync(false);
         await WaitUntilAsync(async () => await Status(gateway, "/closed") == HttpStatusCode.TooManyRequests);
     }
 

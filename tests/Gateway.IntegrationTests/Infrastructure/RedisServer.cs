@@ -64,20 +64,22 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Kills the server: connections drop and its data and script cache are gone.</summary>
-    public void Kill()
+    // Waits asynchronously: the caller may be running on a socket event loop (the suite runs with inline completions),
+    // and the wait for the server's output to end needs that loop.
+    public async Task KillAsync()
     {
         if (_process is { HasExited: false } process)
         {
             process.Kill(entireProcessTree: true);
-            process.WaitForExit();
+            await process.WaitForExitAsync();
         }
     }
 
     /// <summary>Stops (SIGSTOP) or resumes (SIGCONT) the server: connections stay open but nothing answers.</summary>
-    public void Freeze(bool frozen)
+    public async Task FreezeAsync(bool frozen)
     {
         using var kill = Process.Start("kill", [frozen ? "-STOP" : "-CONT", _process!.Id.ToString()]);
-        kill.WaitForExit();
+        await kill.WaitForExitAsync();
     }
 
     public async Task<bool> PingAsync() => await CommandAsync("PING") == "+PONG";
@@ -124,15 +126,14 @@ public sealed class RedisServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_process is { HasExited: false })
         {
-            Freeze(false);
+            await FreezeAsync(false);
         }
 
-        Kill();
+        await KillAsync();
         _process?.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
