@@ -55,6 +55,9 @@ public sealed class TestGateway : IAsyncDisposable
             "--Gateway:Listen:Http=http://127.0.0.1:0",
             "--Gateway:Admin:Url=http://127.0.0.1:0",
             "--Gateway:Listen:Https=https://127.0.0.1:0",
+            // A test's gateway stops when the test ends, with nothing to drain: the readiness delay that lets a load
+            // balancer notice would only add seconds to every test (ProcessTests cover shutdown with it).
+            "--Gateway:Shutdown:Delay=00:00:00",
             .. extraArgs,
         ];
         var app = GatewayApp.Build(

@@ -20,7 +20,6 @@ public sealed class RolloutReplicaTests : KubernetesTest
     [
         "--Gateway:Rollout:TickInterval=00:00:00.1",
         "--Gateway:Rollout:StatisticsInterval=00:00:00.2",
-        "--Gateway:Shutdown:Delay=00:00:00",
     ];
 
     // A short Lease, for the test that stops the leader: the other replica takes over within seconds.

@@ -88,8 +88,7 @@ public sealed class PickerRestartTests : IAsyncLifetime
     /// </summary>
     private async Task<(List<(long Start, long End, string Answer)> Answers, long Stopping, long Stopped, long Restarting, long Restarted)> RestartUnderLoadAsync(string host)
     {
-        // No shutdown delay: nothing balances in front of this gateway, and the test ends sooner.
-        await using var gateway = await KubernetesGateway.StartAsync(_api, null, true, "--Gateway:Inference:EndpointPicker:Tls=false", "--Gateway:Shutdown:Delay=00:00:00");
+        await using var gateway = await KubernetesGateway.StartAsync(_api, null, true, "--Gateway:Inference:EndpointPicker:Tls=false");
         await Eventually.TrueAsync(
             async () => (await gateway.ConfigAsync())["model"]?["backends"]?["inferencepool/default/closed"]?["endpoints"]?.AsArray().Count == 2,
             "the pool's pods");
