@@ -74,9 +74,7 @@ status=0
 begin "unit tests: tests/Gateway.Tests"
 run dotnet test tests/Gateway.Tests -c Release --no-build --nologo "$@" 2>&1 | tee -a "$log" || status=$?
 begin "integration tests: tests/Gateway.IntegrationTests"
-# The gateways these tests host run in the test process, so it takes the socket mode the gateway process sets for
-# itself by default: a blocking read on a socket event loop then hangs a test instead of a user's connections.
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 run dotnet test tests/Gateway.IntegrationTests -c Release --no-build --nologo "$@" 2>&1 | tee -a "$log" || status=$?
+run dotnet test tests/Gateway.IntegrationTests -c Release --no-build --nologo "$@" 2>&1 | tee -a "$log" || status=$?
 
 # One closing line for the whole run, summed over the test projects.
 awk -F'[:,]' '/^(Passed|Failed)!/ { for (i = 1; i < NF; i++) { if ($i ~ /Failed$/) f += $(i + 1); if ($i ~ /Passed$/) p += $(i + 1) } }

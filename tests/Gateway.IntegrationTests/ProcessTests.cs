@@ -160,10 +160,10 @@ public sealed class ProcessTests
     }
 
     [Theory]
-    [InlineData(null, null)]
-    [InlineData("--Gateway:Transport:InlineSocketCompletions=false", null)]
-    [InlineData(null, "0")]
-    public async Task Socket_completions_run_on_one_event_loop_per_core_unless_turned_off(string? setting, string? environment)
+    [InlineData(null, null, false)]
+    [InlineData("--Gateway:Transport:InlineSocketCompletions=true", null, true)]
+    [InlineData("--Gateway:Transport:InlineSocketCompletions=true", "0", false)]
+    public async Task Inline_socket_completions_run_one_event_loop_per_core_when_turned_on(string? setting, string? environment, bool inline)
     {
         // With inline completions the runtime runs one socket event loop per core (it stays at one otherwise), so the
         // number of its threads shows which mode the process runs in. One core cannot tell the two apart.
@@ -180,7 +180,6 @@ public sealed class ProcessTests
 
             var eventLoops = Directory.GetDirectories($"/proc/{process.Id}/task")
                 .Count(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd() == ".NET Sockets");
-            var inline = setting is null && environment is null;
             Assert.Equal(inline ? Environment.ProcessorCount : 1, eventLoops);
         }
         finally
