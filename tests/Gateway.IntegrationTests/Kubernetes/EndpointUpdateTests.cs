@@ -87,7 +87,9 @@ public sealed class EndpointUpdateTests : KubernetesTest
         Api.Apply(EndpointSlice("model-b-x2", "model-b", PortOf(failing.Url), endpoints: Endpoint.ReadyPod));
         await using var k8s = await KubernetesGateway.StartAsync(Api);
         Assert.DoesNotContain("model-b", await k8s.WarningsAsync(), StringComparison.Ordinal);
-        await Eventually.TrueAsync(async () => await AnswersAsync(k8s, "/model-b", 10) == "b", "the failing pod to be marked unhealthy");
+        // 40 answers in a row: with two pods picked at random, 10 could all be "b" by chance (about 1 in 1,000 per poll)
+        // before the health check has marked the failing pod, and the test would go on with it still healthy.
+        await Eventually.TrueAsync(async () => await AnswersAsync(k8s, "/model-b", 40) == "b", "the failing pod to be marked unhealthy");
 
         // Another backend's pod moves.
         Api.Apply(EndpointSlice("model-a-x1", "model-a", PortOf(extra.Url), endpoints: Endpoint.ReadyPod));
