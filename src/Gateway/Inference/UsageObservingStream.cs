@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Gateway.Primitives;
 
 namespace Gateway.Inference;
 
@@ -6,22 +7,8 @@ namespace Gateway.Inference;
 /// The response body of an inference request: every write goes to the client's stream first, unchanged, and then its
 /// bytes are shown to <see cref="ResponseUsage"/>, so reading the usage never holds a byte back or copies one.
 /// </summary>
-internal sealed class UsageObservingStream(Stream inner, ResponseUsage usage) : Stream
+internal sealed class UsageObservingStream(Stream inner, ResponseUsage usage) : WriteOnlyStream
 {
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         usage.MarkFirstByte();
@@ -44,18 +31,9 @@ internal sealed class UsageObservingStream(Stream inner, ResponseUsage usage) : 
         return ObserveAfterAsync(pending, buffer);
     }
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override void Flush() => inner.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ObserveAfterAsync(ValueTask pending, ReadOnlyMemory<byte> buffer)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipelines;
+using Gateway.Primitives;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.ObjectPool;
@@ -12,26 +13,12 @@ namespace Gateway.Rollout;
 /// replaced. Pooled, so timing a request allocates nothing; <see cref="Attach"/> and <see cref="Detach"/> bracket one
 /// request. Writes through the pipe writer (the gateway's own short answers, never a forwarded stream) are not timed.
 /// </summary>
-internal sealed class FirstByteTimer : Stream, IHttpResponseBodyFeature
+internal sealed class FirstByteTimer : WriteOnlyStream, IHttpResponseBodyFeature
 {
     private static readonly ObjectPool<FirstByteTimer> Pool = new DefaultObjectPool<FirstByteTimer>(new DefaultPooledObjectPolicy<FirstByteTimer>(), 1024);
 
     private IHttpResponseBodyFeature _inner = null!;
     private long _firstByte;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     Stream IHttpResponseBodyFeature.Stream => this;
 
@@ -93,12 +80,6 @@ internal sealed class FirstByteTimer : Stream, IHttpResponseBodyFeature
     public override void Flush() => _inner.Stream.Flush();
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _inner.Stream.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     public void DisableBuffering() => _inner.DisableBuffering();
 

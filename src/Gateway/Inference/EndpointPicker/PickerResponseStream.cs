@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Gateway.Primitives;
 
 namespace Gateway.Inference.EndpointPicker;
 
@@ -6,22 +7,8 @@ namespace Gateway.Inference.EndpointPicker;
 /// The response body of a request whose picker follows the response: each write goes to the client first, unchanged,
 /// and then to the picker, so a streamed answer (server-sent events) reaches the client chunk by chunk as it arrives.
 /// </summary>
-internal sealed class PickerResponseStream(Stream inner, PickerExchange exchange) : Stream
+internal sealed class PickerResponseStream(Stream inner, PickerExchange exchange) : WriteOnlyStream
 {
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -29,9 +16,6 @@ internal sealed class PickerResponseStream(Stream inner, PickerExchange exchange
         await inner.WriteAsync(buffer, cancellationToken);
         await exchange.SendBodyAsync(buffer);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(byte[] buffer, int offset, int count)
     {
@@ -52,10 +36,4 @@ internal sealed class PickerResponseStream(Stream inner, PickerExchange exchange
         exchange.MarkBody();
         return inner.FlushAsync(cancellationToken);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
